@@ -1,0 +1,23 @@
+"""The contract layer: read a client bundle, map it onto the contract, validate it.
+
+Every notebook and analytics module reads client data through :func:`load_bundle`. This layer
+owns reading files (CSV, Excel, Parquet), applying ``cxlab.yml`` (renames, recodes, scales, date
+formats), validation, and the errors a client sees.
+"""
+
+from cxlab.contract.bundle import TABLES, Bundle, SourceFile
+from cxlab.contract.config import BundleConfig, ChurnRule, Scale, TableSource
+from cxlab.contract.load import load_bundle, read_config, validate_bundle
+
+__all__ = [
+    "TABLES",
+    "Bundle",
+    "BundleConfig",
+    "ChurnRule",
+    "Scale",
+    "SourceFile",
+    "TableSource",
+    "load_bundle",
+    "read_config",
+    "validate_bundle",
+]

@@ -1,0 +1,143 @@
+"""The :class:`Bundle`: a client's tables in canonical form plus their configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from cxlab.contract.config import BundleConfig
+from cxlab.errors import DataError, ValidationReport
+
+__all__ = ["TABLES", "Bundle", "SourceFile"]
+
+#: The four contract tables, in the order they are documented.
+TABLES: tuple[str, ...] = ("customers", "transactions", "responses", "events")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """Where one table came from.
+
+    Parameters
+    ----------
+    table : str
+        Contract table name.
+    path : pathlib.Path
+        The file on disk.
+    sheet : str, optional
+        Sheet name for Excel workbooks.
+    header_row : int
+        Row number (1-based, as in a spreadsheet) of the header.
+    """
+
+    table: str
+    path: Path
+    sheet: str | None = None
+    header_row: int = 1
+
+    @property
+    def label(self) -> str:
+        """File name, with the sheet when there is one, for messages."""
+        return self.path.name + (f" [sheet {self.sheet!r}]" if self.sheet else "")
+
+
+@dataclass
+class Bundle:
+    """A client's data, read through the contract.
+
+    Every notebook and analytics module reads client data through a Bundle. Tables the client did
+    not send are ``None``; tables that are present are in canonical form (contract column names,
+    parsed dates, numeric scores, string ids).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The bundle folder.
+    config : BundleConfig
+        The parsed ``cxlab.yml`` (defaults when the file is absent).
+    customers, transactions, responses, events : pandas.DataFrame or None
+        The contract tables.
+    sources : dict of str to SourceFile
+        Which file (and sheet) each present table came from.
+    report : ValidationReport
+        Problems found while loading; only warnings when loading succeeded.
+    """
+
+    path: Path
+    config: BundleConfig
+    customers: pd.DataFrame | None = None
+    transactions: pd.DataFrame | None = None
+    responses: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    report: ValidationReport | None = None
+
+    @property
+    def name(self) -> str:
+        """The client's display name (``client`` in ``cxlab.yml``, else the folder name)."""
+        return self.config.client or self.path.name
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables that are present, by name, in contract order."""
+        return {t: getattr(self, t) for t in TABLES if getattr(self, t) is not None}
+
+    def has(self, *tables: str) -> bool:
+        """Whether every named table is present."""
+        return all(getattr(self, t, None) is not None for t in tables)
+
+    def require(self, *tables: str) -> None:
+        """Raise a helpful :class:`~cxlab.errors.DataError` unless every named table is present.
+
+        Raises
+        ------
+        DataError
+            Naming the first missing table and how to supply it.
+        """
+        for t in tables:
+            if t not in TABLES:
+                raise ValueError(f"unknown table {t!r}; the contract has {', '.join(TABLES)}")
+            if getattr(self, t) is None:
+                raise DataError.make(
+                    f"this analysis needs the {t!r} table, which the bundle does not have",
+                    rule="missing_table",
+                    table=t,
+                    file=str(self.path),
+                    hint=f"add {t}.csv (or .xlsx/.parquet) to the folder, or map a file to it "
+                    f"under 'tables:' in cxlab.yml",
+                )
+
+    @property
+    def period(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """First and last date seen in transactions, responses and events (None if no dates)."""
+        stamps = []
+        for table, col in (("transactions", "date"), ("responses", "date"), ("events", "timestamp")):
+            df = getattr(self, table)
+            if df is not None and col in df and df[col].notna().any():
+                stamps += [df[col].min(), df[col].max()]
+        return (min(stamps), max(stamps)) if stamps else None
+
+    def summary(self) -> pd.DataFrame:
+        """One row per present table: source file, rows, columns, and date range."""
+        rows = []
+        for t, df in self.tables.items():
+            col = {"transactions": "date", "responses": "date", "events": "timestamp"}.get(t)
+            start = df[col].min() if col and col in df else pd.NaT
+            end = df[col].max() if col and col in df else pd.NaT
+            rows.append(
+                {
+                    "table": t,
+                    "source": self.sources[t].label if t in self.sources else "",
+                    "rows": len(df),
+                    "columns": len(df.columns),
+                    "from": start,
+                    "to": end,
+                }
+            )
+        return pd.DataFrame(rows).set_index("table")
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{t}={len(df)} rows" for t, df in self.tables.items())
+        return f"Bundle({self.name!r}: {parts or 'no tables'})"
