@@ -1,0 +1,67 @@
+# cxlab — the everyday commands. Each target bootstraps the local virtual environment (.venv) first,
+# and does nothing more when it is already up to date, so every target is safe to run again.
+#
+#   make demo        set up, then run the suite on the embedded demo client (output in reports/)
+#   make test        set up, then lint and run every test, notebooks (nbval) included
+#   make lab         open the notebooks in JupyterLab
+#   make notebooks   re-execute every notebook in place (after changing one)
+#   make datasets    regenerate the demo clients in datasets/ from their seeds
+#   make bench       run the benchmarks in benchmarks/
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.cxlab-installed
+DEMO   ?= clothing_retailer
+OUT    ?= reports
+
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+ALL_NOTEBOOKS := $(NOTEBOOKS) $(sort $(wildcard notebooks/solutions/*.ipynb)) \
+                 $(sort $(wildcard notebooks/templates/*.ipynb))
+
+.PHONY: setup demo test lint format lab notebooks datasets bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cxlab needs Python 3.11 or newer; run: make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/cxlab validate "$$($(BIN)/cxlab demo path $(DEMO))"
+	@mkdir -p $(OUT)/$(DEMO)
+	@for nb in $(NOTEBOOKS); do \
+	  echo "running $$nb"; \
+	  $(BIN)/papermill --log-level WARNING --kernel python3 --cwd notebooks \
+	    "$$nb" "$(OUT)/$(DEMO)/$$(basename $$nb)" -p demo $(DEMO) || exit 1; \
+	done
+	@echo "The demo client's executed notebooks are in $(OUT)/$(DEMO)/"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks notebooks
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests benchmarks notebooks
+	$(BIN)/ruff format src tests benchmarks notebooks
+
+test: lint
+	$(BIN)/pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+notebooks: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.kernel_name=python3 $(ALL_NOTEBOOKS)
+
+datasets: $(STAMP)
+	$(BIN)/cxlab demo regenerate
+
+bench: $(STAMP)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python "$$b" || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(OUT) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache .hypothesis
