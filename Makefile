@@ -55,7 +55,7 @@ lab: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.kernel_name=python3 $(ALL_NOTEBOOKS)
+	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False $(ALL_NOTEBOOKS)
 
 datasets: $(STAMP)
 	$(BIN)/cxlab demo regenerate

@@ -71,6 +71,8 @@ def test_conda_env_uses_conda_forge_and_installs_cxlab_editable(environment):
 
 def test_every_conda_dependency_says_who_needs_it():
     lines = (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
-    deps = [ln for ln in lines if re.match(r"^\s*-\s+[a-z]", ln) and ">=" in ln and "python" not in ln]
+    deps = [
+        ln for ln in lines if re.match(r"^\s*-\s+[a-z]", ln) and ">=" in ln and "python" not in ln
+    ]
     uncommented = [ln.strip() for ln in deps if "#" not in ln]
     assert deps and not uncommented, f"dependencies without a comment: {uncommented}"

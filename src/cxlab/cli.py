@@ -28,8 +28,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     if not path.exists():
-        print(f"cxlab validate: {path} does not exist; give the folder holding the client's files.",
-              file=sys.stderr)
+        print(
+            f"cxlab validate: {path} does not exist; give the folder holding the client's files.",
+            file=sys.stderr,
+        )
         return 2
     report = validate_bundle(path)
     print(report.format())
@@ -45,8 +47,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         return 0
     if args.action == "path":
         if args.name not in datasets.DEMOS:
-            print(f"cxlab demo path: unknown demo {args.name!r}; choose one of "
-                  f"{', '.join(datasets.DEMOS)}", file=sys.stderr)
+            print(
+                f"cxlab demo path: unknown demo {args.name!r}; choose one of "
+                f"{', '.join(datasets.DEMOS)}",
+                file=sys.stderr,
+            )
             return 2
         print(datasets.demo_path(args.name))
         return 0

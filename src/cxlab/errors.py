@@ -98,7 +98,11 @@ class Problem:
         lines = [head]
         if self.rows:
             shown = ", ".join(f"row {r}: {_show(v)}" for r, v in self.rows)
-            more = f" (and {self.n_rows - len(self.rows)} more)" if self.n_rows > len(self.rows) else ""
+            more = (
+                f" (and {self.n_rows - len(self.rows)} more)"
+                if self.n_rows > len(self.rows)
+                else ""
+            )
             lines.append(f"    rows: {shown}{more}")
         if self.hint:
             lines.append(f"    fix: {self.hint}")
@@ -166,10 +170,19 @@ class ValidationReport:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per problem, for display in a notebook."""
-        cols = ["severity", "rule", "table", "file", "sheet", "column", "n_rows", "rows", "message", "hint"]
-        return pd.DataFrame(
-            [{c: getattr(p, c) for c in cols} for p in self.problems], columns=cols
-        )
+        cols = [
+            "severity",
+            "rule",
+            "table",
+            "file",
+            "sheet",
+            "column",
+            "n_rows",
+            "rows",
+            "message",
+            "hint",
+        ]
+        return pd.DataFrame([{c: getattr(p, c) for c in cols} for p in self.problems], columns=cols)
 
     def format(self) -> str:
         """Render the whole report as plain text, errors first."""
@@ -203,7 +216,9 @@ class DataError(CxlabError, ValueError):
         super().__init__(problem.format())
 
     @classmethod
-    def make(cls, message: str, *, rule: str = "invalid", hint: str = "", **where: Any) -> DataError:
+    def make(
+        cls, message: str, *, rule: str = "invalid", hint: str = "", **where: Any
+    ) -> DataError:
         """Build the error from keyword fields of :class:`Problem`."""
         return cls(Problem("error", rule, message, hint=hint, **where))
 

@@ -113,7 +113,11 @@ class Bundle:
     def period(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
         """First and last date seen in transactions, responses and events (None if no dates)."""
         stamps = []
-        for table, col in (("transactions", "date"), ("responses", "date"), ("events", "timestamp")):
+        for table, col in (
+            ("transactions", "date"),
+            ("responses", "date"),
+            ("events", "timestamp"),
+        ):
             df = getattr(self, table)
             if df is not None and col in df and df[col].notna().any():
                 stamps += [df[col].min(), df[col].max()]
