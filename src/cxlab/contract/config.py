@@ -9,9 +9,9 @@ files needs none. The format, with every key::
     tables:                           # which file (or sheet) holds which table
       customers: clients.xlsx         #   a file name in the bundle folder
       transactions:                   #   or a mapping with reading options
-        file: orders.csv
+        file: orders.csv              #     (leave out to set options for the file found by name)
         delimiter: ";"                #     default: sniffed from the header line
-        encoding: latin-1             #     default: utf-8 (with or without BOM), then latin-1
+        encoding: latin-1             #     default: utf-8 (with or without BOM), then cp1252
         decimal: ","                  #     default: "."
       responses:
         file: export.xlsx
@@ -34,13 +34,14 @@ files needs none. The format, with every key::
       transactions: {date: "%d/%m/%Y"}
 
     scales:
-      csat: {min: 1, max: 5, satisfied: 4}          # 1-5, 1-7, 1-10 or 0-5; satisfied = lowest
-                                                    # score that counts as satisfied
+      csat: {min: 1, max: 5, satisfied: 4}          # 1-5, 1-7, 1-10 or 0-5; satisfied =
+                                                    # lowest score that counts as satisfied
       ces: {min: 1, max: 7, direction: higher_is_easier}   # or higher_is_harder
       items: {min: 1, max: 5}                       # scale of the driver items
 
     drivers: [product_quality, delivery_speed]      # responses columns that are rating items
-    sensitive: [gender, age_band]                   # customers columns protected in the ethics audit
+    sensitive: [gender, age_band]                   # customers columns protected in the ethics
+                                                    # audit
     consent: marketing_consent                      # customers column recording consent (boolean)
 
     churn:                                          # how churn is defined; one of:
@@ -55,6 +56,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from cxlab.errors import Problem
 
 __all__ = ["BundleConfig", "ChurnRule", "Scale", "TableSource"]
 
@@ -81,7 +84,22 @@ class Scale:
 
 @dataclass(frozen=True)
 class TableSource:
-    """Where to read one table from, as declared under ``tables:``."""
+    """Where to read one table from, as declared under ``tables:``.
+
+    Parameters
+    ----------
+    file : str
+        File name in the bundle folder; empty when the mapping only sets reading options for
+        the file found by its name (e.g. ``transactions: {decimal: ","}``).
+    sheet : str, optional
+        Excel sheet (default: the sheet named like the table, else the first).
+    header_row : int, optional
+        1-based row of the header (default: found automatically).
+    delimiter, encoding : str, optional
+        CSV reading options (default: sniffed / detected).
+    decimal : {".", ","}
+        Decimal separator of numbers written as text.
+    """
 
     file: str
     sheet: str | None = None
@@ -118,3 +136,5 @@ class BundleConfig:
     churn: ChurnRule = ChurnRule(inactive_days=180)
     #: Path of the cxlab.yml it came from (None when defaults were used).
     source: str | None = None
+    #: Warnings found while reading the file (e.g. unknown keys); errors raise instead.
+    problems: tuple[Problem, ...] = field(default=(), compare=False, repr=False)

@@ -1,0 +1,290 @@
+"""Vectorised parsing of raw cell values into numbers, dates and booleans.
+
+Each parser returns the parsed values together with a boolean mask of the cells that were present
+but could not be parsed, so the caller can report the exact raw values and their rows. Nothing
+here loops over rows in Python; the loops are over a handful of candidate formats.
+
+Date inference is written here rather than left to ``pd.to_datetime`` without a format: pandas
+guesses from the first value only and warns when it cannot, and day-first versus month-first must
+be decided from the whole column, then reported when the column cannot tell them apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from cxlab.contract._spec import BOOL_FALSE, BOOL_TRUE
+
+__all__ = [
+    "DATE_FORMATS",
+    "DateResult",
+    "as_text",
+    "date_hint",
+    "number_hint",
+    "parse_bool",
+    "parse_dates",
+    "parse_numbers",
+    "to_int",
+]
+
+#: Formats tried, in order, when a date column is not ISO 8601 and no format is declared.
+#: Day-first comes before month-first: cxlab's default audience writes 31/12/2024.
+DATE_FORMATS: tuple[str, ...] = (
+    "%d.%m.%Y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%y",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %I:%M %p",
+    "%d/%m/%y",
+    "%m/%d/%y",
+    "%Y/%m/%d",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d-%b-%Y",
+)
+_SAMPLE = 500
+_MAX_INT = 2**53
+_ISO = r"\d{4}-\d{1,2}-\d{1,2}(?:$|[ T]\d)"
+_CURRENCY = re.compile(r"[€$£¥₹]|\b(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|kr)\b", re.IGNORECASE)
+
+
+def as_text(s: pd.Series) -> pd.Series:
+    """Any column as ``str`` values, integral floats without ``.0`` (ids, recoding)."""
+    if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:
+        return s
+    if pd.api.types.is_float_dtype(s.dtype):
+        integral = s.notna() & np.isfinite(s) & (s % 1 == 0) & (s.abs() < _MAX_INT)
+        out = s.astype("str")
+        out[integral] = s[integral].astype("int64").astype("str")
+        return out
+    return s.astype("str")
+
+
+def parse_numbers(s: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
+    """Parse numbers written as text with ``decimal`` as separator (thousands groups allowed).
+
+    Parameters
+    ----------
+    s : pandas.Series
+        Raw values (text, or already numeric for Parquet columns).
+    decimal : {".", ","}
+        The decimal separator.
+
+    Returns
+    -------
+    values : pandas.Series of float64
+        NaN where missing or not a number.
+    bad : pandas.Series of bool
+        Present but not a finite number.
+
+    Examples
+    --------
+    >>> values, bad = parse_numbers(pd.Series(["1.234,50", "12,5", "€3", None]), ",")
+    >>> values.tolist()[:2], bad.tolist()
+    ([1234.5, 12.5], [False, False, True, False])
+    """
+    if pd.api.types.is_bool_dtype(s.dtype):
+        values = s.astype("float64")
+        return values, pd.Series(False, index=s.index)
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        values = s.astype("float64")
+        bad = values.notna() & ~np.isfinite(values.fillna(0.0))
+        return values.where(~bad), bad
+    text = as_text(s)
+    present = text.notna()
+    other = "," if decimal == "." else "."
+    if decimal == ".":
+        simple = text
+    else:
+        simple = text.where(~text.str.contains(".", regex=False)).str.replace(",", ".", regex=False)
+    values = pd.to_numeric(simple, errors="coerce").astype("float64")
+    failed = present & values.isna()
+    if failed.any():
+        group = re.escape(other) + r"|[' \u00a0\u202f]"
+        grouped = rf"[+-]?\d{{1,3}}(?:(?:{group})\d{{3}})+(?:{re.escape(decimal)}\d+)?"
+        candidates = text[failed]
+        ok = candidates.str.fullmatch(grouped).fillna(False).astype(bool)
+        if ok.any():
+            cleaned = candidates[ok].str.replace(group, "", regex=True)
+            cleaned = cleaned.str.replace(decimal, ".", regex=False)
+            values[cleaned.index] = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    bad = present & (values.isna() | ~np.isfinite(values.fillna(0.0)))
+    return values.where(~bad), bad
+
+
+def number_hint(bad_values: list[object], decimal: str, *, currency: str = "EUR") -> str:
+    """Suggest a concrete fix for numbers that did not parse, judged from a few of them."""
+    texts = [str(v) for v in bad_values if v is not None]
+    if any(_CURRENCY.search(t) for t in texts):
+        return (
+            "remove currency symbols and codes: amounts are plain numbers such as 12.50, in the "
+            f"currency set by 'currency:' in cxlab.yml (now {currency})"
+        )
+    if decimal == "." and any(re.fullmatch(r"[+-]?\d+(?:\.\d{3})*,\d+", t) for t in texts):
+        return (
+            'these numbers use a comma as decimal separator: declare decimal: "," for this '
+            "table under 'tables:' in cxlab.yml"
+        )
+    if decimal == "," and any(re.fullmatch(r"[+-]?\d+(?:,\d{3})*\.\d+", t) for t in texts):
+        return (
+            'these numbers use a point as decimal separator, but decimal: "," is declared; '
+            "remove it from cxlab.yml or fix the values"
+        )
+    if any(re.fullmatch(r"\(\s*[\d.,]+\s*\)", t) for t in texts):
+        return "write negative numbers with a minus sign (-12.50), not in parentheses"
+    if any(t.lower() in ("inf", "-inf", "infinity") for t in texts):
+        return "replace infinite values with the real number, or leave the cell empty"
+    sep = "12,50" if decimal == "," else "12.50"
+    return f"write plain numbers such as {sep}, without units or text; leave unknown values empty"
+
+
+def to_int(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers as ``Int64``; also return the mask of non-integer values (e.g. 7.5).
+
+    Examples
+    --------
+    >>> ints, frac = to_int(pd.Series([7.0, 7.5, np.nan]))
+    >>> ints.tolist(), frac.tolist()
+    ([7, <NA>, <NA>], [False, True, False])
+    """
+    present = values.notna()
+    fractional = present & ((values % 1 != 0) | (values.abs() >= _MAX_INT))
+    ints = values.where(present & ~fractional).round().astype("Int64")
+    return ints, fractional
+
+
+@dataclass
+class DateResult:
+    """Parsed dates and what parsing learned."""
+
+    values: pd.Series  # datetime64[us], NaT where missing or unparsable
+    bad: pd.Series  # present but unparsable
+    format: str | None  # the inferred (or declared) format, None for ISO 8601
+    ambiguous: str | None = None  # the other reading when day and month could not be told apart
+
+
+def _to_datetime(text: pd.Series, fmt: str) -> pd.Series:
+    if fmt == "ISO8601":  # pandas' ISO parser also takes "2024" or "2024.01.12"; keep it strict
+        text = text.where(text.str.match(_ISO).fillna(False).astype(bool))
+    parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
+    return parsed.dt.tz_localize(None).astype("datetime64[us]")
+
+
+def parse_dates(s: pd.Series, fmt: str | None = None) -> DateResult:
+    """Parse a date column: the declared format, else ISO 8601, else an inferred format.
+
+    ISO 8601 values are always accepted (Excel date cells arrive in that form even when the
+    text cells of the same column use the declared format). Times with a UTC offset are
+    converted to UTC and stored without a time zone.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        Raw values, or a datetime column from Parquet.
+    fmt : str, optional
+        A ``strftime`` format declared under ``dates:`` in cxlab.yml.
+
+    Returns
+    -------
+    DateResult
+
+    Examples
+    --------
+    >>> r = parse_dates(pd.Series(["31.12.2024", "01.02.2025", "soon"]))
+    >>> r.format, r.values.iloc[:2].dt.month.tolist(), r.bad.tolist()
+    ('%d.%m.%Y', [12, 2], [False, False, True])
+    """
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        values = s
+        if getattr(s.dt, "tz", None) is not None:
+            values = s.dt.tz_convert("UTC").dt.tz_localize(None)
+        return DateResult(values.astype("datetime64[us]"), pd.Series(False, index=s.index), None)
+    text = as_text(s)
+    present = text.notna()
+    if fmt:
+        values = _to_datetime(text, fmt)
+        rest = present & values.isna()
+        if rest.any():
+            values[rest] = _to_datetime(text[rest], "ISO8601")
+        return DateResult(values, present & values.isna(), fmt)
+    values = _to_datetime(text, "ISO8601")
+    rest = present & values.isna()
+    if not rest.any():
+        return DateResult(values, rest, None)
+    sample = pd.Series(text[rest].unique()[:_SAMPLE], dtype="str")
+    scores = [int(_to_datetime(sample, f).notna().sum()) for f in DATE_FORMATS]
+    best = int(np.argmax(scores))
+    if scores[best] == 0:
+        return DateResult(values, rest, None)
+    chosen = DATE_FORMATS[best]
+    values[rest] = _to_datetime(text[rest], chosen)
+    swapped = chosen.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+    ambiguous = None
+    if swapped != chosen and swapped in DATE_FORMATS:
+        if scores[DATE_FORMATS.index(swapped)] == scores[best]:
+            ambiguous = swapped
+    return DateResult(values, present & values.isna(), chosen, ambiguous)
+
+
+def date_hint(bad_values: list[object], table: str, column: str, fmt: str | None) -> str:
+    """Suggest a fix for dates that did not parse, with a format guessed from the values."""
+    texts = [str(v) for v in bad_values if v is not None]
+    if fmt:
+        return (
+            f"these values do not match the declared format {fmt!r} (dates.{table}.{column} "
+            "in cxlab.yml); fix the values or the format"
+        )
+    if texts and all(re.fullmatch(r"\d{4,5}(?:\.\d+)?", t) for t in texts):
+        return (
+            "these look like Excel day numbers: format the column as a date in Excel before "
+            "exporting"
+        )
+    guess = None
+    for t in texts:
+        for f in DATE_FORMATS:
+            if _to_datetime(pd.Series([t], dtype="str"), f).notna().all():
+                guess = f
+                break
+        if guess:
+            break
+    example = guess or "%d/%m/%Y"
+    return (
+        f"write dates as 2024-12-31, or declare their format in cxlab.yml: "
+        f'dates: {{{table}: {{{column}: "{example}"}}}}'
+    )
+
+
+def parse_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse true/false, yes/no, y/n, 1/0 (any case) into the nullable ``boolean`` dtype.
+
+    Examples
+    --------
+    >>> values, bad = parse_bool(pd.Series(["Yes", "n", "TRUE", "maybe", None]))
+    >>> values.tolist(), bad.tolist()
+    ([True, False, True, <NA>, <NA>], [False, False, False, True, False])
+    """
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.astype("boolean"), pd.Series(False, index=s.index)
+    text = as_text(s).str.casefold()
+    true, false = text.isin(BOOL_TRUE), text.isin(BOOL_FALSE)
+    values = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    values[true] = True
+    values[false] = False
+    bad = text.notna() & ~true & ~false
+    return values, bad

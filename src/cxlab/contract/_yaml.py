@@ -1,0 +1,701 @@
+"""Reading ``cxlab.yml`` into a :class:`~cxlab.contract.config.BundleConfig`, with located problems.
+
+PyYAML's ``safe_load`` loses two things a client needs: where a value sits in the file (for the
+message "line 14: a CSAT scale must be ...") and how a key was written (YAML 1.1 reads an unquoted
+``Yes`` as ``True``, so a recode table ``{Yes: true, No: false}`` would otherwise match nothing).
+This module therefore walks PyYAML's node graph itself: every value keeps its line and column, and
+mapping keys keep the text as written.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cxlab.contract._spec import CES_SCALES, CSAT_SCALES
+from cxlab.contract.bundle import TABLES
+from cxlab.contract.config import BundleConfig, ChurnRule, Scale, TableSource
+from cxlab.errors import Problem
+
+__all__ = ["CONFIG_NAMES", "ConfigResult", "parse_config"]
+
+#: File names recognised as a bundle's configuration (compared case-insensitively).
+CONFIG_NAMES: tuple[str, ...] = ("cxlab.yml", "cxlab.yaml")
+
+_TOP_KEYS = (
+    "client",
+    "currency",
+    "tables",
+    "columns",
+    "recode",
+    "dates",
+    "scales",
+    "drivers",
+    "sensitive",
+    "consent",
+    "churn",
+)
+_TABLE_KEYS = ("file", "sheet", "header_row", "delimiter", "encoding", "decimal")
+_SCALE_KEYS = {
+    "csat": ("min", "max", "satisfied"),
+    "ces": ("min", "max", "direction"),
+    "items": ("min", "max"),
+}
+_DIRECTIONS = ("higher_is_easier", "higher_is_harder")
+_DELIMITER_WORDS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+
+
+@dataclass
+class Node:
+    """One YAML value with its position (1-based line and column)."""
+
+    kind: str  # "scalar", "map" or "seq"
+    value: Any  # the constructed scalar, a dict of key text -> Node, or a list of Node
+    raw: str | None
+    line: int
+    column: int
+
+    @property
+    def text(self) -> str:
+        """The scalar as written (numbers and booleans included), for names and keys."""
+        if self.value is None:
+            return ""
+        return self.raw if self.raw is not None else str(self.value)
+
+
+@dataclass
+class ConfigResult:
+    """What reading a bundle's configuration produced."""
+
+    config: BundleConfig
+    problems: list[Problem] = field(default_factory=list)
+    #: The configuration could not be read at all (invalid YAML): data checks are meaningless.
+    fatal: bool = False
+    #: File name of the configuration, when there is one.
+    file: str | None = None
+    #: Line of each configured column reference, for located messages: (section, table, column).
+    lines: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    #: Settings that were present but invalid (e.g. ``"scales.csat"``); their defaults are used
+    #: for reading, but checks that depend on them are skipped to avoid misleading errors.
+    invalid: set[str] = field(default_factory=set)
+
+
+def find_config_file(folder: Path) -> list[Path]:
+    """List the configuration files in ``folder`` (normally zero or one)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.name.lower() in CONFIG_NAMES)
+
+
+def parse_config(folder: Path) -> ConfigResult:
+    """Read and check the configuration of the bundle in ``folder``.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The bundle folder (a workbook path has no configuration).
+
+    Returns
+    -------
+    ConfigResult
+        The configuration (defaults for anything absent or invalid) and every problem found.
+    """
+    files = find_config_file(folder)
+    if not files:
+        return ConfigResult(BundleConfig())
+    if len(files) > 1:
+        names = ", ".join(p.name for p in files)
+        problem = Problem(
+            "error",
+            "duplicate_config",
+            f"the folder holds more than one configuration file ({names})",
+            file=files[0].name,
+            hint="keep one cxlab.yml and delete or rename the other",
+        )
+        return ConfigResult(BundleConfig(), [problem], fatal=True, file=files[0].name)
+    path = files[0]
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = Problem(
+            "error",
+            "invalid_yaml",
+            f"{path.name} is not UTF-8 text (byte {exc.start} cannot be decoded)",
+            file=path.name,
+            hint="save cxlab.yml as UTF-8 (most editors offer it under 'Save as' or 'Encoding')",
+        )
+        return ConfigResult(BundleConfig(), [problem], fatal=True, file=path.name)
+    builder = _Builder(path.name, text)
+    root = builder.compose()
+    if builder.fatal:
+        return ConfigResult(BundleConfig(), builder.problems, fatal=True, file=path.name)
+    config = builder.build(root, source=str(path))
+    return ConfigResult(
+        config,
+        builder.problems,
+        fatal=builder.fatal,
+        file=path.name,
+        lines=builder.lines,
+        invalid=builder.invalid,
+    )
+
+
+class _Builder:
+    """Turns the YAML text into nodes, then nodes into a BundleConfig, collecting problems."""
+
+    def __init__(self, fname: str, text: str):
+        self.fname = fname
+        self.text = text
+        self.problems: list[Problem] = []
+        self.fatal = False
+        self.lines: dict[tuple[str, str, str], int] = {}
+        self.invalid: set[str] = set()
+
+    # -- problems ---------------------------------------------------------------------------
+
+    def error(
+        self,
+        node: Node | None,
+        where: str,
+        message: str,
+        hint: str = "",
+        *,
+        severity: str = "error",
+        rule: str = "invalid_config",
+        table: str | None = None,
+        column: str | None = None,
+    ) -> None:
+        line = f" (line {node.line})" if node is not None else ""
+        self.problems.append(
+            Problem(
+                severity,  # type: ignore[arg-type]
+                rule,
+                f"{where}{line}: {message}",
+                table=table,
+                file=self.fname,
+                column=column,
+                hint=hint,
+            )
+        )
+
+    def unknown_keys(self, node: Node, where: str, allowed: tuple[str, ...], what: str) -> None:
+        for key, child in node.value.items():
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+                hint = (
+                    f"did you mean {close[0]!r}? " if close else ""
+                ) + f"known {what}: {', '.join(allowed)}"
+                self.error(
+                    child,
+                    f"{where}{key}",
+                    "this key is not known and is ignored",
+                    hint,
+                    severity="warning",
+                    rule="unknown_key",
+                )
+
+    # -- YAML -> nodes ----------------------------------------------------------------------
+
+    def compose(self) -> Node | None:
+        loader = yaml.SafeLoader(self.text)
+        try:
+            node = loader.get_single_node()
+            return None if node is None else self._convert(loader, node)
+        except yaml.YAMLError as exc:
+            self._yaml_error(exc)
+            return None
+        finally:
+            loader.dispose()
+
+    def _convert(self, loader: yaml.SafeLoader, node: yaml.Node) -> Node:
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Node] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.error(
+                        Node("scalar", None, None, key_node.start_mark.line + 1, 1),
+                        "cxlab.yml",
+                        "a key must be a plain name, not a list or mapping",
+                        "write keys as text followed by ':'",
+                    )
+                    continue
+                key = key_node.value
+                if key in out:
+                    self.error(
+                        Node("scalar", None, None, key_node.start_mark.line + 1, 1),
+                        key,
+                        f"the key {key!r} appears twice in the same mapping; only the last "
+                        "one would count",
+                        "merge the two entries into one",
+                        rule="duplicate_key",
+                    )
+                out[key] = self._convert(loader, value_node)
+            return Node("map", out, None, line, col)
+        if isinstance(node, yaml.SequenceNode):
+            return Node("seq", [self._convert(loader, n) for n in node.value], None, line, col)
+        value = loader.construct_object(node, deep=True)
+        return Node("scalar", value, node.value, line, col)
+
+    def _yaml_error(self, exc: yaml.YAMLError) -> None:
+        self.fatal = True
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        where = ""
+        hint = (
+            "check the indentation (spaces only, the same depth for keys of one mapping) and "
+            "that each key is followed by ': '; quote values that start with %, @, *, & or `"
+        )
+        if mark is not None:
+            where = f" (line {mark.line + 1}, column {mark.column + 1})"
+            lines = self.text.splitlines()
+            bad = lines[mark.line] if mark.line < len(lines) else ""
+            near = "\n".join(lines[max(0, mark.line - 1) : mark.line + 1])
+            opened = [
+                (n + 1, text)
+                for n, text in enumerate(lines[: mark.line + 1])
+                if text.count("{") > text.count("}") or text.count("[") > text.count("]")
+            ]
+            if "\t" in near:
+                hint = "YAML does not allow tabs for indentation; indent with spaces"
+            elif opened and opened[-1][0] >= mark.line:
+                n, text = opened[-1]
+                hint = (
+                    f"line {n} opens a '{{' or '[' that is not closed on that line: "
+                    f"{text.strip()!r}; close it, or continue the entry on an indented line"
+                )
+            elif "%" in bad:
+                hint = 'quote date formats, e.g. date: "%d/%m/%Y" (a bare % starts a directive)'
+        self.problems.append(
+            Problem(
+                "error",
+                "invalid_yaml",
+                f"{self.fname} is not valid YAML: {what}{where}; the data were not checked "
+                "because the mapping they need could not be read",
+                file=self.fname,
+                hint=hint,
+            )
+        )
+
+    # -- nodes -> BundleConfig ----------------------------------------------------------------
+
+    def expect(self, node: Node, kind: str, where: str, example: str) -> bool:
+        if node.kind == kind and not (kind == "scalar" and node.value is None):
+            return True
+        wanted = {"map": "a mapping", "seq": "a list", "scalar": "a single value"}[kind]
+        got = (
+            "nothing"
+            if node.value is None
+            else {"map": "a mapping", "seq": "a list"}.get(node.kind, f"{node.text!r}")
+        )
+        self.error(node, where, f"expected {wanted}, found {got}", f"write it like: {example}")
+        return False
+
+    def name(self, node: Node, where: str, example: str) -> str | None:
+        if not self.expect(node, "scalar", where, example):
+            return None
+        return node.value if isinstance(node.value, str) else node.text
+
+    def integer(self, node: Node, where: str, example: str) -> int | None:
+        if (
+            node.kind == "scalar"
+            and isinstance(node.value, int)
+            and not isinstance(node.value, bool)
+        ):
+            return node.value
+        self.error(node, where, f"expected a whole number, found {node.text!r}", example)
+        return None
+
+    def table_name(self, key: str, node: Node, where: str) -> str | None:
+        if key in TABLES:
+            return key
+        close = difflib.get_close_matches(key.lower(), TABLES, n=1, cutoff=0.6)
+        hint = (f"did you mean {close[0]!r}? " if close else "") + (
+            f"the tables are {', '.join(TABLES)}"
+        )
+        self.error(node, f"{where}.{key}", f"{key!r} is not a contract table", hint)
+        return None
+
+    def build(self, root: Node | None, *, source: str) -> BundleConfig:
+        if root is None:
+            return BundleConfig(source=source)
+        if root.kind != "map":
+            self.fatal = True
+            self.error(
+                root,
+                self.fname,
+                "the file must be a mapping of keys such as 'tables:' and 'columns:'",
+                "start each top-level setting at the beginning of a line, e.g. 'client: Acme'",
+            )
+            return BundleConfig(source=source)
+        self.unknown_keys(root, "", _TOP_KEYS, "top-level keys")
+        top = root.value
+        kw: dict[str, Any] = {"source": source}
+        if "client" in top:
+            client = self.name(top["client"], "client", "client: Threadline Apparel")
+            if client is not None:
+                kw["client"] = client.strip()
+        if "currency" in top:
+            cur = self.name(top["currency"], "currency", "currency: EUR")
+            if cur is not None:
+                if len(cur.strip()) == 3 and cur.strip().isalpha():
+                    kw["currency"] = cur.strip().upper()
+                else:
+                    self.error(
+                        top["currency"],
+                        "currency",
+                        f"{cur!r} is not a three-letter ISO 4217 code",
+                        "write the code, e.g. EUR, GBP, USD or CHF",
+                    )
+        if "tables" in top:
+            kw["tables"] = self.tables(top["tables"])
+        for section in ("columns", "dates"):
+            if section in top:
+                kw[section] = self.per_table_names(top[section], section)
+        if "recode" in top:
+            kw["recode"] = self.recode(top["recode"])
+        if "scales" in top:
+            kw.update(self.scales(top["scales"]))
+        for key in ("drivers", "sensitive"):
+            if key in top:
+                kw[key] = self.name_list(top[key], key)
+        if "consent" in top:
+            consent = self.name(top["consent"], "consent", "consent: marketing_consent")
+            if consent is not None:
+                kw["consent"] = consent
+                self.lines[("consent", "customers", consent)] = top["consent"].line
+        if "churn" in top:
+            churn = self.churn(top["churn"])
+            if churn is not None:
+                kw["churn"] = churn
+        kw["problems"] = tuple(p for p in self.problems if p.severity == "warning")
+        return BundleConfig(**kw)
+
+    def tables(self, node: Node) -> dict[str, TableSource]:
+        out: dict[str, TableSource] = {}
+        if not self.expect(node, "map", "tables", "tables: {customers: clients.xlsx}"):
+            return out
+        for key, child in node.value.items():
+            table = self.table_name(key, child, "tables")
+            if table is None:
+                continue
+            where = f"tables.{table}"
+            if child.kind == "scalar":
+                fname = self.name(child, where, f"{table}: {table}.csv")
+                if fname is not None:
+                    out[table] = TableSource(file=fname)
+                    self.lines[("tables", table, fname)] = child.line
+                continue
+            if not self.expect(child, "map", where, f"{table}: {{file: export.csv, decimal: ','}}"):
+                continue
+            self.unknown_keys(child, where + ".", _TABLE_KEYS, "reading options")
+            opts = child.value
+            kw: dict[str, Any] = {"file": ""}
+            if "file" in opts:
+                fname = self.name(opts["file"], where + ".file", "file: orders.csv")
+                if fname is None:
+                    continue
+                kw["file"] = fname
+                self.lines[("tables", table, fname)] = opts["file"].line
+            if "sheet" in opts:
+                sheet = self.name(opts["sheet"], where + ".sheet", "sheet: Survey")
+                if sheet is not None:
+                    kw["sheet"] = sheet
+            if "header_row" in opts:
+                row = self.integer(opts["header_row"], where + ".header_row", "header_row: 4")
+                if row is not None and row < 1:
+                    self.error(
+                        opts["header_row"],
+                        where + ".header_row",
+                        f"the header row must be 1 or more, not {row}",
+                        "count rows as a spreadsheet does: the first row is 1",
+                    )
+                elif row is not None:
+                    kw["header_row"] = row
+            if "delimiter" in opts:
+                delim = self.delimiter(opts["delimiter"], where + ".delimiter")
+                if delim is not None:
+                    kw["delimiter"] = delim
+            if "encoding" in opts:
+                enc = self.name(opts["encoding"], where + ".encoding", "encoding: latin-1")
+                if enc is not None:
+                    try:
+                        codecs.lookup(enc)
+                        kw["encoding"] = enc
+                    except LookupError:
+                        self.error(
+                            opts["encoding"],
+                            where + ".encoding",
+                            f"{enc!r} is not a known text encoding",
+                            "common ones are utf-8, latin-1, cp1252 and utf-16",
+                        )
+            if "decimal" in opts:
+                dec = self.name(opts["decimal"], where + ".decimal", 'decimal: ","')
+                if dec is not None and dec in (".", ","):
+                    kw["decimal"] = dec
+                elif dec is not None:
+                    self.error(
+                        opts["decimal"],
+                        where + ".decimal",
+                        f"the decimal separator must be '.' or ',', not {dec!r}",
+                        'write decimal: "," for numbers like 12,50',
+                    )
+            out[table] = TableSource(**kw)
+        return out
+
+    def delimiter(self, node: Node, where: str) -> str | None:
+        text = self.name(node, where, 'delimiter: ";"')
+        if text is None:
+            return None
+        text = _DELIMITER_WORDS.get(text.lower(), text)
+        if len(text) == 1 and text not in "\"'\n\r":
+            return text
+        self.error(
+            node,
+            where,
+            f"the delimiter must be a single character, not {text!r}",
+            'write delimiter: ";" (or "tab" for tab-separated files)',
+        )
+        return None
+
+    def per_table_names(self, node: Node, section: str) -> dict[str, dict[str, str]]:
+        """``columns:`` and ``dates:``: table -> client/contract column -> text."""
+        out: dict[str, dict[str, str]] = {}
+        example = (
+            'columns: {responses: {"Likelihood to recommend": nps}}'
+            if section == "columns"
+            else 'dates: {transactions: {date: "%d/%m/%Y"}}'
+        )
+        if not self.expect(node, "map", section, example):
+            return out
+        for key, child in node.value.items():
+            table = self.table_name(key, child, section)
+            if table is None or not self.expect(child, "map", f"{section}.{table}", example):
+                continue
+            entries: dict[str, str] = {}
+            targets: dict[str, str] = {}
+            for col_key, value in child.value.items():
+                where = f"{section}.{table}.{col_key}"
+                text = self.name(value, where, example)
+                if text is None:
+                    continue
+                if section == "dates" and "%" not in text:
+                    self.error(
+                        value,
+                        where,
+                        f"{text!r} is not a date format",
+                        'use strftime codes, e.g. "%d.%m.%Y" for 31.12.2024 or '
+                        '"%m/%d/%Y %H:%M" for 12/31/2024 18:30',
+                    )
+                    continue
+                if section == "columns":
+                    text = text.strip()
+                    if text in targets:
+                        self.error(
+                            value,
+                            where,
+                            f"both {targets[text]!r} and {col_key!r} are renamed to {text!r}",
+                            "rename only one client column to each contract column",
+                            table=table,
+                            column=col_key,
+                        )
+                        continue
+                    targets[text] = col_key
+                entries[col_key] = text
+                self.lines[(section, table, col_key)] = value.line
+            out[table] = entries
+        return out
+
+    def recode(self, node: Node) -> dict[str, dict[str, dict[Any, Any]]]:
+        out: dict[str, dict[str, dict[Any, Any]]] = {}
+        example = 'recode: {customers: {consent: {"Yes": true, "No": false}}}'
+        if not self.expect(node, "map", "recode", example):
+            return out
+        for key, child in node.value.items():
+            table = self.table_name(key, child, "recode")
+            if table is None or not self.expect(child, "map", f"recode.{table}", example):
+                continue
+            cols: dict[str, dict[Any, Any]] = {}
+            for col, mapping in child.value.items():
+                where = f"recode.{table}.{col}"
+                if not self.expect(mapping, "map", where, example):
+                    continue
+                values: dict[Any, Any] = {}
+                for raw_key, target in mapping.value.items():
+                    if target.kind != "scalar":
+                        self.error(
+                            target,
+                            f"{where}.{raw_key}",
+                            "a recoded value must be a single value (a number, true/false or text)",
+                            example,
+                        )
+                        continue
+                    values[raw_key] = target.value
+                cols[col] = values
+                self.lines[("recode", table, col)] = mapping.line
+            out[table] = cols
+        return out
+
+    def scales(self, node: Node) -> dict[str, Scale]:
+        out: dict[str, Scale] = {}
+        if not self.expect(node, "map", "scales", "scales: {csat: {min: 1, max: 5}}"):
+            return out
+        for key, child in node.value.items():
+            where = f"scales.{key}"
+            if key == "nps":
+                self.error(
+                    child,
+                    where,
+                    "NPS is always asked on 0–10 and its scale cannot be changed",
+                    "remove scales.nps; if your survey used another scale, the score is not an "
+                    "NPS: rename the column (e.g. to recommend_1_5) and treat it as a driver item",
+                )
+                continue
+            if key not in _SCALE_KEYS:
+                close = difflib.get_close_matches(key, list(_SCALE_KEYS), n=1, cutoff=0.6)
+                self.error(
+                    child,
+                    where,
+                    f"unknown scale {key!r}",
+                    (f"did you mean {close[0]!r}? " if close else "")
+                    + "scales can be set for csat, ces and items",
+                )
+                continue
+            if not self.expect(child, "map", where, f"{key}: {{min: 1, max: 5}}"):
+                self.invalid.add(where)
+                continue
+            self.unknown_keys(child, where + ".", _SCALE_KEYS[key], "scale settings")
+            scale = self.scale(key, child, where)
+            if scale is None:
+                self.invalid.add(where)
+            else:
+                out[{"csat": "csat_scale", "ces": "ces_scale", "items": "item_scale"}[key]] = scale
+        return out
+
+    def scale(self, key: str, node: Node, where: str) -> Scale | None:
+        opts = node.value
+        bounds = []
+        for part in ("min", "max"):
+            if part not in opts:
+                self.error(node, where, f"the scale needs '{part}'", f"{key}: {{min: 1, max: 5}}")
+                return None
+            value = self.integer(opts[part], f"{where}.{part}", f"{part}: 1")
+            if value is None:
+                return None
+            bounds.append(value)
+        lo, hi = bounds
+        if key == "csat":
+            if (lo, hi) not in CSAT_SCALES:
+                allowed = ", ".join(f"{a}–{b}" for a, b in CSAT_SCALES)
+                self.error(
+                    node,
+                    where,
+                    f"a CSAT scale of {lo}–{hi} is not supported; use {allowed}",
+                    "most CSAT surveys use 1–5; if yours used another range, rescale the "
+                    "answers before loading",
+                )
+                return None
+            satisfied = CSAT_SCALES[(lo, hi)]
+            if "satisfied" in opts:
+                value = self.integer(opts["satisfied"], f"{where}.satisfied", "satisfied: 4")
+                if value is None:
+                    return None
+                if not lo < value <= hi:
+                    self.error(
+                        opts["satisfied"],
+                        f"{where}.satisfied",
+                        f"the satisfied threshold {value} is not above {lo} and at most {hi}",
+                        f"choose the lowest score that counts as satisfied, e.g. {satisfied}",
+                    )
+                    return None
+                satisfied = value
+            return Scale(lo, hi, satisfied=satisfied)
+        if key == "ces":
+            if (lo, hi) not in CES_SCALES:
+                self.error(
+                    node,
+                    where,
+                    f"a CES scale of {lo}–{hi} is not supported; use 1–5 or 1–7",
+                    "CES 2.0 uses 1–7 (strongly disagree … strongly agree that it was easy)",
+                )
+                return None
+            direction = "higher_is_easier"
+            if "direction" in opts:
+                text = self.name(opts["direction"], f"{where}.direction", "higher_is_easier")
+                if text not in _DIRECTIONS:
+                    self.error(
+                        opts["direction"],
+                        f"{where}.direction",
+                        f"direction must be higher_is_easier or higher_is_harder, not {text!r}",
+                        "higher_is_easier when 7 means 'very easy'; higher_is_harder when it "
+                        "means 'very difficult'",
+                    )
+                    return None
+                direction = text
+            return Scale(lo, hi, direction=direction)  # type: ignore[arg-type]
+        if not lo < hi or hi - lo > 10:
+            self.error(
+                node,
+                where,
+                f"an item scale of {lo}–{hi} is not usable; min must be below max and the "
+                "scale at most 11 points wide",
+                "driver items are usually 1–5 or 1–7 agreement ratings",
+            )
+            return None
+        return Scale(lo, hi)
+
+    def name_list(self, node: Node, key: str) -> tuple[str, ...]:
+        example = f"{key}: [first_column, second_column]"
+        nodes = [node] if node.kind == "scalar" and node.value is not None else None
+        if nodes is None:
+            if not self.expect(node, "seq", key, example):
+                return ()
+            nodes = node.value
+        names = []
+        table = "responses" if key == "drivers" else "customers"
+        for item in nodes:
+            text = self.name(item, key, example)
+            if text is not None and text not in names:
+                names.append(text)
+                self.lines[(key, table, text)] = item.line
+        return tuple(names)
+
+    def churn(self, node: Node) -> ChurnRule | None:
+        example = "churn: {inactive_days: 120}   or   churn: {label: churned}"
+        if not self.expect(node, "map", "churn", example):
+            return None
+        self.unknown_keys(node, "churn.", ("label", "inactive_days"), "churn settings")
+        opts = node.value
+        has_label, has_days = "label" in opts, "inactive_days" in opts
+        if has_label == has_days:
+            self.error(
+                node,
+                "churn",
+                "give exactly one of 'label' or 'inactive_days'"
+                + (", not both" if has_label else ""),
+                example,
+            )
+            return None
+        if has_label:
+            label = self.name(opts["label"], "churn.label", "label: churned")
+            if label is None:
+                return None
+            self.lines[("churn", "customers", label)] = opts["label"].line
+            return ChurnRule(label=label)
+        days = self.integer(opts["inactive_days"], "churn.inactive_days", "inactive_days: 120")
+        if days is None:
+            return None
+        if days < 1:
+            self.error(
+                opts["inactive_days"],
+                "churn.inactive_days",
+                f"the number of inactive days must be positive, not {days}",
+                "a common choice is two to three times the usual gap between purchases",
+            )
+            return None
+        return ChurnRule(inactive_days=days)

@@ -1,0 +1,79 @@
+"""The `cxlab validate PATH` command: exit 1 on errors, 0 otherwise, 2 without a path."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import RESPONSES, TRANSACTIONS, clean_files
+
+from cxlab.cli import main
+
+
+def test_clean_bundle_prints_ok_and_exits_zero(make_bundle, capsys):
+    folder = make_bundle({"responses.csv": RESPONSES})
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "OK, no problems found" in out
+
+
+def test_warnings_alone_exit_zero_and_are_printed(make_bundle, capsys):
+    folder = make_bundle(clean_files())  # the clean transactions hold one refund
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "0 error(s), 1 warning(s)" in out
+    assert "WARNING [negative_amount] transactions.csv › column 'amount'" in out
+
+
+def test_errors_exit_one_and_name_file_column_and_rows(make_bundle, capsys):
+    text = RESPONSES.replace(",5,6,Fast", ",5,9,Fast")  # CES 9 on row 2, outside 1–7
+    folder = make_bundle({"responses.csv": text})
+    assert main(["validate", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "ERROR [out_of_scale] responses.csv › column 'ces'" in out
+    assert "row 2: '9'" in out
+    assert "fix:" in out
+
+
+def test_every_error_is_printed(make_bundle, capsys):
+    files = {
+        "responses.csv": RESPONSES.replace(",5,6,Fast", ",5,9,Fast"),
+        "transactions.csv": TRANSACTIONS.replace("2024-03-02", "someday"),
+    }
+    assert main(["validate", str(make_bundle(files))]) == 1
+    out = capsys.readouterr().out
+    assert "2 error(s)" in out
+    assert "[out_of_scale]" in out and "[unparsable_date]" in out
+
+
+def test_missing_path_exits_two_with_a_message(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nowhere")]) == 2
+    captured = capsys.readouterr()
+    assert "does not exist" in captured.err
+    assert captured.out == ""
+
+
+def test_invalid_yaml_is_reported_not_raised(make_bundle, capsys):
+    folder = make_bundle(clean_files(), yml="columns:\n  responses: {Score: nps\n")
+    assert main(["validate", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "ERROR [invalid_yaml] cxlab.yml" in out
+
+
+def test_malformed_bundle_prints_no_traceback_from_the_command_line(make_bundle):
+    files = clean_files()
+    files["customers.csv"] = b""
+    files["transactions.csv"] = TRANSACTIONS.replace("25.00", "\u20ac25").encode("cp1252")
+    files["events.csv"] = "customer_id,timestamp\nC1,2024-01-01\n"
+    folder = make_bundle(files, yml="scales:\n  csat: {min: 1, max: 6}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "cxlab.cli", "validate", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    for rule in ("empty_file", "not_numeric", "missing_column", "invalid_config"):
+        assert f"[{rule}]" in result.stdout
