@@ -1,0 +1,719 @@
+"""A first look at a client's data: the small summaries behind the welcome tour.
+
+Each function takes one contract table (or the :class:`~cxlab.contract.bundle.Bundle`) and returns
+a DataFrame or a Series; none of them draws or prints. :mod:`cxlab.plots` turns the results into
+figures, and the welcome notebook (chapter 00) strings them into a guided tour.
+
+Functions
+---------
+key_figures, headline
+    Headline counts for a bundle (customers, orders, net revenue, responses, events, period),
+    as a Series and as one sentence.
+table_profile
+    Per column: dtype, filled and missing values, distinct values.
+attribute_counts
+    How customers split over each categorical attribute (region, channel, plan, ...).
+monthly_revenue
+    Net revenue, sales, refunds, orders and buying customers per calendar month.
+seasonal_index
+    How far each calendar month sits above or below an ordinary month.
+responses_per_month
+    Survey responses per month, split by touchpoint (or another column).
+answer_coverage
+    Which questions responses answer, with and without a touchpoint.
+score_scales, score_distributions
+    The rating scales in use and how answers spread over them, each with its ``n``.
+stage_counts
+    Customers and events at each journey stage, in journey order, with step conversion.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxlab.contract.bundle import Bundle
+    from cxlab.contract.config import BundleConfig
+
+__all__ = [
+    "MISSING",
+    "answer_coverage",
+    "attribute_counts",
+    "headline",
+    "key_figures",
+    "monthly_revenue",
+    "responses_per_month",
+    "score_distributions",
+    "score_scales",
+    "seasonal_index",
+    "stage_counts",
+    "table_profile",
+]
+
+#: Label used for missing values when they are counted as a level of their own.
+MISSING = "(missing)"
+
+#: The rating metrics of the contract, in the order they are reported.
+SCORE_METRICS: tuple[str, ...] = ("nps", "csat", "ces")
+
+
+def key_figures(bundle: Bundle) -> pd.Series:
+    """Headline numbers for a bundle, for the first paragraph of a report.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded client bundle; absent tables give missing values.
+
+    Returns
+    -------
+    pandas.Series
+        Entries ``client``, ``currency``, ``customers``, ``transactions``, ``orders``,
+        ``net_revenue``, ``responses``, ``events``, ``first_date`` and ``last_date``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from cxlab.contract.bundle import Bundle
+    >>> from cxlab.contract.config import BundleConfig
+    >>> tx = pd.DataFrame(
+    ...     {
+    ...         "customer_id": ["a", "a", "b"],
+    ...         "date": pd.to_datetime(["2024-01-05", "2024-02-01", "2024-02-03"]),
+    ...         "amount": [10.0, -2.5, 20.0],
+    ...     }
+    ... )
+    >>> kf = key_figures(Bundle(Path("shop"), BundleConfig(), transactions=tx))
+    >>> float(kf["net_revenue"]), int(kf["orders"])
+    (27.5, 2)
+    """
+    tx = bundle.transactions
+    period = bundle.period
+    values = {
+        "client": bundle.name,
+        "currency": bundle.config.currency,
+        "customers": _count(bundle.customers),
+        "transactions": _count(tx),
+        "orders": _orders(tx) if tx is not None else pd.NA,
+        "net_revenue": float(tx["amount"].sum()) if tx is not None else pd.NA,
+        "responses": _count(bundle.responses),
+        "events": _count(bundle.events),
+        "first_date": period[0] if period else pd.NaT,
+        "last_date": period[1] if period else pd.NaT,
+    }
+    return pd.Series(values, dtype=object, name=bundle.name)
+
+
+def headline(bundle: Bundle, *, name: str | None = None) -> str:
+    """Describe a bundle in one Markdown sentence built from :func:`key_figures`.
+
+    Tables the bundle lacks are named as missing rather than reported as zero.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded client bundle.
+    name : str, optional
+        Display name to use instead of ``bundle.name``.
+
+    Returns
+    -------
+    str
+        Markdown text, e.g. ``"**Shop**: **2** customers; **3** orders ..."``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from cxlab.contract.bundle import Bundle
+    >>> from cxlab.contract.config import BundleConfig
+    >>> customers = pd.DataFrame({"customer_id": ["a", "b"]})
+    >>> print(headline(Bundle(Path("shop"), BundleConfig(), customers=customers)))
+    **shop**: **2** customers; no transactions table; no responses table; no events table.
+    """
+    kf = key_figures(bundle)
+    parts = []
+    if bundle.customers is not None:
+        parts.append(f"**{kf['customers']:,}** customers")
+    else:
+        parts.append("no customers table")
+    if bundle.transactions is not None:
+        parts.append(
+            f"**{kf['orders']:,}** orders worth **{kf['net_revenue']:,.0f} {kf['currency']}** "
+            f"net of refunds"
+        )
+    else:
+        parts.append("no transactions table")
+    for table, noun in (("responses", "survey responses"), ("events", "journey events")):
+        if getattr(bundle, table) is not None:
+            parts.append(f"**{kf[table]:,}** {noun}")
+        else:
+            parts.append(f"no {table} table")
+    text = f"**{name or kf['client']}**: " + "; ".join(parts)
+    if pd.notna(kf["first_date"]):
+        text += f", dated {kf['first_date']:%d %B %Y} to {kf['last_date']:%d %B %Y}"
+    return text + "."
+
+
+def _count(df: pd.DataFrame | None) -> object:
+    return len(df) if df is not None else pd.NA
+
+
+def _orders(tx: pd.DataFrame, *, amount: str = "amount", order: str = "order_id") -> int:
+    """Count sales: distinct order ids among positive amounts, else positive rows."""
+    sales = tx[tx[amount] > 0]
+    if order in sales and sales[order].notna().any():
+        return int(sales[order].nunique()) + int(sales[order].isna().sum())
+    return len(sales)
+
+
+def table_profile(df: pd.DataFrame) -> pd.DataFrame:
+    """Describe every column of a table: type, completeness and variety.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Any table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per column (index ``column``) with ``dtype``, ``filled`` (non-missing values),
+        ``missing``, ``missing_share`` (0–1) and ``distinct`` (distinct non-missing values).
+        Values themselves are not shown, so the profile is safe to share even when a column
+        holds personal data.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"id": ["a", "b", "c", "d"], "plan": ["x", None, "x", None]})
+    >>> table_profile(df).loc["plan", ["missing", "distinct"]].tolist()
+    [2, 1]
+    >>> float(table_profile(df).loc["plan", "missing_share"])
+    0.5
+    """
+    n = len(df)
+    rows = []
+    for col in df.columns:
+        s = df[col]
+        missing = int(s.isna().sum())
+        rows.append(
+            {
+                "column": str(col),
+                "dtype": str(s.dtype),
+                "filled": n - missing,
+                "missing": missing,
+                "missing_share": missing / n if n else 0.0,
+                "distinct": int(s.nunique(dropna=True)),
+            }
+        )
+    cols = ["column", "dtype", "filled", "missing", "missing_share", "distinct"]
+    return pd.DataFrame(rows, columns=cols).set_index("column")
+
+
+def attribute_counts(
+    customers: pd.DataFrame,
+    *,
+    columns: Sequence[str] | None = None,
+    id_column: str = "customer_id",
+    max_levels: int = 12,
+) -> pd.DataFrame:
+    """How customers divide over each categorical attribute.
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        The customers table.
+    columns : sequence of str, optional
+        Attributes to count. By default every text, boolean or categorical column other than
+        ``id_column`` with at most ``max_levels`` distinct values; columns with more levels
+        (names, e-mail addresses, free text) are left out.
+    id_column : str, default "customer_id"
+        The identifier column, never counted.
+    max_levels : int, default 12
+        Upper limit on distinct values for a column to be chosen automatically.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long form with columns ``attribute``, ``level``, ``n`` and ``share`` (of all
+        customers). Within an attribute, levels run from the largest to the smallest, and
+        missing values, if any, come last as :data:`MISSING`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"customer_id": list("abcd"), "region": ["N", "S", "N", None]})
+    >>> attribute_counts(df)[["level", "n"]].values.tolist()
+    [['N', 2], ['S', 1], ['(missing)', 1]]
+    """
+    if columns is None:
+        columns = [
+            c
+            for c in customers.columns
+            if c != id_column
+            and _is_categorical(customers[c])
+            and customers[c].nunique(dropna=True) <= max_levels
+        ]
+    n = len(customers)
+    parts = []
+    for col in columns:
+        s = customers[col]
+        counts = s.dropna().astype(str).value_counts()
+        counts = counts.sort_values(ascending=False, kind="stable")
+        frame = pd.DataFrame({"level": counts.index.astype(str), "n": counts.to_numpy()})
+        missing = int(s.isna().sum())
+        if missing:
+            frame = pd.concat(
+                [frame, pd.DataFrame({"level": [MISSING], "n": [missing]})], ignore_index=True
+            )
+        frame.insert(0, "attribute", str(col))
+        parts.append(frame)
+    if not parts:
+        out = pd.DataFrame({"attribute": [], "level": [], "n": [], "share": []})
+        return out.astype({"attribute": "str", "level": "str", "n": "int64", "share": "float64"})
+    out = pd.concat(parts, ignore_index=True)
+    out["n"] = out["n"].astype("int64")
+    out["share"] = out["n"] / n if n else 0.0
+    return out
+
+
+def _is_categorical(s: pd.Series) -> bool:
+    return (
+        pd.api.types.is_string_dtype(s)
+        or pd.api.types.is_bool_dtype(s)
+        or isinstance(s.dtype, pd.CategoricalDtype)
+        or s.dtype == object
+    )
+
+
+def monthly_revenue(
+    transactions: pd.DataFrame,
+    *,
+    date: str = "date",
+    amount: str = "amount",
+    customer: str = "customer_id",
+    order: str = "order_id",
+) -> pd.DataFrame:
+    """Revenue and activity per calendar month, with empty months kept as zeros.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        The transactions table; negative amounts are refunds.
+    date, amount, customer, order : str
+        Column names. ``order`` is optional: without it every positive row counts as an order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``month`` (the first day of each month, every month from the first to the
+        last transaction), with columns ``revenue`` (sales minus refunds), ``sales``,
+        ``refunds`` (a positive number), ``orders`` and ``customers`` (distinct buyers).
+        Rows with a missing date or amount are ignored.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame(
+    ...     {
+    ...         "customer_id": ["a", "b", "a"],
+    ...         "date": pd.to_datetime(["2024-01-05", "2024-03-01", "2024-03-09"]),
+    ...         "amount": [10.0, 20.0, -5.0],
+    ...     }
+    ... )
+    >>> monthly_revenue(tx)["revenue"].tolist()
+    [10.0, 0.0, 15.0]
+    """
+    cols = ["revenue", "sales", "refunds", "orders", "customers"]
+    tx = transactions.dropna(subset=[date, amount])
+    if tx.empty:
+        empty = pd.DataFrame(
+            {c: pd.Series(dtype="float64" if c in cols[:3] else "int64") for c in cols}
+        )
+        empty.index = pd.DatetimeIndex([], name="month")
+        return empty
+    month = tx[date].dt.to_period("M").dt.to_timestamp()
+    amounts = tx[amount].astype("float64")
+    frame = pd.DataFrame(
+        {
+            "month": month,
+            "sales": amounts.clip(lower=0),
+            "refunds": (-amounts).clip(lower=0),
+            "customer": tx[customer] if customer in tx else pd.NA,
+        }
+    )
+    grouped = frame.groupby("month")
+    out = pd.DataFrame(
+        {
+            "sales": grouped["sales"].sum(),
+            "refunds": grouped["refunds"].sum(),
+            "customers": grouped["customer"].nunique(),
+        }
+    )
+    positive = tx[amounts > 0]
+    pos_month = month[amounts > 0]
+    if order in positive and positive[order].notna().any():
+        orders = positive[order].groupby(pos_month).nunique()
+    else:
+        orders = pos_month.value_counts()
+    out["orders"] = orders
+    full = pd.date_range(out.index.min(), out.index.max(), freq="MS", name="month")
+    out = out.reindex(full).fillna(0)
+    out["revenue"] = out["sales"] - out["refunds"]
+    out["orders"] = out["orders"].astype("int64")
+    out["customers"] = out["customers"].astype("int64")
+    return out[cols]
+
+
+def seasonal_index(
+    monthly: pd.DataFrame,
+    *,
+    value: str = "revenue",
+    method: Literal["auto", "moving_average", "mean"] = "auto",
+) -> pd.DataFrame:
+    """How strong each calendar month is compared with an ordinary month.
+
+    With two years of data or more the index is the classical ratio to a centred 12-month
+    moving average, so growth over the period does not masquerade as a seasonal peak. With
+    less data it falls back to the ratio of each month to the mean month, which mixes trend
+    into the pattern and is reported as such in the ``method`` column.
+
+    Parameters
+    ----------
+    monthly : pandas.DataFrame
+        Output of :func:`monthly_revenue` (or any frame indexed by month-start dates).
+    value : str, default "revenue"
+        The column to analyse.
+    method : {"auto", "moving_average", "mean"}, default "auto"
+        ``"auto"`` picks ``"moving_average"`` when there are at least 24 months.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by calendar month number (1–12, only months present), with columns
+        ``month_name``, ``index`` (1.0 = an ordinary month; the indices average to 1),
+        ``years`` (how many observations the index rests on) and ``method``.
+
+    Raises
+    ------
+    ValueError
+        If ``method="moving_average"`` is asked for with fewer than 24 months.
+
+    References
+    ----------
+    .. [1] Hyndman, R. J., & Athanasopoulos, G. (2021). *Forecasting: Principles and Practice*
+       (3rd ed.), section 3.4 "Classical decomposition". OTexts.
+
+    Examples
+    --------
+    >>> months = pd.date_range("2022-01-01", periods=36, freq="MS")
+    >>> level = [200.0 if m.month == 12 else 100.0 for m in months]
+    >>> idx = seasonal_index(pd.DataFrame({"revenue": level}, index=months))
+    >>> int(idx["index"].idxmax()), idx["method"].iloc[0]
+    (12, 'moving_average')
+    """
+    series = monthly[value].astype("float64")
+    if method == "auto":
+        method = "moving_average" if len(series) >= 24 else "mean"
+    if method == "moving_average":
+        if len(series) < 24:
+            raise ValueError(
+                f"a moving-average seasonal index needs at least 24 months; got {len(series)}"
+            )
+        # centred 2x12 moving average: mean of two adjacent 12-month windows
+        trend = series.rolling(12).mean().rolling(2).mean().shift(-6)
+        ratio = (series / trend).replace([np.inf, -np.inf], np.nan).dropna()
+    elif method == "mean":
+        overall = series.mean()
+        ratio = series / overall if overall else series * np.nan
+        ratio = ratio.dropna()
+    else:
+        raise ValueError(f"method must be 'auto', 'moving_average' or 'mean', got {method!r}")
+    by_month = ratio.groupby(ratio.index.month)
+    raw = by_month.mean()
+    out = pd.DataFrame(
+        {
+            "month_name": [calendar.month_name[m] for m in raw.index],
+            "index": raw / raw.mean() if len(raw) else raw,
+            "years": by_month.size().astype("int64"),
+            "method": method,
+        },
+        index=pd.Index(raw.index.astype("int64"), name="month"),
+    )
+    return out
+
+
+def responses_per_month(
+    responses: pd.DataFrame, *, date: str = "date", by: str | None = "touchpoint"
+) -> pd.DataFrame:
+    """Survey responses per month, split by a column.
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        The responses table.
+    date : str, default "date"
+        Date column.
+    by : str or None, default "touchpoint"
+        Column to split by; ``None`` (or a column the table lacks) gives one column ``"all"``.
+        Missing values form their own group, :data:`MISSING`, placed last.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``month`` (every month from the first to the last response), one integer
+        column per group, groups ordered from the most to the fewest responses.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame(
+    ...     {
+    ...         "date": pd.to_datetime(["2024-01-02", "2024-01-20", "2024-03-01"]),
+    ...         "touchpoint": ["web", "store", "web"],
+    ...     }
+    ... )
+    >>> responses_per_month(r).to_dict("list")
+    {'web': [1, 0, 1], 'store': [1, 0, 0]}
+    """
+    r = responses.dropna(subset=[date])
+    month = r[date].dt.to_period("M").dt.to_timestamp().rename("month")
+    if by is not None and by in r:
+        group = r[by].astype("str").where(r[by].notna(), MISSING).rename(by)
+    else:
+        group = pd.Series("all", index=r.index, name="group")
+    table = pd.crosstab(month, group)
+    if table.empty:
+        return table.astype("int64")
+    full = pd.date_range(table.index.min(), table.index.max(), freq="MS", name="month")
+    table = table.reindex(full, fill_value=0)
+    order = table.sum().sort_values(ascending=False, kind="stable").index.tolist()
+    order = [c for c in order if c != MISSING] + [c for c in order if c == MISSING]
+    table = table[order].astype("int64")
+    table.columns = pd.Index([str(c) for c in table.columns], name=group.name)
+    return table
+
+
+def answer_coverage(
+    responses: pd.DataFrame, *, by: str = "touchpoint", metrics: Sequence[str] = SCORE_METRICS
+) -> pd.DataFrame:
+    """Which questions responses answer, with and without a value in ``by``.
+
+    Post-interaction surveys are tied to a touchpoint and tend to ask CSAT or CES; relationship
+    surveys go to the whole customer base in waves, ask NPS and name no touchpoint. Splitting
+    the answer rates this way shows which kind of survey each metric comes from.
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        The responses table.
+    by : str, default "touchpoint"
+        The column whose presence splits the responses.
+    metrics : sequence of str, default ("nps", "csat", "ces")
+        Rating columns to report; those the table lacks are skipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``with <by>`` and ``without <by>`` (groups with no responses are dropped);
+        column ``responses`` (count) and one column per metric with the share (0–1) of the
+        group's responses that answer it.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame(
+    ...     {
+    ...         "touchpoint": pd.array(["web", None, "web"], dtype="str"),
+    ...         "nps": pd.array([None, 9, None], dtype="Int64"),
+    ...         "csat": pd.array([4, None, 5], dtype="Int64"),
+    ...     }
+    ... )
+    >>> answer_coverage(r)[["nps", "csat"]].values.tolist()
+    [[0.0, 1.0], [1.0, 0.0]]
+    """
+    present = [m for m in metrics if m in responses]
+    has = responses[by].notna() if by in responses else pd.Series(False, index=responses.index)
+    rows = {}
+    for label, mask in ((f"with {by}", has), (f"without {by}", ~has)):
+        part = responses[mask]
+        if part.empty:
+            continue
+        rows[label] = {"responses": len(part)} | {m: float(part[m].notna().mean()) for m in present}
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=["responses", *present])
+    return out.astype({"responses": "int64"})
+
+
+def score_scales(config: BundleConfig | None = None) -> dict[str, tuple[int, int]]:
+    """Return the scale of each rating metric, from a bundle's configuration.
+
+    Parameters
+    ----------
+    config : BundleConfig, optional
+        ``bundle.config``; defaults apply when omitted (CSAT 1–5, CES 1–7).
+
+    Returns
+    -------
+    dict of str to (int, int)
+        ``{"nps": (0, 10), "csat": (low, high), "ces": (low, high)}``.
+
+    Examples
+    --------
+    >>> score_scales()
+    {'nps': (0, 10), 'csat': (1, 5), 'ces': (1, 7)}
+    """
+    if config is None:
+        from cxlab.contract.config import BundleConfig
+
+        config = BundleConfig()
+    return {
+        "nps": (0, 10),
+        "csat": (config.csat_scale.min, config.csat_scale.max),
+        "ces": (config.ces_scale.min, config.ces_scale.max),
+    }
+
+
+def score_distributions(
+    responses: pd.DataFrame,
+    *,
+    scales: Mapping[str, tuple[int, int]] | None = None,
+    metrics: Sequence[str] = SCORE_METRICS,
+) -> pd.DataFrame:
+    """How the answers to each rating question spread over its scale.
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        The responses table.
+    scales : mapping of str to (int, int), optional
+        Lowest and highest score per metric; see :func:`score_scales` (the default).
+    metrics : sequence of str, default ("nps", "csat", "ces")
+        Columns to describe; those the table lacks, or that hold no answers, are skipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long form with columns ``metric``, ``score``, ``n``, ``share`` (of the metric's
+        answers) and ``total`` (the metric's ``n``: how many responses answered it). Every
+        point of the scale appears, with ``n = 0`` when nobody chose it; scores outside the
+        scale, if any, are kept rather than hidden.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"csat": pd.array([5, 4, 4, None], dtype="Int64")})
+    >>> d = score_distributions(r)
+    >>> d[["score", "n"]].values.tolist()
+    [[1, 0], [2, 0], [3, 0], [4, 2], [5, 1]]
+    >>> int(d["total"].iloc[0])
+    3
+    """
+    scales = dict(score_scales()) | dict(scales or {})
+    parts = []
+    for metric in metrics:
+        if metric not in responses:
+            continue
+        answers = pd.to_numeric(responses[metric], errors="coerce").dropna()
+        if answers.empty:
+            continue
+        answers = answers.round().astype("int64")
+        low, high = scales.get(metric, (int(answers.min()), int(answers.max())))
+        points = sorted(set(range(int(low), int(high) + 1)) | set(answers.unique().tolist()))
+        counts = answers.value_counts().reindex(points, fill_value=0)
+        total = int(counts.sum())
+        parts.append(
+            pd.DataFrame(
+                {
+                    "metric": metric,
+                    "score": np.asarray(points, dtype="int64"),
+                    "n": counts.to_numpy(dtype="int64"),
+                    "share": counts.to_numpy(dtype="float64") / total,
+                    "total": total,
+                }
+            )
+        )
+    if not parts:
+        empty = {"metric": "str", "score": "int64", "n": "int64", "share": "float64"}
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in empty.items()}).assign(
+            total=pd.Series(dtype="int64")
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def stage_counts(
+    events: pd.DataFrame,
+    *,
+    stage: str = "stage",
+    customer: str = "customer_id",
+    timestamp: str = "timestamp",
+    order: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Count customers and events at each stage of the journey.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        The events table.
+    stage, customer, timestamp : str
+        Column names.
+    order : sequence of str, optional
+        The stages in journey order. By default the order is read from the data: for each
+        customer the stages are ranked by when the customer first reached them, and stages
+        are sorted by their mean rank (ties by name). Stages in the data but not in ``order``
+        follow it in that same data order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``stage`` in journey order, with ``events``, ``customers`` (distinct
+        customers with at least one event in the stage), ``share`` (of all customers in the
+        events table) and ``step_conversion`` (customers in this stage over customers in the
+        previous one; missing for the first stage). Events without a stage are ignored.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame(
+    ...     {
+    ...         "customer_id": ["a", "a", "b", "c", "c"],
+    ...         "timestamp": pd.to_datetime(
+    ...             ["2024-01-01", "2024-01-03", "2024-01-02", "2024-01-01", "2024-01-05"]
+    ...         ),
+    ...         "stage": ["visit", "buy", "visit", "visit", "buy"],
+    ...     }
+    ... )
+    >>> stage_counts(ev)[["customers", "step_conversion"]].round(2).values.tolist()
+    [[3.0, nan], [2.0, 0.67]]
+    """
+    ev = events.dropna(subset=[stage])
+    ev = ev.assign(**{stage: ev[stage].astype("str")})
+    n_customers = ev[customer].nunique()
+    grouped = ev.groupby(stage)
+    table = pd.DataFrame(
+        {"events": grouped.size(), "customers": grouped[customer].nunique()}
+    ).astype("int64")
+    inferred = _infer_stage_order(ev, stage=stage, customer=customer, timestamp=timestamp)
+    if order is None:
+        sequence = inferred
+    else:
+        wanted = [s for s in order if s in table.index]
+        sequence = wanted + [s for s in inferred if s not in wanted]
+    table = table.reindex(sequence)
+    table.index.name = "stage"
+    table["share"] = table["customers"] / n_customers if n_customers else np.nan
+    table["step_conversion"] = table["customers"] / table["customers"].shift(1)
+    return table
+
+
+def _infer_stage_order(ev: pd.DataFrame, *, stage: str, customer: str, timestamp: str) -> list:
+    if ev.empty:
+        return []
+    if timestamp not in ev or customer not in ev:
+        return sorted(ev[stage].unique().tolist())
+    first = ev.dropna(subset=[customer, timestamp]).groupby([customer, stage])[timestamp].min()
+    if first.empty:
+        return sorted(ev[stage].unique().tolist())
+    ranks = first.groupby(level=0).rank(method="min")
+    mean_rank = ranks.groupby(level=1).mean()
+    ranked = pd.DataFrame({"rank": mean_rank, "name": mean_rank.index})
+    ordered = ranked.sort_values(["rank", "name"], kind="stable").index.tolist()
+    rest = sorted(set(ev[stage].unique().tolist()) - set(ordered))
+    return ordered + rest

@@ -1,0 +1,446 @@
+"""Figures: one theme for the whole suite, and the plots of the welcome tour.
+
+Every figure in cxlab goes through :func:`use_theme`: seaborn's colour-blind-safe palette, a
+modest size and resolution (committed notebooks stay light), readable fonts, and titles on the
+left where a reader starts. Plot functions take the results of the analytics modules (here,
+:mod:`cxlab.overview`), never raw client files, and return the matplotlib ``Axes`` or ``Figure``
+they drew on so a notebook can adjust them.
+
+Titles state the finding. When ``title`` is not given, each function writes one from the data it
+is handed ("Revenue peaks in December 2024 at 41,200 EUR") so the text cannot drift from the
+figure; pass ``title=`` to say it differently.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from cxlab import overview, plots
+>>> plots.use_theme()
+>>> tx = pd.DataFrame(
+...     {
+...         "customer_id": ["a", "b", "a"],
+...         "date": pd.to_datetime(["2024-01-05", "2024-02-01", "2024-03-09"]),
+...         "amount": [10.0, 25.0, 15.0],
+...     }
+... )
+>>> ax = plots.monthly_revenue(overview.monthly_revenue(tx), currency="EUR")
+>>> ax.get_title(loc="left")
+'Revenue peaks in February 2024 at 25 EUR'
+>>> plots.close(ax)
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+from cxlab.overview import MISSING
+
+__all__ = [
+    "PALETTE",
+    "THEME_RC",
+    "attribute_bars",
+    "close",
+    "journey_stages",
+    "monthly_revenue",
+    "palette",
+    "responses_per_month",
+    "score_distributions",
+    "seasonal_index",
+    "use_theme",
+]
+
+#: Name of the seaborn palette every figure uses (safe for the common colour-vision deficiencies).
+PALETTE = "colorblind"
+
+#: Matplotlib settings of the theme, applied on top of seaborn's ``whitegrid`` style.
+THEME_RC: dict[str, Any] = {
+    "figure.figsize": (7.0, 3.6),
+    "figure.dpi": 85,
+    "savefig.dpi": 85,
+    "figure.constrained_layout.use": True,
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "legend.frameon": False,
+    "figure.titlesize": 12,
+    "figure.titleweight": "bold",
+    "svg.hashsalt": "cxlab",
+}
+
+_METRIC_LABEL = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
+
+
+def use_theme() -> None:
+    """Apply the cxlab figure theme to matplotlib; calling it again changes nothing.
+
+    Examples
+    --------
+    >>> use_theme()
+    >>> import matplotlib as mpl
+    >>> mpl.rcParams["figure.dpi"]
+    85.0
+    """
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, rc=THEME_RC)
+
+
+def palette(n: int = 10) -> list[tuple[float, float, float]]:
+    """Return ``n`` colours of the theme's palette (cycling when ``n`` exceeds ten).
+
+    Examples
+    --------
+    >>> len(palette(3))
+    3
+    """
+    return sns.color_palette(PALETTE, n)
+
+
+def close(obj: Axes | Figure) -> None:
+    """Close the figure an ``Axes`` or ``Figure`` belongs to (frees memory in loops and tests)."""
+    fig = obj if isinstance(obj, Figure) else obj.figure
+    plt.close(fig)
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def _money(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _thousands(ax: Axes, axis: str = "y") -> None:
+    fmt = FuncFormatter(lambda v, _pos: f"{v:,.0f}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _percent_axis(axis: Any) -> None:
+    """Put whole-number percent ticks on an axis whose values are already in percent."""
+    axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
+    axis.set_major_formatter(PercentFormatter(decimals=0))
+
+
+def _month_axis(ax: Axes) -> None:
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+# --------------------------------------------------------------------------------------------
+# customers
+
+
+def attribute_bars(
+    counts: pd.DataFrame,
+    *,
+    attributes: Sequence[str] | None = None,
+    ncols: int = 3,
+    title: str | None = None,
+) -> Figure:
+    """Small multiples: how customers divide over each attribute.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Output of :func:`cxlab.overview.attribute_counts`.
+    attributes : sequence of str, optional
+        Which attributes to draw, in order (default: all, as they appear).
+    ncols : int, default 3
+        Panels per row.
+    title : str, optional
+        Figure title; by default it names the total number of customers.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per attribute, bars labelled with their count; each panel title names the
+        largest group and its share.
+    """
+    names = list(attributes) if attributes is not None else list(dict.fromkeys(counts["attribute"]))
+    if not names:
+        raise ValueError("no attributes to draw: the counts table is empty")
+    ncols = max(1, min(ncols, len(names)))
+    nrows = math.ceil(len(names) / ncols)
+    width = 2.6 * ncols + 0.6
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, 2.3 * nrows + 0.5), squeeze=False)
+    colour = palette(1)[0]
+    for ax, name in zip(axes.flat, names, strict=False):
+        part = counts[counts["attribute"] == name]
+        ax.barh(part["level"], part["share"] * 100, color=colour)
+        ax.bar_label(ax.containers[0], labels=[f"{n:,}" for n in part["n"]], padding=2, size=8)
+        ax.invert_yaxis()
+        _percent_axis(ax.xaxis)
+        ax.set_xlim(0, max(100 * float(part["share"].max()) * 1.25, 5))
+        ax.set_xlabel("Share of customers (%)")
+        ax.grid(axis="y", visible=False)
+        top = part.iloc[0]
+        ax.set_title(f"{name}\n{top['level']} leads ({top['share']:.0%})", fontsize=9.5)
+    for ax in list(axes.flat)[len(names) :]:
+        ax.set_visible(False)
+    total = int(counts.loc[counts["attribute"] == names[0], "n"].sum())
+    default = f"Who the {total:,} customers are, attribute by attribute"
+    fig.suptitle(title or default, x=0.01, ha="left")
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# revenue
+
+
+def monthly_revenue(
+    monthly: pd.DataFrame,
+    *,
+    currency: str = "EUR",
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Net revenue per month as a line, refunds as bars below it, with the peak marked.
+
+    Parameters
+    ----------
+    monthly : pandas.DataFrame
+        Output of :func:`cxlab.overview.monthly_revenue`.
+    currency : str, default "EUR"
+        Shown in the axis label and the title (``bundle.config.currency``).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure by default).
+    title : str, optional
+        By default: the peak month and its revenue.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    colours = palette(4)
+    ax.plot(monthly.index, monthly["revenue"], marker="o", ms=3, color=colours[0], label="net")
+    if "refunds" in monthly and monthly["refunds"].gt(0).any():
+        ax.bar(monthly.index, -monthly["refunds"], width=20, color=colours[3], label="refunds")
+        ax.axhline(0, color="0.3", lw=0.8)
+    peak = monthly["revenue"].idxmax()
+    peak_value = float(monthly.loc[peak, "revenue"])
+    ax.annotate(
+        "peak",
+        (peak, peak_value),
+        xytext=(0, 8),
+        textcoords="offset points",
+        ha="center",
+        fontsize=8,
+    )
+    _month_axis(ax)
+    _thousands(ax)
+    ax.set_xlabel("Month")
+    ax.set_ylabel(f"Revenue per month ({currency})")
+    ax.legend(loc="upper left")
+    label = f"{calendar.month_name[peak.month]} {peak.year}"
+    ax.set_title(title or f"Revenue peaks in {label} at {_money(peak_value)} {currency}")
+    return ax
+
+
+def seasonal_index(
+    seasonal: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None
+) -> Axes:
+    """Bars of the seasonal index by calendar month, with the ordinary month at 1.
+
+    Parameters
+    ----------
+    seasonal : pandas.DataFrame
+        Output of :func:`cxlab.overview.seasonal_index`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+    title : str, optional
+        By default: the strongest and weakest months and how far they sit from ordinary.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    colours = palette(3)
+    index = seasonal["index"]
+    colour = [colours[1] if v >= 1 else colours[0] for v in index]
+    ax.bar([calendar.month_abbr[m] for m in seasonal.index], index, color=colour)
+    ax.axhline(1.0, color="0.3", lw=0.8, ls="--", label="ordinary month (1.0)")
+    ax.legend(loc="upper left")
+    ax.set_xlabel("Calendar month")
+    ax.set_ylabel("Seasonal index (1 = ordinary month)")
+    hi, lo = index.idxmax(), index.idxmin()
+    default = (
+        f"{calendar.month_name[hi]} runs {index[hi] - 1:.0%} above an ordinary month, "
+        f"{calendar.month_name[lo]} {1 - index[lo]:.0%} below"
+    )
+    ax.set_title(title or default)
+    return ax
+
+
+# --------------------------------------------------------------------------------------------
+# responses
+
+
+def responses_per_month(
+    counts: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None
+) -> Axes:
+    """Stacked bars of survey responses per month, one colour per touchpoint.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Output of :func:`cxlab.overview.responses_per_month`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+    title : str, optional
+        By default: which group collects the most feedback, and its share.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    named = [c for c in counts.columns if c != MISSING]
+    colours = dict(zip(named, palette(max(len(named), 1)), strict=False))
+    colours[MISSING] = (0.72, 0.72, 0.72)
+    bottom = np.zeros(len(counts))
+    for col in counts.columns:
+        values = counts[col].to_numpy(dtype=float)
+        ax.bar(counts.index, values, bottom=bottom, width=25, color=colours[col], label=str(col))
+        bottom += values
+    _month_axis(ax)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("Month")
+    ax.set_ylabel("Responses per month (count)")
+    if len(counts.columns) > 1:
+        ax.legend(title=counts.columns.name, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    total = int(counts.to_numpy().sum())
+    sums = counts.sum()
+    if named and len(counts.columns) > 1 and total:
+        top = sums[named].idxmax()
+        default = (
+            f"{top} collects the most feedback: {sums[top] / total:.0%} of {total:,} responses"
+        )
+        if sums.get(MISSING, 0):
+            group = counts.columns.name or "group"
+            default += f"; {sums[MISSING] / total:.0%} name no {group}"
+    else:
+        default = f"{total:,} responses, about {total / max(len(counts), 1):,.0f} a month"
+    ax.set_title(title or default)
+    return ax
+
+
+def score_distributions(dist: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """One panel per rating metric: share of answers at each score, each bar labelled with n.
+
+    Parameters
+    ----------
+    dist : pandas.DataFrame
+        Output of :func:`cxlab.overview.score_distributions`.
+    title : str, optional
+        By default: the most common answer of every metric.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Panel titles give the metric, its scale and its ``n``.
+    """
+    metrics = list(dict.fromkeys(dist["metric"]))
+    if not metrics:
+        raise ValueError("no scores to draw: the distribution table is empty")
+    widths = [max(len(dist[dist["metric"] == m]), 3) for m in metrics]
+    width = min(9.5, 1.6 + 0.34 * sum(widths))
+    fig, axes = plt.subplots(
+        1, len(metrics), figsize=(width, 3.2), width_ratios=widths, squeeze=False
+    )
+    colour = palette(1)[0]
+    modes = []
+    for ax, metric in zip(axes.flat, metrics, strict=True):
+        part = dist[dist["metric"] == metric]
+        ax.bar(part["score"].astype(str), part["share"] * 100, color=colour)
+        ax.bar_label(ax.containers[0], labels=[f"{n:,}" for n in part["n"]], padding=1, size=7)
+        _percent_axis(ax.yaxis)
+        ax.set_ylim(0, float(part["share"].max()) * 100 * 1.18 + 1)
+        ax.set_xlabel("Score")
+        ax.grid(axis="x", visible=False)
+        label = _METRIC_LABEL.get(metric, metric)
+        low, high = int(part["score"].min()), int(part["score"].max())
+        ax.set_title(f"{label} ({low}–{high}), n = {int(part['total'].iloc[0]):,}", fontsize=10)
+        modes.append(f"{label} {int(part.loc[part['n'].idxmax(), 'score'])}")
+    axes.flat[0].set_ylabel("Share of answers (%)")
+    default = "Most common answer: " + ", ".join(modes) + " (bar labels: number of answers)"
+    fig.suptitle(title or default, x=0.01, ha="left")
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# journey
+
+
+def journey_stages(
+    stages: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None
+) -> Axes:
+    """Horizontal bars of customers with events in each journey stage, in journey order.
+
+    Parameters
+    ----------
+    stages : pandas.DataFrame
+        Output of :func:`cxlab.overview.stage_counts`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+    title : str, optional
+        By default, when the counts fall from stage to stage like a funnel: the step where the
+        largest share of customers does not go on. Otherwise (event logs often miss early
+        stages): the stages seen for the most and for the fewest customers.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Bars labelled with the number of customers and their share of all customers.
+    """
+    ax = _axes(ax)
+    colour = palette(1)[0]
+    names = [str(s) for s in stages.index]
+    ax.barh(names, stages["customers"], color=colour)
+    labels = [f"{n:,} ({s:.0%})" for n, s in zip(stages["customers"], stages["share"], strict=True)]
+    ax.bar_label(ax.containers[0], labels=labels, padding=3, size=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, float(stages["customers"].max()) * 1.22)
+    _thousands(ax, "x")
+    ax.set_xlabel("Customers with an event in the stage (count)")
+    ax.set_ylabel("Journey stage")
+    ax.grid(axis="y", visible=False)
+    conversion = stages["step_conversion"].dropna()
+    if title is None and len(stages) > 1:
+        if conversion.max() <= 1 and conversion.min() < 1:
+            worst = conversion.idxmin()
+            before = names[names.index(str(worst)) - 1]
+            title = (
+                f"The biggest drop is from {before} to {worst}: "
+                f"{1 - conversion[worst]:.0%} of customers do not go on"
+            )
+        elif conversion.max() > 1:
+            most, least = stages["customers"].idxmax(), stages["customers"].idxmin()
+            title = (
+                f"{str(most).capitalize()} is recorded for the most customers "
+                f"({stages.loc[most, 'share']:.0%}), {least} for the fewest "
+                f"({stages.loc[least, 'share']:.0%})"
+            )
+    ax.set_title(title or "Customers at each journey stage")
+    return ax

@@ -1,0 +1,768 @@
+"""Exercise self-checks: tell the learner whether an answer is right, and why.
+
+Two levels
+----------
+:func:`check` compares one answer with one expected value and returns a :class:`CheckResult`
+that displays as a single line (plain text for nbval and terminals, HTML in JupyterLab). It
+understands numbers (with an absolute or relative tolerance), text (case and spacing ignored),
+True/False, dates and months, sets, lists, mappings, and pandas Series and DataFrames. An answer
+of ``None`` means "not answered yet"; an answer of the wrong kind gets a message that says which
+kind was expected, without giving the answer away.
+
+Chapter exercises go one step further: the expected answer is not written in the notebook at
+all but computed from the learner's bundle inside the package, so the same exercise works on
+the demo client and on a client's own export. An :class:`Exercise` holds a title, the tables
+it needs, a ``solve(bundle)`` function and the explanation shown when the answer is right; an
+:class:`ExerciseSet` groups a chapter's exercises and checks answers by number.
+
+The pattern for every chapter
+-----------------------------
+1. In this module, define the chapter's set under the name of the chapter's analytics module
+   and register it, e.g. for chapter 03 (module ``cxlab.journey``)::
+
+       journey = register(
+           ExerciseSet(
+               "03",
+               (
+                   Exercise(
+                       1,
+                       "The stage with the largest drop-off",
+                       solve=_biggest_drop,  # (bundle) -> expected answer
+                       requires=("events",),
+                       why="Compare each stage's customers with the stage before it.",
+                       hint="Use cxlab.journey... and look for the smallest step conversion.",
+                   ),
+               ),
+           )
+       )
+
+   ``solve`` works on the bundle with plain pandas where it can, so a check does not simply
+   repeat the function the learner is meant to call. Raise :class:`Unavailable` from it when
+   the bundle cannot support the exercise (a column the client did not send, say).
+2. In the chapter notebook, each exercise is a markdown cell with the task, then one code cell::
+
+       answer = None  # your answer: ...
+       ex.check(1, answer, bundle)
+
+   where ``ex = cxlab.teaching.journey`` is bound once in the exercises' first cell. Run
+   unanswered, the check prints "not answered yet", which is what nbval records.
+3. In ``notebooks/solutions/NN_topic_solutions.ipynb`` the same cells compute ``answer`` and
+   every check prints "correct"; the notebook tests assert both.
+4. ``tests/test_teaching.py`` checks each registered set against the demo client: every
+   exercise is solvable there, and its solution passes its own check.
+
+Look a set up by chapter number with :func:`exercise_set` (``exercise_set("00") is welcome``).
+
+Examples
+--------
+>>> check(42, 42, name="the answer")
+✔ Correct — the answer.
+>>> check(None, 42, name="the answer").status
+'unanswered'
+>>> check(" North  ", "north", name="region").ok
+True
+>>> check(3.14, 3.14159, name="pi", tolerance=0.01).ok
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import numbers
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from cxlab.errors import DataError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxlab.contract.bundle import Bundle
+
+__all__ = [
+    "EXERCISE_SETS",
+    "CheckResult",
+    "Exercise",
+    "ExerciseSet",
+    "Unavailable",
+    "check",
+    "exercise_set",
+    "register",
+    "welcome",
+]
+
+Status = Literal["correct", "incorrect", "unanswered", "skipped"]
+
+#: Relative slack allowed on every numeric comparison, so that floating-point noise from a
+#: different but valid calculation (summing in another order, say) is not marked wrong.
+FLOAT_SLACK = 1e-9
+
+_MARK = {"correct": "✔", "incorrect": "✘", "unanswered": "…", "skipped": "–"}
+_HEAD = {
+    "correct": "Correct",
+    "incorrect": "Not quite",
+    "unanswered": "Not answered yet",
+    "skipped": "Skipped",
+}
+_COLOUR = {"correct": "#009E73", "incorrect": "#D55E00", "unanswered": "#0072B2", "skipped": "#666"}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict on one answer.
+
+    Parameters
+    ----------
+    name : str
+        What was checked, e.g. ``"Exercise 2 (peak month)"``.
+    status : {"correct", "incorrect", "unanswered", "skipped"}
+        The verdict. ``"skipped"`` means the bundle cannot support the exercise.
+    reason : str
+        For ``"incorrect"`` and ``"skipped"``: what is wrong or missing.
+    why : str
+        For ``"correct"``: the explanation that goes with the right answer.
+    hint : str
+        For ``"incorrect"``: how to get closer.
+    """
+
+    name: str
+    status: Status
+    reason: str = ""
+    why: str = ""
+    hint: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the answer is right."""
+        return self.status == "correct"
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    @property
+    def message(self) -> str:
+        """The verdict as one line of plain text."""
+        head = f"{_MARK[self.status]} {_HEAD[self.status]} — {self.name}"
+        if self.status == "correct":
+            tail = self.why
+        elif self.status == "incorrect":
+            tail = _sentence(self.reason) + (f" Hint: {self.hint}" if self.hint else "")
+        elif self.status == "unanswered":
+            tail = (
+                "write your answer in the cell above in place of None, "
+                "run that cell, then run this check again."
+            )
+        else:
+            tail = _sentence(self.reason)
+        joiner = ". " if self.status == "correct" else ": "
+        return f"{head}{joiner}{tail}".rstrip() if tail else f"{head}."
+
+    def __repr__(self) -> str:
+        return self.message
+
+    def _repr_html_(self) -> str:
+        head = html.escape(f"{_MARK[self.status]} {_HEAD[self.status]}")
+        body = html.escape(self.message.split(" — ", 1)[1])
+        colour = _COLOUR[self.status]
+        return (
+            f'<div class="cxlab-check cxlab-check-{self.status}" '
+            f'style="border-left:4px solid {colour};padding:0.2em 0.6em">'
+            f'<strong style="color:{colour}">{head}</strong> — {body}</div>'
+        )
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text.endswith((".", "?", "!")) else text + "."
+
+
+def check(
+    answer: Any,
+    expected: Any,
+    *,
+    name: str,
+    tolerance: float = 0.0,
+    relative: bool = False,
+    why: str = "",
+    hint: str = "",
+) -> CheckResult:
+    """Compare an answer with the expected value and say whether, and why, it is right.
+
+    Parameters
+    ----------
+    answer : object
+        The learner's answer; ``None`` means "not answered yet".
+    expected : object
+        The right answer. Its type decides how the comparison is made:
+
+        - numbers: equal within ``tolerance`` (plus :data:`FLOAT_SLACK`);
+        - ``bool``: the answer must be ``True`` or ``False`` too;
+        - text: equal after ignoring case and runs of spaces;
+        - dates (``Timestamp``, ``datetime``, ``date``) and months (``Period``): the answer
+          may be a date object or text such as ``"2024-11"``;
+        - ``set``: the same items in any order (any list-like answer is accepted);
+        - ``list`` / ``tuple``: the same items in the same order;
+        - ``dict``: the same keys, each with a matching value;
+        - ``Series`` / ``DataFrame``: :mod:`pandas.testing` equality, ignoring dtypes and
+          index types, within ``tolerance``.
+    name : str
+        What is being checked; shown in the message.
+    tolerance : float, default 0.0
+        Allowed difference for numbers (absolute unless ``relative``).
+    relative : bool, default False
+        Read ``tolerance`` as a fraction of the expected value.
+    why : str
+        Explanation shown when the answer is right.
+    hint : str
+        Shown when the answer is wrong.
+
+    Returns
+    -------
+    CheckResult
+
+    Examples
+    --------
+    >>> check({"b", "a"}, {"a", "b"}, name="set").ok
+    True
+    >>> print(check("12", 12, name="count").message)
+    ✘ Not quite — count: expected a number but got text ('12'); write the number without quotes.
+    >>> check(0.513, 0.5, name="share", tolerance=0.05, relative=True).ok
+    True
+    """
+    if answer is None:
+        return CheckResult(name, "unanswered")
+    reason = _compare(answer, expected, tolerance=tolerance, relative=relative)
+    if reason is None:
+        return CheckResult(name, "correct", why=why)
+    return CheckResult(name, "incorrect", reason=reason, hint=hint)
+
+
+# --------------------------------------------------------------------------------------------
+# comparison
+
+
+def _kind(value: Any) -> str:
+    """Name the kind of a value in words a learner knows."""
+    if value is None:
+        return "nothing (None)"
+    if value is pd.NA or value is pd.NaT:
+        return "a missing value"
+    if isinstance(value, bool | np.bool_):
+        return "True/False"
+    if _is_number(value):
+        return "a number"
+    if isinstance(value, str):
+        return f"text ({_short(value)})"
+    if isinstance(value, pd.DataFrame):
+        return "a table (DataFrame)"
+    if isinstance(value, pd.Series):
+        return "a column (Series)"
+    if isinstance(value, pd.Period):
+        return "a month (Period)"
+    if isinstance(value, dt.date | np.datetime64):
+        return "a date"
+    if isinstance(value, set | frozenset):
+        return "a set"
+    if isinstance(value, Mapping):
+        return "a dict"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, pd.Index | np.ndarray):
+        return "an array"
+    return f"a {type(value).__name__}"
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+def _norm_text(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _is_listlike(value: Any) -> bool:
+    return isinstance(
+        value, list | tuple | set | frozenset | pd.Index | pd.Series | np.ndarray
+    ) or (isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping))
+
+
+def _plain(value: Any) -> Any:
+    """Numpy scalars to Python scalars, text normalised, for set membership."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, str):
+        return _norm_text(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _compare(answer: Any, expected: Any, *, tolerance: float, relative: bool) -> str | None:
+    """None when ``answer`` matches ``expected``, else the reason it does not."""
+    if isinstance(expected, pd.DataFrame | pd.Series):
+        return _compare_pandas(answer, expected, tolerance=tolerance, relative=relative)
+    if isinstance(expected, bool | np.bool_):
+        if isinstance(answer, bool | np.bool_):
+            return None if bool(answer) == bool(expected) else "that is not the right True/False"
+        extra = " without quotes" if isinstance(answer, str) else ""
+        return f"expected True or False but got {_kind(answer)}; write True or False{extra}"
+    if _is_number(expected):
+        return _compare_number(answer, expected, tolerance=tolerance, relative=relative)
+    if isinstance(expected, str):
+        if not isinstance(answer, str):
+            return f"expected text but got {_kind(answer)}; put the answer in quotes"
+        if _norm_text(answer) == _norm_text(expected):
+            return None
+        return f"{_short(answer)} is not the expected answer"
+    if isinstance(expected, pd.Period):
+        return _compare_period(answer, expected)
+    if isinstance(expected, dt.date | np.datetime64):
+        return _compare_date(answer, expected)
+    if isinstance(expected, set | frozenset):
+        return _compare_set(answer, expected)
+    if isinstance(expected, Mapping):
+        return _compare_mapping(answer, expected, tolerance=tolerance, relative=relative)
+    if isinstance(expected, list | tuple):
+        return _compare_sequence(answer, expected, tolerance=tolerance, relative=relative)
+    try:
+        same = bool(answer == expected)
+    except (TypeError, ValueError):
+        return f"cannot compare {_kind(answer)} with the expected {_kind(expected)}"
+    return None if same else "that is not the expected answer"
+
+
+def _compare_number(answer: Any, expected: Any, *, tolerance: float, relative: bool) -> str | None:
+    if isinstance(answer, pd.Series | pd.Index | np.ndarray) and np.size(answer) == 1:
+        return (
+            f"expected a single number but got {_kind(answer)} holding one value; "
+            "take the value out with .item()"
+        )
+    if isinstance(answer, str):
+        try:
+            float(answer.replace(",", ""))
+        except ValueError:
+            return f"expected a number but got {_kind(answer)}"
+        return f"expected a number but got {_kind(answer)}; write the number without quotes"
+    if not _is_number(answer):
+        return f"expected a number but got {_kind(answer)}"
+    a, e = float(answer), float(expected)
+    if math.isnan(a):
+        return "your answer is NaN (not a number); check for missing values in the calculation"
+    allowed = tolerance * abs(e) if relative else tolerance
+    allowed += FLOAT_SLACK * max(1.0, abs(e))
+    if abs(a - e) <= allowed:
+        return None
+    direction = "too high" if a > e else "too low"
+    if tolerance:
+        within = f"{tolerance:.0%} of it" if relative else f"±{tolerance:g}"
+        return f"{a:,.6g} is {direction} (an answer within {within} counts as right)"
+    return f"{a:,.6g} is {direction}"
+
+
+def _compare_period(answer: Any, expected: pd.Period) -> str | None:
+    try:
+        as_period = pd.Period(answer, freq=expected.freq)
+    except (TypeError, ValueError):
+        return (
+            f"could not read {_kind(answer)} as a {expected.freqstr} period such as {'2024-05'!r}"
+        )
+    return None if as_period == expected else f"{as_period} is not the expected period"
+
+
+def _compare_date(answer: Any, expected: Any) -> str | None:
+    if _is_number(answer) or isinstance(answer, bool | np.bool_):
+        return f"expected a date but got {_kind(answer)}; write it as text like '2024-05-31'"
+    try:
+        a, e = pd.Timestamp(answer), pd.Timestamp(expected)
+    except (TypeError, ValueError):
+        return f"could not read {_kind(answer)} as a date; write it like '2024-05-31'"
+    if a.tzinfo is not None and e.tzinfo is None:
+        a = a.tz_localize(None)
+    return None if a == e else f"{a.date() if a == a.normalize() else a} is not the expected date"
+
+
+def _compare_set(answer: Any, expected: set | frozenset) -> str | None:
+    if isinstance(answer, Mapping) or not _is_listlike(answer):
+        return f"expected a collection of items (a set or list) but got {_kind(answer)}"
+    given = {_plain(v) for v in answer}
+    wanted = {_plain(v) for v in expected}
+    if given == wanted:
+        return None
+    missing = wanted - given
+    extra = sorted(given - wanted, key=str)
+    parts = []
+    if missing:
+        parts.append(f"{len(missing)} expected item(s) are missing")
+    if extra:
+        shown = ", ".join(repr(x) for x in extra[:3]) + (", ..." if len(extra) > 3 else "")
+        parts.append(f"{len(extra)} item(s) should not be there ({shown})")
+    return "; ".join(parts)
+
+
+def _compare_sequence(
+    answer: Any, expected: Sequence, *, tolerance: float, relative: bool
+) -> str | None:
+    if isinstance(answer, set | frozenset | Mapping) or not _is_listlike(answer):
+        return f"expected an ordered list but got {_kind(answer)}"
+    given = list(answer)
+    if len(given) != len(expected):
+        return f"your list has {len(given)} item(s); the expected one has {len(expected)}"
+    for i, (a, e) in enumerate(zip(given, expected, strict=True), start=1):
+        reason = _compare(a, e, tolerance=tolerance, relative=relative)
+        if reason is not None:
+            try:
+                same_items = sorted(map(_plain, given), key=repr) == sorted(
+                    map(_plain, expected), key=repr
+                )
+            except TypeError:
+                same_items = False
+            if same_items:
+                return "the items are right but their order is not"
+            return f"item {i}: {reason}"
+    return None
+
+
+def _compare_mapping(
+    answer: Any, expected: Mapping, *, tolerance: float, relative: bool
+) -> str | None:
+    if not isinstance(answer, Mapping):
+        return f"expected a dict but got {_kind(answer)}"
+    missing = [k for k in expected if k not in answer]
+    extra = sorted((k for k in answer if k not in expected), key=str)
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"{len(missing)} expected key(s) are missing")
+        if extra:
+            parts.append(f"unexpected key(s) {', '.join(repr(k) for k in extra[:3])}")
+        return "; ".join(parts)
+    for key, e in expected.items():
+        reason = _compare(answer[key], e, tolerance=tolerance, relative=relative)
+        if reason is not None:
+            return f"under {key!r}: {reason}"
+    return None
+
+
+def _compare_pandas(
+    answer: Any, expected: pd.DataFrame | pd.Series, *, tolerance: float, relative: bool
+) -> str | None:
+    is_frame = isinstance(expected, pd.DataFrame)
+    if is_frame and isinstance(answer, pd.Series):
+        return "expected a table (DataFrame) but got a column (Series); try .to_frame()"
+    if not isinstance(answer, type(expected)):
+        return f"expected {_kind(expected)} but got {_kind(answer)}"
+    options: dict[str, Any] = {
+        "check_dtype": False,
+        "check_index_type": False,
+        "check_exact": False,
+        "rtol": (tolerance if relative else 0.0) + FLOAT_SLACK,
+        "atol": 0.0 if relative else tolerance,
+    }
+    try:
+        if is_frame:
+            pd.testing.assert_frame_equal(answer, expected, check_column_type=False, **options)
+        else:
+            pd.testing.assert_series_equal(answer, expected, check_names=False, **options)
+    except AssertionError as err:
+        return _pandas_reason(str(err))
+    return None
+
+
+def _pandas_reason(text: str) -> str:
+    """Keep the description of a pandas.testing failure, drop the values it quotes."""
+    lines = []
+    for line in (ln.strip() for ln in text.splitlines()):
+        if not line or line.startswith("["):
+            continue
+        line = re.sub(
+            r"^At positional index (\d+), first diff:.*$", r"first difference at row \1", line
+        )
+        line = re.sub(
+            r'(DataFrame|Series)\.iloc\[:, \d+\] \(column name="([^"]*)"\)', r'column "\2"', line
+        )
+        line = line.replace("DataFrame.columns", "the column names")
+        line = re.sub(r"(DataFrame|Series)\.index", "the index", line)
+        line = line.replace("DataFrame are different", "the tables differ")
+        line = line.replace("Series are different", "the columns differ")
+        lines.append(line)
+    detailed = [ln for ln in lines if not ln.endswith(" are different")] or lines
+    return "; ".join(dict.fromkeys(detailed)) or "the values differ"
+
+
+# --------------------------------------------------------------------------------------------
+# chapter exercises
+
+
+class Unavailable(Exception):
+    """Raised by an exercise's ``solve`` when the bundle cannot support the exercise."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise whose expected answer is computed from the learner's bundle.
+
+    Parameters
+    ----------
+    number : int
+        Position in the chapter, from 1.
+    title : str
+        A few words naming the task; shown in every verdict.
+    solve : callable
+        ``solve(bundle) -> expected answer``. Raise :class:`Unavailable` when the bundle
+        cannot support the exercise.
+    requires : tuple of str
+        Contract tables the exercise needs; without them it is skipped.
+    tolerance, relative
+        As in :func:`check`.
+    why : str
+        Shown when the answer is right: what the answer means, or the idea behind it.
+    hint : str
+        Shown when the answer is wrong.
+    """
+
+    number: int
+    title: str
+    solve: Callable[[Bundle], Any]
+    requires: tuple[str, ...] = ()
+    tolerance: float = 0.0
+    relative: bool = False
+    why: str = ""
+    hint: str = ""
+
+    @property
+    def name(self) -> str:
+        """How verdicts name the exercise."""
+        return f"Exercise {self.number} ({self.title})"
+
+    def check(self, answer: Any, bundle: Bundle) -> CheckResult:
+        """Check an answer against the solution computed from ``bundle``.
+
+        Parameters
+        ----------
+        answer : object
+            The learner's answer (``None``: not answered yet).
+        bundle : Bundle
+            The bundle the learner is working with.
+
+        Returns
+        -------
+        CheckResult
+        """
+        missing = [t for t in self.requires if not bundle.has(t)]
+        if missing:
+            tables = " and ".join(repr(t) for t in missing)
+            return CheckResult(
+                self.name, "skipped", reason=f"it needs the {tables} table, which this bundle lacks"
+            )
+        if answer is None:
+            return CheckResult(self.name, "unanswered")
+        try:
+            expected = self.solve(bundle)
+        except (Unavailable, DataError) as err:
+            return CheckResult(self.name, "skipped", reason=str(err))
+        return check(
+            answer,
+            expected,
+            name=self.name,
+            tolerance=self.tolerance,
+            relative=self.relative,
+            why=self.why,
+            hint=self.hint,
+        )
+
+
+@dataclass(frozen=True)
+class ExerciseSet:
+    """A chapter's exercises.
+
+    Parameters
+    ----------
+    chapter : str
+        Two-digit chapter number.
+    exercises : tuple of Exercise
+        Numbered 1, 2, 3, ... in order.
+    """
+
+    chapter: str
+    exercises: tuple[Exercise, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        numbers_ = [e.number for e in self.exercises]
+        if numbers_ != list(range(1, len(numbers_) + 1)):
+            raise ValueError(f"chapter {self.chapter}: exercises must be numbered 1..n in order")
+
+    def __getitem__(self, number: int) -> Exercise:
+        for e in self.exercises:
+            if e.number == number:
+                return e
+        raise KeyError(f"chapter {self.chapter} has no exercise {number!r}")
+
+    def __len__(self) -> int:
+        return len(self.exercises)
+
+    def __iter__(self):
+        return iter(self.exercises)
+
+    def check(self, number: int, answer: Any, bundle: Bundle) -> CheckResult:
+        """Check the answer to exercise ``number`` against ``bundle``.
+
+        Parameters
+        ----------
+        number : int
+            Which exercise.
+        answer : object
+            The learner's answer (``None``: not answered yet).
+        bundle : Bundle
+            The bundle the learner is working with.
+
+        Returns
+        -------
+        CheckResult
+        """
+        return self[number].check(answer, bundle)
+
+    def solution(self, number: int, bundle: Bundle) -> Any:
+        """Return the expected answer to exercise ``number`` for ``bundle`` (tests, tutors).
+
+        Raises
+        ------
+        Unavailable
+            When the bundle cannot support the exercise.
+        """
+        exercise = self[number]
+        missing = [t for t in exercise.requires if not bundle.has(t)]
+        if missing:
+            raise Unavailable(f"exercise {number} needs the tables {missing}")
+        return exercise.solve(bundle)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per exercise: title and required tables."""
+        return pd.DataFrame(
+            {
+                "title": [e.title for e in self.exercises],
+                "requires": [", ".join(e.requires) for e in self.exercises],
+            },
+            index=pd.Index([e.number for e in self.exercises], name="exercise"),
+        )
+
+
+#: Registered exercise sets by chapter number.
+EXERCISE_SETS: dict[str, ExerciseSet] = {}
+
+
+def register(exercises: ExerciseSet) -> ExerciseSet:
+    """Add a chapter's exercise set to :data:`EXERCISE_SETS` and return it.
+
+    Raises
+    ------
+    ValueError
+        If the chapter already has a set.
+    """
+    if exercises.chapter in EXERCISE_SETS:
+        raise ValueError(f"chapter {exercises.chapter} already has an exercise set")
+    EXERCISE_SETS[exercises.chapter] = exercises
+    return exercises
+
+
+def exercise_set(chapter: str | int) -> ExerciseSet:
+    """Return the exercise set of a chapter, by number (``"00"``, ``"3"`` or ``3``).
+
+    Raises
+    ------
+    KeyError
+        If the chapter has no registered exercises.
+
+    Examples
+    --------
+    >>> exercise_set(0) is welcome
+    True
+    """
+    key = f"{int(chapter):02d}"
+    if key not in EXERCISE_SETS:
+        raise KeyError(f"chapter {key} has no exercises yet; registered: {sorted(EXERCISE_SETS)}")
+    return EXERCISE_SETS[key]
+
+
+# --------------------------------------------------------------------------------------------
+# chapter 00 · welcome
+
+
+def _customer_count(bundle: Bundle) -> int:
+    return len(bundle.customers)
+
+
+def _peak_revenue_month(bundle: Bundle) -> pd.Period:
+    tx = bundle.transactions.dropna(subset=["date", "amount"])
+    if tx.empty:
+        raise Unavailable("the transactions table has no dated amounts")
+    by_month = tx.groupby(tx["date"].dt.to_period("M"))["amount"].sum()
+    return by_month.idxmax()
+
+
+def _nps_answers(bundle: Bundle) -> int:
+    responses = bundle.responses
+    if "nps" not in responses:
+        raise Unavailable("the responses table has no 'nps' column")
+    return int(responses["nps"].notna().sum())
+
+
+def _columns_with_gaps(bundle: Bundle) -> set[str]:
+    responses = bundle.responses
+    return {str(c) for c in responses.columns if responses[c].isna().any()}
+
+
+welcome = register(
+    ExerciseSet(
+        "00",
+        (
+            Exercise(
+                1,
+                "customers in the bundle",
+                _customer_count,
+                requires=("customers",),
+                why="The customers table holds one row per customer, so its length is the count; "
+                "customer_id is unique by contract.",
+                hint="Count the rows of bundle.customers, for example with len().",
+            ),
+            Exercise(
+                2,
+                "month with the highest net revenue",
+                _peak_revenue_month,
+                requires=("transactions",),
+                why="Net revenue per month is the sum of amounts in that month, refunds "
+                "included as negative amounts; the tour's monthly revenue chart shows the peak.",
+                hint="Group the transactions by month (date.dt.to_period('M')), sum amount, "
+                "and take the month of the largest sum; answer as text such as '2024-11'.",
+            ),
+            Exercise(
+                3,
+                "responses with an NPS answer",
+                _nps_answers,
+                requires=("responses",),
+                why="This is the n of the NPS distribution: every score is read against the "
+                "number of answers it rests on.",
+                hint="Not every response answers every question: count the non-missing values "
+                "of the nps column.",
+            ),
+            Exercise(
+                4,
+                "responses columns with missing values",
+                _columns_with_gaps,
+                requires=("responses",),
+                why="Gaps are normal in survey data (anonymous answers, skipped questions, no "
+                "comment); knowing where they are tells you which n each analysis can use.",
+                hint="Look at the missing counts in the table profile, or use "
+                "bundle.responses.isna().any(); answer with a set of column names.",
+            ),
+        ),
+    )
+)
