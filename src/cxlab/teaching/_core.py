@@ -1,69 +1,4 @@
-"""Exercise self-checks: tell the learner whether an answer is right, and why.
-
-Two levels
-----------
-:func:`check` compares one answer with one expected value and returns a :class:`CheckResult`
-that displays as a single line (plain text for nbval and terminals, HTML in JupyterLab). It
-understands numbers (with an absolute or relative tolerance), text (case and spacing ignored),
-True/False, dates and months, sets, lists, mappings, and pandas Series and DataFrames. An answer
-of ``None`` means "not answered yet"; an answer of the wrong kind gets a message that says which
-kind was expected, without giving the answer away.
-
-Chapter exercises go one step further: the expected answer is not written in the notebook at
-all but computed from the learner's bundle inside the package, so the same exercise works on
-the demo client and on a client's own export. An :class:`Exercise` holds a title, the tables
-it needs, a ``solve(bundle)`` function and the explanation shown when the answer is right; an
-:class:`ExerciseSet` groups a chapter's exercises and checks answers by number.
-
-The pattern for every chapter
------------------------------
-1. In this module, define the chapter's set under the name of the chapter's analytics module
-   and register it, e.g. for chapter 03 (module ``cxlab.journey``)::
-
-       journey = register(
-           ExerciseSet(
-               "03",
-               (
-                   Exercise(
-                       1,
-                       "The stage with the largest drop-off",
-                       solve=_biggest_drop,  # (bundle) -> expected answer
-                       requires=("events",),
-                       why="Compare each stage's customers with the stage before it.",
-                       hint="Use cxlab.journey... and look for the smallest step conversion.",
-                   ),
-               ),
-           )
-       )
-
-   ``solve`` works on the bundle with plain pandas where it can, so a check does not simply
-   repeat the function the learner is meant to call. Raise :class:`Unavailable` from it when
-   the bundle cannot support the exercise (a column the client did not send, say).
-2. In the chapter notebook, each exercise is a markdown cell with the task, then one code cell::
-
-       answer = None  # your answer: ...
-       ex.check(1, answer, bundle)
-
-   where ``ex = cxlab.teaching.journey`` is bound once in the exercises' first cell. Run
-   unanswered, the check prints "not answered yet", which is what nbval records.
-3. In ``notebooks/solutions/NN_topic_solutions.ipynb`` the same cells compute ``answer`` and
-   every check prints "correct"; the notebook tests assert both.
-4. ``tests/test_teaching.py`` checks each registered set against the demo client: every
-   exercise is solvable there, and its solution passes its own check.
-
-Look a set up by chapter number with :func:`exercise_set` (``exercise_set("00") is welcome``).
-
-Examples
---------
->>> check(42, 42, name="the answer")
-✔ Correct — the answer.
->>> check(None, 42, name="the answer").status
-'unanswered'
->>> check(" North  ", "north", name="region").ok
-True
->>> check(3.14, 3.14159, name="pi", tolerance=0.01).ok
-True
-"""
+"""The answer checker and the exercise-set machinery behind :mod:`cxlab.teaching`."""
 
 from __future__ import annotations
 
@@ -93,7 +28,6 @@ __all__ = [
     "check",
     "exercise_set",
     "register",
-    "welcome",
 ]
 
 Status = Literal["correct", "incorrect", "unanswered", "skipped"]
@@ -683,86 +617,10 @@ def exercise_set(chapter: str | int) -> ExerciseSet:
 
     Examples
     --------
-    >>> exercise_set(0) is welcome
-    True
+    >>> exercise_set(0).chapter
+    '00'
     """
     key = f"{int(chapter):02d}"
     if key not in EXERCISE_SETS:
         raise KeyError(f"chapter {key} has no exercises yet; registered: {sorted(EXERCISE_SETS)}")
     return EXERCISE_SETS[key]
-
-
-# --------------------------------------------------------------------------------------------
-# chapter 00 · welcome
-
-
-def _customer_count(bundle: Bundle) -> int:
-    return len(bundle.customers)
-
-
-def _peak_revenue_month(bundle: Bundle) -> pd.Period:
-    tx = bundle.transactions.dropna(subset=["date", "amount"])
-    if tx.empty:
-        raise Unavailable("the transactions table has no dated amounts")
-    by_month = tx.groupby(tx["date"].dt.to_period("M"))["amount"].sum()
-    return by_month.idxmax()
-
-
-def _nps_answers(bundle: Bundle) -> int:
-    responses = bundle.responses
-    if "nps" not in responses:
-        raise Unavailable("the responses table has no 'nps' column")
-    return int(responses["nps"].notna().sum())
-
-
-def _columns_with_gaps(bundle: Bundle) -> set[str]:
-    responses = bundle.responses
-    return {str(c) for c in responses.columns if responses[c].isna().any()}
-
-
-welcome = register(
-    ExerciseSet(
-        "00",
-        (
-            Exercise(
-                1,
-                "customers in the bundle",
-                _customer_count,
-                requires=("customers",),
-                why="The customers table holds one row per customer, so its length is the count; "
-                "customer_id is unique by contract.",
-                hint="Count the rows of bundle.customers, for example with len().",
-            ),
-            Exercise(
-                2,
-                "month with the highest net revenue",
-                _peak_revenue_month,
-                requires=("transactions",),
-                why="Net revenue per month is the sum of amounts in that month, refunds "
-                "included as negative amounts; the tour's monthly revenue chart shows the peak.",
-                hint="Group the transactions by month (date.dt.to_period('M')), sum amount, "
-                "and take the month of the largest sum; answer as text such as '2024-11'.",
-            ),
-            Exercise(
-                3,
-                "responses with an NPS answer",
-                _nps_answers,
-                requires=("responses",),
-                why="This is the n of the NPS distribution: every score is read against the "
-                "number of answers it rests on.",
-                hint="Not every response answers every question: count the non-missing values "
-                "of the nps column.",
-            ),
-            Exercise(
-                4,
-                "responses columns with missing values",
-                _columns_with_gaps,
-                requires=("responses",),
-                why="Gaps are normal in survey data (anonymous answers, skipped questions, no "
-                "comment); knowing where they are tells you which n each analysis can use.",
-                hint="Look at the missing counts in the table profile, or use "
-                "bundle.responses.isna().any(); answer with a set of column names.",
-            ),
-        ),
-    )
-)

@@ -1,149 +1,37 @@
-"""Figures: one theme for the whole suite, and the plots of the welcome tour.
-
-Every figure in cxlab goes through :func:`use_theme`: seaborn's colour-blind-safe palette, a
-modest size and resolution (committed notebooks stay light), readable fonts, and titles on the
-left where a reader starts. Plot functions take the results of the analytics modules (here,
-:mod:`cxlab.overview`), never raw client files, and return the matplotlib ``Axes`` or ``Figure``
-they drew on so a notebook can adjust them.
-
-Titles state the finding. When ``title`` is not given, each function writes one from the data it
-is handed ("Revenue peaks in December 2024 at 41,200 EUR") so the text cannot drift from the
-figure; pass ``title=`` to say it differently.
-
-Examples
---------
->>> import pandas as pd
->>> from cxlab import overview, plots
->>> plots.use_theme()
->>> tx = pd.DataFrame(
-...     {
-...         "customer_id": ["a", "b", "a"],
-...         "date": pd.to_datetime(["2024-01-05", "2024-02-01", "2024-03-09"]),
-...         "amount": [10.0, 25.0, 15.0],
-...     }
-... )
->>> ax = plots.monthly_revenue(overview.monthly_revenue(tx), currency="EUR")
->>> ax.get_title(loc="left")
-'Revenue peaks in February 2024 at 25 EUR'
->>> plots.close(ax)
-"""
+"""The figures of the welcome tour (chapter 00), drawn from :mod:`cxlab.overview` results."""
 
 from __future__ import annotations
 
 import calendar
 import math
 from collections.abc import Sequence
-from typing import Any
 
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator
 
 from cxlab.overview import MISSING
+from cxlab.plots._base import (
+    METRIC_LABEL,
+    axes_or_new,
+    money,
+    month_axis,
+    palette,
+    percent_axis,
+    thousands_axis,
+)
 
 __all__ = [
-    "PALETTE",
-    "THEME_RC",
     "attribute_bars",
-    "close",
     "journey_stages",
     "monthly_revenue",
-    "palette",
     "responses_per_month",
     "score_distributions",
     "seasonal_index",
-    "use_theme",
 ]
-
-#: Name of the seaborn palette every figure uses (safe for the common colour-vision deficiencies).
-PALETTE = "colorblind"
-
-#: Matplotlib settings of the theme, applied on top of seaborn's ``whitegrid`` style.
-THEME_RC: dict[str, Any] = {
-    "figure.figsize": (7.0, 3.6),
-    "figure.dpi": 85,
-    "savefig.dpi": 85,
-    "figure.constrained_layout.use": True,
-    "font.size": 10,
-    "axes.titlesize": 11,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    "axes.labelsize": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
-    "legend.fontsize": 9,
-    "legend.frameon": False,
-    "figure.titlesize": 12,
-    "figure.titleweight": "bold",
-    "svg.hashsalt": "cxlab",
-}
-
-_METRIC_LABEL = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
-
-
-def use_theme() -> None:
-    """Apply the cxlab figure theme to matplotlib; calling it again changes nothing.
-
-    Examples
-    --------
-    >>> use_theme()
-    >>> import matplotlib as mpl
-    >>> mpl.rcParams["figure.dpi"]
-    85.0
-    """
-    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, rc=THEME_RC)
-
-
-def palette(n: int = 10) -> list[tuple[float, float, float]]:
-    """Return ``n`` colours of the theme's palette (cycling when ``n`` exceeds ten).
-
-    Examples
-    --------
-    >>> len(palette(3))
-    3
-    """
-    return sns.color_palette(PALETTE, n)
-
-
-def close(obj: Axes | Figure) -> None:
-    """Close the figure an ``Axes`` or ``Figure`` belongs to (frees memory in loops and tests)."""
-    fig = obj if isinstance(obj, Figure) else obj.figure
-    plt.close(fig)
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
-    if ax is not None:
-        return ax
-    _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
-def _money(value: float) -> str:
-    return f"{value:,.0f}"
-
-
-def _thousands(ax: Axes, axis: str = "y") -> None:
-    fmt = FuncFormatter(lambda v, _pos: f"{v:,.0f}")
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
-
-
-def _percent_axis(axis: Any) -> None:
-    """Put whole-number percent ticks on an axis whose values are already in percent."""
-    axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
-    axis.set_major_formatter(PercentFormatter(decimals=0))
-
-
-def _month_axis(ax: Axes) -> None:
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
 # --------------------------------------------------------------------------------------------
@@ -189,7 +77,7 @@ def attribute_bars(
         ax.barh(part["level"], part["share"] * 100, color=colour)
         ax.bar_label(ax.containers[0], labels=[f"{n:,}" for n in part["n"]], padding=2, size=8)
         ax.invert_yaxis()
-        _percent_axis(ax.xaxis)
+        percent_axis(ax.xaxis)
         ax.set_xlim(0, max(100 * float(part["share"].max()) * 1.25, 5))
         ax.set_xlabel("Share of customers (%)")
         ax.grid(axis="y", visible=False)
@@ -231,7 +119,7 @@ def monthly_revenue(
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     colours = palette(4)
     ax.plot(monthly.index, monthly["revenue"], marker="o", ms=3, color=colours[0], label="net")
     if "refunds" in monthly and monthly["refunds"].gt(0).any():
@@ -247,13 +135,13 @@ def monthly_revenue(
         ha="center",
         fontsize=8,
     )
-    _month_axis(ax)
-    _thousands(ax)
+    month_axis(ax)
+    thousands_axis(ax)
     ax.set_xlabel("Month")
     ax.set_ylabel(f"Revenue per month ({currency})")
     ax.legend(loc="upper left")
     label = f"{calendar.month_name[peak.month]} {peak.year}"
-    ax.set_title(title or f"Revenue peaks in {label} at {_money(peak_value)} {currency}")
+    ax.set_title(title or f"Revenue peaks in {label} at {money(peak_value)} {currency}")
     return ax
 
 
@@ -275,7 +163,7 @@ def seasonal_index(
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     colours = palette(3)
     index = seasonal["index"]
     colour = [colours[1] if v >= 1 else colours[0] for v in index]
@@ -315,7 +203,7 @@ def responses_per_month(
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     named = [c for c in counts.columns if c != MISSING]
     colours = dict(zip(named, palette(max(len(named), 1)), strict=False))
     colours[MISSING] = (0.72, 0.72, 0.72)
@@ -324,7 +212,7 @@ def responses_per_month(
         values = counts[col].to_numpy(dtype=float)
         ax.bar(counts.index, values, bottom=bottom, width=25, color=colours[col], label=str(col))
         bottom += values
-    _month_axis(ax)
+    month_axis(ax)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Month")
     ax.set_ylabel("Responses per month (count)")
@@ -375,11 +263,11 @@ def score_distributions(dist: pd.DataFrame, *, title: str | None = None) -> Figu
         part = dist[dist["metric"] == metric]
         ax.bar(part["score"].astype(str), part["share"] * 100, color=colour)
         ax.bar_label(ax.containers[0], labels=[f"{n:,}" for n in part["n"]], padding=1, size=7)
-        _percent_axis(ax.yaxis)
+        percent_axis(ax.yaxis)
         ax.set_ylim(0, float(part["share"].max()) * 100 * 1.18 + 1)
         ax.set_xlabel("Score")
         ax.grid(axis="x", visible=False)
-        label = _METRIC_LABEL.get(metric, metric)
+        label = METRIC_LABEL.get(metric, metric)
         low, high = int(part["score"].min()), int(part["score"].max())
         ax.set_title(f"{label} ({low}–{high}), n = {int(part['total'].iloc[0]):,}", fontsize=10)
         modes.append(f"{label} {int(part.loc[part['n'].idxmax(), 'score'])}")
@@ -414,7 +302,7 @@ def journey_stages(
     matplotlib.axes.Axes
         Bars labelled with the number of customers and their share of all customers.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     colour = palette(1)[0]
     names = [str(s) for s in stages.index]
     ax.barh(names, stages["customers"], color=colour)
@@ -422,7 +310,7 @@ def journey_stages(
     ax.bar_label(ax.containers[0], labels=labels, padding=3, size=8)
     ax.invert_yaxis()
     ax.set_xlim(0, float(stages["customers"].max()) * 1.22)
-    _thousands(ax, "x")
+    thousands_axis(ax, "x")
     ax.set_xlabel("Customers with an event in the stage (count)")
     ax.set_ylabel("Journey stage")
     ax.grid(axis="y", visible=False)

@@ -1,0 +1,57 @@
+"""Figures: one theme for the whole suite, and each chapter's plots.
+
+Every figure in cxlab goes through :func:`use_theme`: seaborn's colour-blind-safe palette, a
+modest size and resolution (committed notebooks stay light), readable fonts, and titles on the
+left where a reader starts. Plot functions take the results of the analytics modules (here,
+:mod:`cxlab.overview`), never raw client files, and return the matplotlib ``Axes`` or ``Figure``
+they drew on so a notebook can adjust them.
+
+Titles state the finding. When ``title`` is not given, each function writes one from the data it
+is handed ("Revenue peaks in December 2024 at 41,200 EUR") so the text cannot drift from the
+figure; pass ``title=`` to say it differently.
+
+Each chapter's figures live in a module of their own in this package (``_overview`` for the
+welcome tour), built on the shared theme and helpers in ``_base``, and are re-exported here so a
+notebook only needs ``from cxlab import plots``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from cxlab import overview, plots
+>>> plots.use_theme()
+>>> tx = pd.DataFrame(
+...     {
+...         "customer_id": ["a", "b", "a"],
+...         "date": pd.to_datetime(["2024-01-05", "2024-02-01", "2024-03-09"]),
+...         "amount": [10.0, 25.0, 15.0],
+...     }
+... )
+>>> ax = plots.monthly_revenue(overview.monthly_revenue(tx), currency="EUR")
+>>> ax.get_title(loc="left")
+'Revenue peaks in February 2024 at 25 EUR'
+>>> plots.close(ax)
+"""
+
+from cxlab.plots._base import PALETTE, THEME_RC, close, palette, use_theme
+from cxlab.plots._overview import (
+    attribute_bars,
+    journey_stages,
+    monthly_revenue,
+    responses_per_month,
+    score_distributions,
+    seasonal_index,
+)
+
+__all__ = [
+    "PALETTE",
+    "THEME_RC",
+    "attribute_bars",
+    "close",
+    "journey_stages",
+    "monthly_revenue",
+    "palette",
+    "responses_per_month",
+    "score_distributions",
+    "seasonal_index",
+    "use_theme",
+]
