@@ -6,11 +6,17 @@ Sub-commands
     Check a client bundle against the contract; print every problem; exit 1 on errors.
 ``cxlab demo list`` / ``cxlab demo path NAME`` / ``cxlab demo regenerate [--out DIR]``
     The demo clients: list them, print a demo's folder, or regenerate the committed files.
+``cxlab run --data PATH [--client NAME] [--notebooks 00,01|all] [--out DIR] [--jobs N]``
+    Run the chapter notebooks on one client's bundle; write ``OUT/<client>/`` with the executed
+    notebooks, ``report.html``, ``metrics.json`` and ``run.log``.
+``cxlab batch CLIENTS.yml [--jobs N] [--engine local|dask] [--scheduler ADDRESS]``
+    Run many clients; write ``OUT/index.html`` linking every report.
 ``cxlab versions``
     Print the versions of cxlab and its libraries.
 
-Exit codes: 0 success (warnings allowed), 1 the data has errors, 2 the command was used wrongly
-(for example a path that does not exist).
+Exit codes: 0 success (warnings and skipped notebooks allowed), 1 the data has errors, 2 the
+command was used wrongly (for example a path that does not exist), 3 a notebook failed (run) or a
+client failed or had invalid data (batch).
 """
 
 from __future__ import annotations
@@ -62,6 +68,60 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _usage_error(command: str, exc: Exception) -> int:
+    problem = getattr(exc, "problem", None)
+    text = problem.format() if problem is not None else str(exc)
+    print(f"cxlab {command}: {text}", file=sys.stderr)
+    return 2
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from cxlab.errors import RunError
+    from cxlab.runner import run_client
+
+    try:
+        result = run_client(
+            args.data,
+            client=args.client,
+            notebooks=args.notebooks,
+            out=args.out,
+            timeout=args.timeout,
+            jobs=args.jobs,
+            seed=args.seed,
+            notebook_dir=args.notebooks_dir,
+            echo=None if args.quiet else (lambda line: print(line, file=sys.stderr)),
+        )
+    except (RunError, FileNotFoundError) as exc:
+        return _usage_error("run", exc)
+    print(result.summary())
+    if result.status == "invalid":
+        return 1
+    print(f"report: {result.folder / 'report.html'}")
+    return 0 if result.ok else 3
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from cxlab.errors import RunError
+    from cxlab.runner import read_batch, run_batch
+    from cxlab.runner._batch import summary_table
+
+    try:
+        batch = read_batch(args.file)
+        results = run_batch(
+            batch,
+            jobs=args.jobs,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            notebook_dir=args.notebooks_dir,
+            progress=not args.quiet,
+        )
+    except (RunError, FileNotFoundError) as exc:
+        return _usage_error("batch", exc)
+    print(summary_table(results))
+    print(f"index: {batch.out / 'index.html'}")
+    return 0 if all(r.ok for r in results) else 3
+
+
 def _cmd_versions(args: argparse.Namespace) -> int:
     from cxlab.versions import show_versions
 
@@ -82,6 +142,29 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?", default="clothing_retailer", help="demo name (for 'path')")
     p.add_argument("--out", help="folder to regenerate into (default: the repository's datasets/)")
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("run", help="run the notebooks on one client's data and write its report")
+    p.add_argument("--data", required=True, help="the client's bundle folder (or .xlsx workbook)")
+    p.add_argument("--client", help="display name (default: client in cxlab.yml, else folder)")
+    p.add_argument("--notebooks", default="all", help="'all' or chapter numbers, e.g. 00,01")
+    p.add_argument(
+        "--out", default="reports", help="parent folder of the results (default: reports)"
+    )
+    p.add_argument("--timeout", type=float, default=600.0, help="per-cell timeout in seconds")
+    p.add_argument("--jobs", type=int, default=1, help="notebooks run at the same time")
+    p.add_argument("--seed", type=int, default=42, help="random seed handed to the notebooks")
+    p.add_argument("--notebooks-dir", help="folder of the chapter notebooks (default: notebooks/)")
+    p.add_argument("--quiet", action="store_true", help="print only the summary")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("batch", help="run many clients listed in a YAML file")
+    p.add_argument("file", help="the batch file (see docs/runner.md)")
+    p.add_argument("--jobs", type=int, help="clients at the same time (default: the file's jobs)")
+    p.add_argument("--engine", choices=["local", "dask"], default="local")
+    p.add_argument("--scheduler", help="Dask scheduler address (default: a local cluster)")
+    p.add_argument("--notebooks-dir", help="folder of the chapter notebooks (default: notebooks/)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_batch)
 
     p = sub.add_parser("versions", help="print versions of cxlab and its libraries")
     p.set_defaults(func=_cmd_versions)

@@ -31,6 +31,7 @@ __all__ = [
     "CxlabError",
     "DataError",
     "Problem",
+    "RunError",
     "ValidationReport",
 ]
 
@@ -225,6 +226,14 @@ class DataError(CxlabError, ValueError):
 
 class ConfigError(DataError):
     """A problem with a bundle's ``cxlab.yml``."""
+
+
+class RunError(DataError):
+    """A run cannot start as asked: a malformed batch file, an unknown notebook, a bad option.
+
+    Raised before anything is executed or written; the problem names the file (and the entry)
+    and says how to fix it.
+    """
 
 
 class BundleError(DataError):

@@ -1,0 +1,41 @@
+"""The consultant's runner: the chapter notebooks on a client's data, as a deliverable.
+
+``cxlab run`` (:func:`run_client`) takes one client's bundle, validates it, executes the chosen
+chapter notebooks with papermill — each in a process of its own, with the client's parameters
+injected and a per-cell timeout — and writes ``OUT/<client-slug>/``:
+
+- the executed notebooks, a failed one with its error;
+- ``report.html``, one self-contained client-ready document (see :mod:`cxlab.runner._report`);
+- ``metrics.json``, the headline results under the schema in ``metrics.schema.json``
+  (documented in ``docs/metrics-json.md``);
+- ``run.log``.
+
+``cxlab batch`` (:func:`run_batch`) does the same for many clients from one YAML file, with
+parallel workers (threads locally, or a Dask cluster) and an ``index.html`` linking every report.
+
+The runner knows notebooks, parameters and files, and nothing about customer-experience
+analytics: chapters hand it their numbers through :mod:`cxlab.headlines` and declare the tables
+they need in their notebook metadata (``"cxlab": {"requires": [...]}``).
+"""
+
+from cxlab.runner._batch import BatchSpec, ClientSpec, read_batch, run_batch, write_index
+from cxlab.runner._notebooks import NotebookSpec, discover, notebooks_dir, select
+from cxlab.runner._run import NotebookResult, RunResult, metrics_schema, run_client
+from cxlab.runner._slug import slugify
+
+__all__ = [
+    "BatchSpec",
+    "ClientSpec",
+    "NotebookResult",
+    "NotebookSpec",
+    "RunResult",
+    "discover",
+    "metrics_schema",
+    "notebooks_dir",
+    "read_batch",
+    "run_batch",
+    "run_client",
+    "select",
+    "slugify",
+    "write_index",
+]

@@ -1,0 +1,454 @@
+"""Run the suite for one client: validate, execute, report, and move the result into place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from cxlab.contract import load_bundle
+from cxlab.errors import BundleError, Problem, RunError, ValidationReport
+from cxlab.headlines import collect
+from cxlab.runner._execute import execute
+from cxlab.runner._notebooks import NotebookSpec, discover, notebooks_dir, select
+from cxlab.runner._report import ChapterPart, render_report
+from cxlab.runner._slug import slugify
+
+__all__ = ["NotebookResult", "RunResult", "metrics_schema", "run_client"]
+
+#: Default per-cell timeout in seconds.
+DEFAULT_TIMEOUT = 600.0
+#: Default seed handed to every notebook.
+DEFAULT_SEED = 42
+
+
+@dataclass(frozen=True)
+class NotebookResult:
+    """How one notebook of a run ended.
+
+    Parameters
+    ----------
+    name : str
+        Notebook name without extension (``"00_welcome"``).
+    status : {"ok", "failed", "skipped"}
+        The outcome.
+    reason : str
+        Why it failed or was skipped; empty when ok.
+    seconds : float
+        Execution wall time (0 when skipped).
+    headlines : dict
+        The headline numbers it published (see :mod:`cxlab.headlines`).
+    """
+
+    name: str
+    status: str
+    reason: str = ""
+    seconds: float = 0.0
+    headlines: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of one client's run.
+
+    Parameters
+    ----------
+    client : str
+        Display name.
+    slug : str
+        Folder name of the client's results.
+    status : {"ok", "failed", "invalid"}
+        ``invalid``: the bundle did not validate and nothing ran; ``failed``: at least one
+        notebook failed; ``ok`` otherwise (skipped notebooks allowed).
+    folder : pathlib.Path or None
+        The client's result folder (None when invalid).
+    notebooks : tuple of NotebookResult
+        Per notebook, in chapter order.
+    seconds : float
+        Wall time of the whole run.
+    validation : ValidationReport or None
+        The bundle's problems (errors when invalid, else its warnings).
+    """
+
+    client: str
+    slug: str
+    status: str
+    folder: Path | None
+    notebooks: tuple[NotebookResult, ...] = ()
+    seconds: float = 0.0
+    validation: ValidationReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the run produced a report with no failed notebook."""
+        return self.status == "ok"
+
+    def summary(self) -> str:
+        """Return a plain-text table of the notebooks with status, seconds and notes."""
+        if self.status == "invalid":
+            report = self.validation.format() if self.validation else "invalid bundle"
+            return f"{self.client}: the data did not validate; nothing was run.\n{report}"
+        width = max([len(n.name) for n in self.notebooks] + [8])
+        lines = [f"{'notebook':<{width}}  status   seconds  note"]
+        for n in self.notebooks:
+            lines.append(f"{n.name:<{width}}  {n.status:<7}  {n.seconds:7.1f}  {n.reason}")
+        counts = {
+            s: sum(n.status == s for n in self.notebooks) for s in ("ok", "failed", "skipped")
+        }
+        lines.append(
+            f"{self.client}: {counts['ok']} ok, {counts['failed']} failed, "
+            f"{counts['skipped']} skipped in {self.seconds:.1f} s → {self.folder}"
+        )
+        return "\n".join(lines)
+
+
+def metrics_schema() -> dict[str, Any]:
+    """Return the JSON Schema of ``metrics.json`` (documented in docs/metrics-json.md)."""
+    text = resources.files("cxlab.runner").joinpath("metrics.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _input_files(bundle) -> list[Path]:
+    files = {src.path.resolve() for src in bundle.sources.values()}
+    if bundle.config.source:
+        files.add(Path(bundle.config.source).resolve())
+    return sorted(files)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _data_section(bundle) -> dict[str, Any]:
+    root = Path(bundle.path).resolve()
+    root_dir = root if root.is_dir() else root.parent
+    period = bundle.period
+    return {
+        "folder": root.name,
+        "period": (
+            {"start": period[0].date().isoformat(), "end": period[1].date().isoformat()}
+            if period
+            else None
+        ),
+        "tables": {
+            name: {
+                "file": bundle.sources[name].label if name in bundle.sources else "",
+                "rows": len(df),
+                "columns": len(df.columns),
+            }
+            for name, df in bundle.tables.items()
+        },
+        "files": [
+            {"name": _relative(p, root_dir), "bytes": p.stat().st_size, "sha256": _sha256(p)}
+            for p in _input_files(bundle)
+        ],
+        "warnings": [
+            f"[{p.rule}] {p.location}: {p.message}"
+            for p in (bundle.report.warnings if bundle.report else [])
+        ],
+    }
+
+
+def _skip_reason(spec: NotebookSpec, bundle) -> str:
+    missing = [t for t in spec.requires if not bundle.has(t)]
+    if not missing:
+        return ""
+    tables = " and ".join(missing)
+    return f"needs the {tables} table{'s' if len(missing) > 1 else ''}, which this data lacks"
+
+
+class _Log:
+    """The run log: timestamped lines, kept in memory and written with the results."""
+
+    def __init__(self, echo: Callable[[str], None] | None):
+        self.lines: list[str] = []
+        self.echo = echo
+
+    def __call__(self, text: str, *, echo: bool = True) -> None:
+        stamp = dt.datetime.now(dt.UTC).strftime("%H:%M:%S")
+        for line in text.rstrip("\n").splitlines() or [""]:
+            self.lines.append(f"{stamp} {line}")
+        if self.echo and echo:
+            self.echo(text)
+
+
+def _replace_folder(tmp: Path, final: Path) -> None:
+    """Move ``tmp`` to ``final``; a previous ``final`` is swapped out first, then deleted."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}-{time.monotonic_ns()}")
+        os.rename(final, old)
+    try:
+        os.rename(tmp, final)
+    except OSError:
+        if old is not None:
+            os.rename(old, final)  # put the previous run back
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def run_client(
+    data: str | os.PathLike,
+    *,
+    client: str | None = None,
+    notebooks: str | None = "all",
+    out: str | os.PathLike = "reports",
+    timeout: float = DEFAULT_TIMEOUT,
+    jobs: int = 1,
+    seed: int = DEFAULT_SEED,
+    notebook_dir: str | os.PathLike | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Run the chapter notebooks on one client's bundle and write its results folder.
+
+    The bundle is validated first; when it has errors nothing runs and nothing is written (the
+    result's ``validation`` holds every problem). Otherwise each chosen notebook runs with
+    papermill in a process of its own, with ``client_name``, ``data_dir`` and ``seed``
+    injected; a notebook whose tables the bundle lacks is skipped with the reason. The results
+    are assembled in a hidden temporary folder next to the destination and moved into
+    ``OUT/<slug>/`` at the end, replacing a previous run of the same client, so the client's
+    folder is never half-written.
+
+    Parameters
+    ----------
+    data : path-like
+        The client's bundle (folder or workbook).
+    client : str, optional
+        Display name; default: ``client`` in the bundle's ``cxlab.yml``, else the folder name.
+    notebooks : str, optional
+        ``"all"`` or chapter numbers such as ``"00,01"``.
+    out : path-like, default "reports"
+        Parent folder of the client's results folder.
+    timeout : float, default 600
+        Per-cell timeout in seconds.
+    jobs : int, default 1
+        Notebooks executed at the same time.
+    seed : int, default 42
+        Random seed handed to every notebook.
+    notebook_dir : path-like, optional
+        Folder holding the chapter notebooks; default: the source tree's ``notebooks/``.
+    echo : callable, optional
+        Called with each progress line (the CLI prints them).
+
+    Returns
+    -------
+    RunResult
+        Status, the results folder, and per-notebook outcomes.
+
+    Raises
+    ------
+    RunError
+        When the run cannot start as asked (no such data folder, unknown notebook number,
+        a timeout or job count that is not positive).
+    """
+    started = time.perf_counter()
+    data = Path(data)
+    if not data.exists():
+        raise RunError(
+            Problem(
+                "error",
+                "not_found",
+                f"the data folder {str(data)!r} does not exist",
+                file=str(data),
+                hint="give the folder holding the client's export (see docs/data-contract.md)",
+            )
+        )
+    if timeout <= 0 or jobs < 1:
+        raise RunError(
+            Problem(
+                "error",
+                "invalid_option",
+                f"timeout must be positive and jobs at least 1 (got {timeout}, {jobs})",
+                hint="for example --timeout 600 --jobs 2",
+            )
+        )
+    specs = select(discover(Path(notebook_dir) if notebook_dir else notebooks_dir()), notebooks)
+    log = _Log(echo)
+    try:
+        bundle = load_bundle(data)
+    except BundleError as exc:
+        name = client or data.name
+        return RunResult(
+            name,
+            slugify(name),
+            "invalid",
+            None,
+            seconds=time.perf_counter() - started,
+            validation=exc.report,
+        )
+    name = client or bundle.name
+    slug = slugify(name)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{slug}.tmp-", dir=out))
+    try:
+        log(f"cxlab run: {name} ({slug}) from {data}")
+        log(bundle.report.format() if bundle.report else "no validation report")
+        params = {"client_name": name, "data_dir": str(data.resolve()), "seed": int(seed)}
+        results = _execute_all(specs, bundle, tmp, params, timeout=timeout, jobs=jobs, log=log)
+        seconds = time.perf_counter() - started
+        generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        metrics = _metrics(name, slug, bundle, results, specs, timeout, jobs, seed, seconds)
+        metrics["generated_at"] = generated.isoformat().replace("+00:00", "Z")
+        _validate_metrics(metrics)
+        (tmp / "metrics.json").write_text(
+            json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        parts = [
+            ChapterPart(
+                s.number,
+                s.name,
+                r.status,
+                r.reason,
+                (tmp / f"{s.name}.ipynb") if (tmp / f"{s.name}.ipynb").exists() else None,
+            )
+            for s, r in zip(specs, results, strict=True)
+        ]
+        period = metrics["data"]["period"]
+        page = render_report(
+            parts,
+            client=name,
+            period=(period["start"], period["end"]) if period else None,
+            generated=generated.strftime("%Y-%m-%d %H:%M UTC"),
+            version=metrics["cxlab_version"],
+            data_label=metrics["data"]["folder"],
+        )
+        (tmp / "report.html").write_text(page, encoding="utf-8")
+        status = "failed" if any(r.status == "failed" for r in results) else "ok"
+        result = RunResult(
+            name,
+            slug,
+            status,
+            out / slug,
+            tuple(results),
+            time.perf_counter() - started,
+            bundle.report,
+        )
+        log(result.summary(), echo=False)
+        (tmp / "run.log").write_text("\n".join(log.lines) + "\n", encoding="utf-8")
+        tmp.chmod(0o755)  # mkdtemp makes it private; the results are meant to be shared
+        _replace_folder(tmp, out / slug)
+        return result
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _execute_all(
+    specs: list[NotebookSpec],
+    bundle,
+    tmp: Path,
+    params: dict[str, Any],
+    *,
+    timeout: float,
+    jobs: int,
+    log: _Log,
+) -> list[NotebookResult]:
+    def one(spec: NotebookSpec) -> NotebookResult:
+        reason = _skip_reason(spec, bundle)
+        if reason:
+            log(f"{spec.name}: skipped, {reason}")
+            return NotebookResult(spec.name, "skipped", reason)
+        code_cells = sum(
+            c.cell_type == "code" for c in nbformat.read(spec.path, as_version=4).cells
+        )
+        output = tmp / f"{spec.name}.ipynb"
+        with tempfile.TemporaryDirectory(prefix="cxlab-cwd-") as scratch:
+            log(f"{spec.name}: running")
+            outcome = execute(
+                spec.path,
+                output,
+                parameters=params,
+                cwd=Path(scratch),
+                timeout=timeout,
+                wall_limit=timeout * (code_cells + 2) + 120,
+            )
+        if outcome.status != "ok" and outcome.log.strip():
+            log(f"{spec.name}: papermill log\n{outcome.log.strip()}")
+        headlines: dict[str, Any] = {}
+        if output.exists():
+            try:
+                nb = nbformat.read(output, as_version=4)
+                headlines = collect(o for c in nb.cells for o in c.get("outputs", []))
+            except (OSError, ValueError) as exc:
+                log(f"{spec.name}: cannot read the executed notebook: {exc}")
+        log(f"{spec.name}: {outcome.status} in {outcome.seconds:.1f} s {outcome.reason}".rstrip())
+        return NotebookResult(spec.name, outcome.status, outcome.reason, outcome.seconds, headlines)
+
+    if jobs == 1 or len(specs) <= 1:
+        return [one(s) for s in specs]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(one, specs))
+
+
+def _metrics(
+    name: str,
+    slug: str,
+    bundle,
+    results: list[NotebookResult],
+    specs: list[NotebookSpec],
+    timeout: float,
+    jobs: int,
+    seed: int,
+    seconds: float,
+) -> dict[str, Any]:
+    import cxlab
+
+    return {
+        "schema_version": 1,
+        "client": {"name": name, "slug": slug},
+        "cxlab_version": cxlab.__version__,
+        "generated_at": "",
+        "parameters": {
+            "seed": int(seed),
+            "notebooks": [s.name for s in specs],
+            "timeout": float(timeout),
+            "jobs": int(jobs),
+        },
+        "data": _data_section(bundle),
+        "notebooks": {
+            r.name: {
+                "status": r.status,
+                "reason": r.reason,
+                "seconds": round(r.seconds, 3),
+                "headlines": r.headlines,
+            }
+            for r in results
+        },
+        "summary": {
+            "ok": sum(r.status == "ok" for r in results),
+            "failed": sum(r.status == "failed" for r in results),
+            "skipped": sum(r.status == "skipped" for r in results),
+            "seconds": round(seconds, 3),
+        },
+    }
+
+
+def _validate_metrics(metrics: dict[str, Any]) -> None:
+    import jsonschema
+
+    jsonschema.validate(metrics, metrics_schema(), format_checker=jsonschema.FormatChecker())

@@ -1,0 +1,462 @@
+"""cxlab run / cxlab batch: results folder, report, metrics.json, faults and isolation.
+
+Most tests run small stand-in chapter notebooks written below (each one kernel start), so the
+runner's behaviour is tested apart from the chapters' content; one test runs the real welcome
+notebook end to end on a demo client.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import nbformat
+import pandas as pd
+import pytest
+from conftest import CUSTOMERS, RESPONSES, TRANSACTIONS
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cxlab import datasets
+from cxlab.cli import main
+from cxlab.errors import RunError
+from cxlab.headlines import MIMETYPE
+from cxlab.runner import metrics_schema, read_batch, run_batch, run_client, slugify
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PARAMS = (
+    'client_name: str = ""\ndata_dir: str = ""\ndemo: str = "clothing_retailer"\nseed: int = 42'
+)
+LOAD = "import cxlab\nfrom cxlab import headlines\nbundle = cxlab.load_bundle(data_dir)"
+
+
+def _notebook(path: Path, cells: list[str], *, requires: tuple[str, ...] = ()) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["cxlab"] = {"requires": list(requires)}
+    title = path.stem.split("_", 1)
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"# {title[0]} · {title[1]}\nA stand-in."))
+    nb.cells.append(nbformat.v4.new_markdown_cell("## Theory\nNot for the client report."))
+    nb.cells.append(nbformat.v4.new_markdown_cell("## Practical"))
+    params = nbformat.v4.new_code_cell(PARAMS)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells.append(params)
+    nb.cells.append(nbformat.v4.new_code_cell(LOAD))
+    nb.cells.append(nbformat.v4.new_markdown_cell("### 1. The analysis"))
+    nb.cells += [nbformat.v4.new_code_cell(c) for c in cells]
+    nb.cells.append(nbformat.v4.new_markdown_cell("## Exercises\nNot for the client report."))
+    nbformat.write(nb, path)
+    return path
+
+
+GOOD = [
+    'print(f"{client_name} has {len(bundle.customers)} customers")',
+    'headlines.publish({"customers": len(bundle.customers), "seed": seed})',
+]
+
+
+def _chapters(base: Path) -> Path:
+    """Five stand-in chapters: ok, raises, outlasts the timeout, kills its kernel, needs events."""
+    folder = base / "chapters"
+    folder.mkdir()
+    _notebook(folder / "00_good.ipynb", GOOD, requires=("customers",))
+    _notebook(folder / "01_raises.ipynb", ['raise ValueError("planted failure")'])
+    _notebook(folder / "02_slow.ipynb", ["import time\ntime.sleep(60)"])
+    _notebook(folder / "03_crash.ipynb", ["import os\nos._exit(1)"])
+    _notebook(folder / "04_journey.ipynb", ["print('never runs')"], requires=("events",))
+    return folder
+
+
+@pytest.fixture
+def chapters(tmp_path) -> Path:
+    return _chapters(tmp_path)
+
+
+@pytest.fixture
+def good_only(tmp_path) -> Path:
+    folder = tmp_path / "good_only"
+    folder.mkdir()
+    _notebook(folder / "00_good.ipynb", GOOD, requires=("customers",))
+    return folder
+
+
+@pytest.fixture
+def client_data(make_bundle) -> Path:
+    return make_bundle(
+        {"customers.csv": CUSTOMERS, "transactions.csv": TRANSACTIONS, "responses.csv": RESPONSES},
+        yml="client: Bakery Brand\n",
+        name="bakery",
+    )
+
+
+def _entries(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+# ------------------------------------------------------------------------------------------
+# folder names
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("../../x", "x"),
+        (".hidden", "hidden"),
+        ('O\'Brien "Bikes"; rm -rf /', "o-brien-bikes-rm-rf"),
+        ("Fennel & Flint", "fennel-flint"),
+        ("  Café Zoë  ", "cafe-zoe"),
+        ("$(reboot)", "reboot"),
+    ],
+)
+def test_client_names_become_safe_folder_names(name, slug):
+    assert slugify(name) == slug
+
+
+def test_names_with_nothing_readable_stay_distinct():
+    assert slugify("???") != slugify("!!!")
+    assert re.fullmatch(r"client-[0-9a-f]{8}", slugify("???"))
+
+
+@given(st.text(max_size=200))
+def test_any_name_gives_a_plain_folder_name(name):
+    slug = slugify(name)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)
+    assert len(slug) <= 69
+
+
+# ------------------------------------------------------------------------------------------
+# one client
+
+
+def test_malformed_bundle_stops_before_running_and_writes_nothing(make_bundle, tmp_path, chapters):
+    bad = make_bundle({"responses.csv": RESPONSES.replace(",9,5,6,", ",12,5,6,")})
+    out = tmp_path / "out"
+    result = run_client(bad, out=out, notebook_dir=chapters)
+    assert result.status == "invalid"
+    assert result.folder is None
+    assert result.validation.errors[0].rule == "out_of_scale"
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_malformed_bundle_exits_one_with_the_validation_report(make_bundle, tmp_path, capsys):
+    bad = make_bundle({"responses.csv": RESPONSES.replace(",9,5,6,", ",12,5,6,")})
+    code = main(["run", "--data", str(bad), "--out", str(tmp_path / "out"), "--quiet"])
+    assert code == 1
+    out = capsys.readouterr().out
+    assert "ERROR [out_of_scale] responses.csv › column 'nps'" in out
+    assert "row 2: '12'" in out
+
+
+def test_missing_data_folder_or_unknown_notebook_is_a_usage_error(tmp_path, client_data, capsys):
+    assert main(["run", "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path)]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    code = main(["run", "--data", str(client_data), "--notebooks", "42", "--out", str(tmp_path)])
+    assert code == 2
+    assert "no chapter notebook '42'" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def faulty_run(tmp_path_factory):
+    """One run of the five stand-in chapters, shared by the tests that read its results."""
+    base = tmp_path_factory.mktemp("faulty")
+    data = base / "bakery"
+    data.mkdir()
+    for name, text in (
+        ("customers.csv", CUSTOMERS),
+        ("transactions.csv", TRANSACTIONS),
+        ("responses.csv", RESPONSES),
+        ("cxlab.yml", "client: Bakery Brand\n"),
+    ):
+        (data / name).write_text(text, encoding="utf-8")
+    out = base / "out"
+    result = run_client(data, out=out, notebook_dir=_chapters(base), timeout=3, jobs=2, seed=7)
+    return result, out, data
+
+
+def test_each_fault_fails_only_its_own_notebook(faulty_run):
+    result, _, _ = faulty_run
+    status = {n.name: n.status for n in result.notebooks}
+    assert status == {
+        "00_good": "ok",
+        "01_raises": "failed",
+        "02_slow": "failed",
+        "03_crash": "failed",
+        "04_journey": "skipped",
+    }
+    reasons = {n.name: n.reason for n in result.notebooks}
+    assert "ValueError: planted failure" in reasons["01_raises"]
+    assert "3 s per-cell timeout" in reasons["02_slow"]
+    assert "kernel died" in reasons["03_crash"]
+    assert "events" in reasons["04_journey"]
+    assert result.status == "failed"
+
+
+def test_results_folder_holds_notebooks_report_metrics_and_log(faulty_run):
+    result, out, _ = faulty_run
+    assert result.folder == out / "bakery-brand"
+    assert _entries(out) == {"bakery-brand"}, "no temporary folder is left behind"
+    assert _entries(result.folder) == {
+        "00_good.ipynb",
+        "01_raises.ipynb",
+        "02_slow.ipynb",
+        "03_crash.ipynb",
+        "report.html",
+        "metrics.json",
+        "run.log",
+    }
+
+
+def test_a_failed_notebook_keeps_its_executed_copy_with_the_error(faulty_run):
+    result, _, _ = faulty_run
+    nb = nbformat.read(result.folder / "01_raises.ipynb", as_version=4)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors and errors[0].ename == "ValueError"
+    slow = nbformat.read(result.folder / "02_slow.ipynb", as_version=4)
+    assert "per-cell timeout" in slow.cells[0].source
+
+
+def test_parameters_reach_the_notebook(faulty_run):
+    result, _, _ = faulty_run
+    nb = nbformat.read(result.folder / "00_good.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "Bakery Brand has 4 customers" in printed
+
+
+def test_metrics_json_follows_its_schema_and_carries_headlines(faulty_run):
+    result, _, client_data = faulty_run
+    metrics = json.loads((result.folder / "metrics.json").read_text(encoding="utf-8"))
+    jsonschema.validate(metrics, metrics_schema())
+    assert metrics["client"] == {"name": "Bakery Brand", "slug": "bakery-brand"}
+    assert metrics["parameters"]["seed"] == 7
+    assert metrics["notebooks"]["00_good"]["headlines"] == {"customers": 4, "seed": 7}
+    assert metrics["notebooks"]["01_raises"]["status"] == "failed"
+    assert metrics["summary"] == {**metrics["summary"], "ok": 1, "failed": 3, "skipped": 1}
+    assert metrics["data"]["period"] == {"start": "2024-03-01", "end": "2024-03-12"}
+    import hashlib
+
+    files = {f["name"]: f["sha256"] for f in metrics["data"]["files"]}
+    expected = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(client_data.iterdir())
+    }
+    assert files == expected
+
+
+def test_report_is_one_client_ready_page(faulty_run):
+    result, _, _ = faulty_run
+    page = (result.folder / "report.html").read_text(encoding="utf-8")
+    assert "<h1>Bakery Brand</h1>" in page
+    assert "2024-03-01 to 2024-03-12" in page
+    assert 'nav class="toc"' in page and 'href="#c00-1.-The-analysis"' in page
+    assert "Bakery Brand has 4 customers" in page  # outputs are kept
+    assert "headlines.publish" not in page and "import cxlab" not in page  # inputs are not
+    assert "Not for the client report" not in page  # theory and exercises are left out
+    assert "planted failure" in page and "could not be completed" in page
+    assert "Not covered:" in page and "events" in page
+    assert "http://" not in page and "https://" not in page  # opens offline, loads nothing
+
+
+def test_failed_run_exits_three_with_a_summary_table(tmp_path, client_data, chapters, capsys):
+    code = main(
+        [
+            "run",
+            "--data",
+            str(client_data),
+            "--out",
+            str(tmp_path / "out"),
+            "--notebooks",
+            "0,1",
+            "--notebooks-dir",
+            str(chapters),
+            "--quiet",
+        ]
+    )
+    assert code == 3
+    out = capsys.readouterr().out
+    assert re.search(r"00_good\s+ok", out) and re.search(r"01_raises\s+failed", out)
+
+
+def test_rerun_replaces_the_previous_results_whole(tmp_path, client_data, chapters):
+    out = tmp_path / "out"
+    first = run_client(client_data, out=out, notebook_dir=chapters, notebooks="0,1", timeout=30)
+    assert (first.folder / "01_raises.ipynb").exists()
+    second = run_client(client_data, out=out, notebook_dir=chapters, notebooks="0", timeout=30)
+    assert second.folder == first.folder
+    assert not (second.folder / "01_raises.ipynb").exists()
+    assert _entries(out) == {"bakery-brand"}
+
+
+def test_identical_inputs_give_identical_metrics_apart_from_timings(
+    tmp_path, client_data, good_only
+):
+    def metrics(out):
+        result = run_client(client_data, out=tmp_path / out, notebook_dir=good_only)
+        data = json.loads((result.folder / "metrics.json").read_text(encoding="utf-8"))
+        data.pop("generated_at")
+        data["summary"].pop("seconds")
+        for nb in data["notebooks"].values():
+            nb.pop("seconds")
+        return data
+
+    assert metrics("a") == metrics("b")
+
+
+@pytest.mark.parametrize("name", ["../../x", 'O\'Brien "Bikes"; rm -rf ~'])
+def test_hostile_client_names_stay_inside_the_output_folder(tmp_path, client_data, good_only, name):
+    out = tmp_path / "deep" / "out"
+    result = run_client(client_data, client=name, out=out, notebook_dir=good_only)
+    assert result.ok
+    assert result.folder.parent == out
+    assert _entries(tmp_path) == {"deep", "bakery", "good_only"}
+    assert _entries(tmp_path / "deep") == {"out"}
+    metrics = json.loads((result.folder / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["client"]["name"] == name
+
+
+def test_welcome_chapter_runs_end_to_end_on_a_demo_client(tmp_path):
+    data = datasets.demo_path("consulting")
+    result = run_client(data, notebooks="00", out=tmp_path)
+    assert result.ok, result.summary()
+    page = (result.folder / "report.html").read_text(encoding="utf-8")
+    assert page.count("<img") >= 3, "figures are embedded in the report"
+    assert "widget-view" not in page, "widget cells are dropped"
+    customers = pd.read_csv(data / "customers.csv")
+    metrics = json.loads((result.folder / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["notebooks"]["00_welcome"]["headlines"]["customers"] == len(customers)
+    assert metrics["client"]["name"] == "Quillmark Advisory"
+
+
+# ------------------------------------------------------------------------------------------
+# many clients
+
+
+def _batch_file(tmp_path: Path, clients: list[dict], **top) -> Path:
+    import yaml
+
+    path = tmp_path / "clients.yml"
+    path.write_text(yaml.safe_dump({"out": "reports", **top, "clients": clients}), "utf-8")
+    return path
+
+
+@pytest.fixture
+def five_clients(tmp_path, make_bundle) -> Path:
+    good = [
+        make_bundle({"customers.csv": CUSTOMERS}, name=f"client{i}", yml=f"client: Client {i}\n")
+        for i in range(4)
+    ]
+    bad = make_bundle({"customers.csv": CUSTOMERS.replace("C2,", "C1,")}, name="broken")
+    clients = [{"name": f"Client {i}", "data": p.name} for i, p in enumerate(good)]
+    clients.insert(2, {"name": "Broken Ltd", "data": bad.name})
+    return _batch_file(tmp_path, clients, jobs=3)
+
+
+def test_one_bad_client_in_five_leaves_four_good_reports(five_clients, good_only, capsys):
+    code = main(["batch", str(five_clients), "--notebooks-dir", str(good_only), "--quiet"])
+    assert code == 3
+    out_dir = five_clients.parent / "reports"
+    assert _entries(out_dir) == {"index.html", *(f"client-{i}" for i in range(4))}
+    for i in range(4):
+        assert (out_dir / f"client-{i}" / "report.html").is_file()
+    table = capsys.readouterr().out
+    assert re.search(r"Broken Ltd\s+invalid.*\[duplicate_id\] customers.csv", table)
+    assert len(re.findall(r"Client \d\s+ok", table)) == 4
+    index = (out_dir / "index.html").read_text(encoding="utf-8")
+    assert index.count('/report.html">') == 4
+    assert "Broken Ltd" in index and "duplicate_id" in index
+
+
+def test_batch_on_a_local_dask_cluster_gives_the_same_results(tmp_path, make_bundle, good_only):
+    clients = [
+        {"name": f"Dask {i}", "data": make_bundle({"customers.csv": CUSTOMERS}).name}
+        for i in range(2)
+    ]
+    batch = read_batch(_batch_file(tmp_path, clients))
+    results = run_batch(batch, engine="dask", jobs=2, notebook_dir=good_only, progress=False)
+    assert [r.status for r in results] == ["ok", "ok"]
+    assert [r.client for r in results] == ["Dask 0", "Dask 1"]
+    for r in results:
+        metrics = json.loads((r.folder / "metrics.json").read_text(encoding="utf-8"))
+        assert metrics["notebooks"]["00_good"]["headlines"]["customers"] == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("clients: [\n", "not valid YAML at line"),
+        ("clients: []\n", "non-empty 'clients:' list"),
+        ("clients:\n  - name: A\n", "needs both name: and data:"),
+        ("clients:\n  - {name: A, data: x, colour: red}\n", "client 1: unknown key(s) ['colour']"),
+        ("output: r\nclients:\n  - {name: A, data: x}\n", "unknown key(s) ['output']"),
+        (
+            "clients:\n  - {name: A B, data: x}\n  - {name: a-b, data: y}\n",
+            "would share the results folder 'a-b'",
+        ),
+        ("clients:\n  - {name: A, data: x, timeout: soon}\n", "wrong type"),
+    ],
+)
+def test_malformed_batch_files_are_refused_with_the_reason(tmp_path, text, message):
+    path = tmp_path / "clients.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RunError) as info:
+        read_batch(path)
+    assert message in str(info.value)
+    assert "clients.yml" in str(info.value)
+
+
+def test_batch_paths_are_relative_to_the_batch_file(tmp_path):
+    path = _batch_file(tmp_path, [{"name": "A", "data": "exports/a", "seed": 3}])
+    batch = read_batch(path)
+    assert batch.out == tmp_path / "reports"
+    assert batch.clients[0].data == tmp_path / "exports" / "a"
+    assert batch.clients[0].seed == 3
+
+
+# ------------------------------------------------------------------------------------------
+# notebooks declare what they need; papermill still works on its own
+
+
+def test_chapter_notebooks_declare_the_tables_the_curriculum_lists():
+    from cxlab import curriculum
+    from cxlab.runner import discover
+
+    for spec in discover(ROOT / "notebooks"):
+        chapter = curriculum.chapter(spec.number)
+        assert spec.requires == chapter.requires, spec.name
+
+
+def test_papermill_runs_a_chapter_directly_with_a_data_dir(tmp_path):
+    data = datasets.demo_path("restaurant")
+    out = tmp_path / "out.ipynb"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(ROOT / "notebooks" / "00_welcome.ipynb"),
+            str(out),
+            "-p",
+            "data_dir",
+            str(data),
+            "--cwd",
+            str(tmp_path),
+            "--no-progress-bar",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    nb = nbformat.read(out, as_version=4)
+    published = [
+        o["data"][MIMETYPE]
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if MIMETYPE in o.get("data", {})
+    ]
+    assert published and published[0]["client"] == "Fennel & Flint"
