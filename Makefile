@@ -1,7 +1,7 @@
 # cxlab — the everyday commands. Each target bootstraps the local virtual environment (.venv) first,
 # and does nothing more when it is already up to date, so every target is safe to run again.
 #
-#   make demo        set up, then run the suite on the embedded demo client (output in reports/)
+#   make demo        set up, then run the suite on the embedded demo client (report in reports/)
 #   make test        set up, then lint and run every test, notebooks (nbval) included
 #   make lab         open the notebooks in JupyterLab
 #   make notebooks   re-execute every notebook in place (after changing one)
@@ -30,14 +30,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/cxlab validate "$$($(BIN)/cxlab demo path $(DEMO))"
-	@mkdir -p $(OUT)/$(DEMO)
-	@for nb in $(NOTEBOOKS); do \
-	  echo "running $$nb"; \
-	  $(BIN)/papermill --log-level WARNING --kernel python3 --cwd notebooks \
-	    "$$nb" "$(OUT)/$(DEMO)/$$(basename $$nb)" -p demo $(DEMO) || exit 1; \
-	done
-	@echo "The demo client's executed notebooks are in $(OUT)/$(DEMO)/"
+	$(BIN)/cxlab run --data "$$($(BIN)/cxlab demo path $(DEMO))" --out $(OUT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks notebooks

@@ -460,3 +460,29 @@ def test_papermill_runs_a_chapter_directly_with_a_data_dir(tmp_path):
         if MIMETYPE in o.get("data", {})
     ]
     assert published and published[0]["client"] == "Fennel & Flint"
+
+
+def _schema_fields(schema: dict, prefix: str = "") -> list[str]:
+    fields = []
+    for name, sub in schema.get("properties", {}).items():
+        path = f"{prefix}{name}"
+        if "properties" in sub:
+            fields += _schema_fields(sub, path + ".")
+        else:
+            fields.append(path)
+    return fields
+
+
+def test_every_metrics_field_is_documented():
+    doc = (ROOT / "docs" / "metrics-json.md").read_text(encoding="utf-8")
+    for field in _schema_fields(metrics_schema()):
+        assert f"`{field}`" in doc or f"{field.rsplit('.', 1)[-1]}`" in doc, field
+
+
+def test_the_welcome_headlines_are_documented():
+    from cxlab import overview
+
+    doc = (ROOT / "docs" / "metrics-json.md").read_text(encoding="utf-8")
+    row = next(line for line in doc.splitlines() if line.startswith("| `00_welcome` |"))
+    keys = set(overview.key_figures(datasets.load_demo("saas")).index)
+    assert {k.strip("` ") for k in row.split("|")[2].split(",")} == keys

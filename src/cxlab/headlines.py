@@ -23,8 +23,9 @@ display output) is the one it used.
 Examples
 --------
 >>> import numpy as np
->>> h = publish({"customers": np.int64(1200), "share": 0.25, "period": "2024-01/2024-12"},
-...             display=False)
+>>> h = publish(
+...     {"customers": np.int64(1200), "share": 0.25, "period": "2024-01/2024-12"}, display=False
+... )
 >>> h.data
 {'customers': 1200, 'share': 0.25, 'period': '2024-01/2024-12'}
 >>> collect([{"output_type": "display_data", "data": h._repr_mimebundle_()}])
@@ -151,7 +152,7 @@ class Headlines:
 
 def _short(value: Any) -> str:
     if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
     if isinstance(value, list):
         return ", ".join(_short(v) for v in value)
     if value is None:
