@@ -71,7 +71,10 @@ def test_the_display_carries_json_html_and_text():
     bundle = Headlines(
         {"nps": 12.5, "worst": {"touchpoint": "checkout", "csat": 61.0}}
     )._repr_mimebundle_()
-    assert bundle[MIMETYPE] == {"nps": 12.5, "worst": {"touchpoint": "checkout", "csat": 61.0}}
+    assert json.loads(bundle[MIMETYPE]) == {
+        "nps": 12.5,
+        "worst": {"touchpoint": "checkout", "csat": 61.0},
+    }
     assert "<caption>Headline numbers</caption>" in bundle["text/html"]
     assert "touchpoint checkout, csat 61" in bundle["text/plain"]
 

@@ -454,7 +454,7 @@ def test_papermill_runs_a_chapter_directly_with_a_data_dir(tmp_path):
     )
     nb = nbformat.read(out, as_version=4)
     published = [
-        o["data"][MIMETYPE]
+        json.loads(o["data"][MIMETYPE])
         for c in nb.cells
         for o in c.get("outputs", [])
         if MIMETYPE in o.get("data", {})

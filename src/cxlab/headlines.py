@@ -5,7 +5,7 @@ A chapter ends its practical part with one call::
     headlines.publish({"nps": nps_result, "top_driver": "delivery_speed"})
 
 which shows the numbers as a small table (the learner and the client report see it) and attaches
-the same numbers, as JSON, to the cell's output under the MIME type :data:`MIMETYPE`. The runner
+the same numbers, as JSON text, to the cell's output under the MIME type :data:`MIMETYPE`. The runner
 (:mod:`cxlab.runner`) reads every output of that type from the executed notebook and files the
 merged mapping under the notebook's name in ``metrics.json``. The notebook needs no file, no path
 and no knowledge of the runner, and running it by hand or with papermill directly works the same.
@@ -139,7 +139,9 @@ class Headlines:
             for k, v in self._rows()
         )
         return {
-            MIMETYPE: self.data,
+            # JSON text rather than an object: notebook tools that compare or diff outputs
+            # (nbval, nbdime) treat text uniformly; collect() parses it back.
+            MIMETYPE: json.dumps(self.data, ensure_ascii=False),
             "text/html": f"<table class='cxlab-headlines'><caption>Headline numbers</caption>"
             f"{body}</table>",
             "text/plain": repr(self),
