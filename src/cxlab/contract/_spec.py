@@ -39,7 +39,8 @@ SCORES: tuple[str, ...] = ("nps", "csat", "ces")
 #: NPS is always asked on 0–10.
 NPS_RANGE = (0, 10)
 
-#: CSAT scales cxlab accepts, with the default "satisfied" threshold (top-two-box style).
+#: CSAT scales cxlab accepts, with the default "satisfied" threshold: the top two boxes on
+#: 5- and 7-point scales, 8 to 10 on a 10-point scale.
 CSAT_SCALES: dict[tuple[int, int], int] = {(1, 5): 4, (1, 7): 6, (1, 10): 8, (0, 5): 4}
 
 #: CES scales cxlab accepts.
