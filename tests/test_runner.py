@@ -486,3 +486,12 @@ def test_the_welcome_headlines_are_documented():
     row = next(line for line in doc.splitlines() if line.startswith("| `00_welcome` |"))
     keys = set(overview.key_figures(datasets.load_demo("saas")).index)
     assert {k.strip("` ") for k in row.split("|")[2].split(",")} == keys
+
+
+def test_an_unwritable_output_folder_is_a_clear_error(tmp_path, client_data, good_only, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    argv = ["run", "--data", str(client_data), "--out", str(blocker / "out")]
+    assert main([*argv, "--notebooks-dir", str(good_only), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the results" in err and "Traceback" not in err

@@ -93,6 +93,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         )
     except (RunError, FileNotFoundError) as exc:
         return _usage_error("run", exc)
+    except OSError as exc:  # e.g. an output folder that cannot be written
+        print(f"cxlab run: cannot write the results: {exc}; choose another --out", file=sys.stderr)
+        return 2
     print(result.summary())
     if result.status == "invalid":
         return 1
@@ -117,6 +120,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         )
     except (RunError, FileNotFoundError) as exc:
         return _usage_error("batch", exc)
+    except OSError as exc:
+        print(f"cxlab batch: cannot write the results: {exc}; change 'out:'", file=sys.stderr)
+        return 2
     print(summary_table(results))
     print(f"index: {batch.out / 'index.html'}")
     return 0 if all(r.ok for r in results) else 3
