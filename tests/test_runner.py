@@ -495,3 +495,27 @@ def test_an_unwritable_output_folder_is_a_clear_error(tmp_path, client_data, goo
     assert main([*argv, "--notebooks-dir", str(good_only), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "cannot write the results" in err and "Traceback" not in err
+
+
+def test_an_unexpected_fault_in_one_client_does_not_stop_the_batch(
+    tmp_path, make_bundle, good_only, monkeypatch
+):
+    import cxlab.runner._batch as batch_module
+
+    real = batch_module.run_client
+
+    def flaky(data, **options):
+        if options["client"] == "Faulty":
+            raise OSError("disk full")
+        return real(data, **options)
+
+    monkeypatch.setattr(batch_module, "run_client", flaky)
+    clients = [
+        {"name": name, "data": make_bundle({"customers.csv": CUSTOMERS}).name}
+        for name in ("Faulty", "Fine")
+    ]
+    results = run_batch(
+        read_batch(_batch_file(tmp_path, clients)), notebook_dir=good_only, progress=False
+    )
+    assert [r.status for r in results] == ["failed", "ok"]
+    assert "OSError: disk full" in results[0].validation.errors[0].message

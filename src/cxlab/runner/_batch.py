@@ -244,6 +244,20 @@ def _run_one(spec: ClientSpec, out: str, notebook_dir: str | None) -> RunResult:
             None,
             validation=ValidationReport(str(spec.data), [problem]),
         )
+    except Exception as exc:  # one client's unexpected fault must not stop the others
+        problem = Problem(
+            "error",
+            "run_error",
+            f"the run stopped: {type(exc).__name__}: {exc}",
+            hint="run this client alone with cxlab run to see the full log",
+        )
+        return RunResult(
+            spec.name,
+            spec.slug,
+            "failed",
+            None,
+            validation=ValidationReport(str(spec.data), [problem]),
+        )
 
 
 def _local(
