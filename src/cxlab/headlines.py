@@ -4,11 +4,12 @@ A chapter ends its practical part with one call::
 
     headlines.publish({"nps": nps_result, "top_driver": "delivery_speed"})
 
-which shows the numbers as a small table (the learner and the client report see it) and attaches
-the same numbers, as JSON text, to the cell's output under the MIME type :data:`MIMETYPE`. The runner
-(:mod:`cxlab.runner`) reads every output of that type from the executed notebook and files the
-merged mapping under the notebook's name in ``metrics.json``. The notebook needs no file, no path
-and no knowledge of the runner, and running it by hand or with papermill directly works the same.
+which shows the numbers as a small table (the learner and the client report see it) and
+attaches the same numbers, as JSON text, to the cell's output under the MIME type
+:data:`MIMETYPE`. The runner (:mod:`cxlab.runner`) reads every output of that type from the
+executed notebook and files the merged mapping under the notebook's name in ``metrics.json``.
+The notebook needs no file, no path and no knowledge of the runner, and running it by hand or
+with papermill directly works the same.
 
 Values are turned into plain JSON as they are published, so that what the notebook shows is
 exactly what the runner files: numbers (numpy scalars included; NaN and infinity become
