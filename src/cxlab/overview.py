@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from cxlab.journey._stages import infer_stage_order
+
 if TYPE_CHECKING:  # pragma: no cover
     from cxlab.contract.bundle import Bundle
     from cxlab.contract.config import BundleConfig
@@ -656,10 +658,10 @@ def stage_counts(
     stage, customer, timestamp : str
         Column names.
     order : sequence of str, optional
-        The stages in journey order. By default the order is read from the data: for each
-        customer the stages are ranked by when the customer first reached them, and stages
-        are sorted by their mean rank (ties by name). Stages in the data but not in ``order``
-        follow it in that same data order.
+        The stages in journey order. By default the order is read from the data with
+        :func:`cxlab.journey.infer_stage_order`: for each customer the stages are ranked by
+        when the customer first reached them, and stages are sorted by their mean rank (ties
+        by name). Stages in the data but not in ``order`` follow it in that same data order.
 
     Returns
     -------
@@ -690,7 +692,7 @@ def stage_counts(
     table = pd.DataFrame(
         {"events": grouped.size(), "customers": grouped[customer].nunique()}
     ).astype("int64")
-    inferred = _infer_stage_order(ev, stage=stage, customer=customer, timestamp=timestamp)
+    inferred = infer_stage_order(ev, stage=stage, customer=customer, timestamp=timestamp)
     if order is None:
         sequence = inferred
     else:
@@ -701,19 +703,3 @@ def stage_counts(
     table["share"] = table["customers"] / n_customers if n_customers else np.nan
     table["step_conversion"] = table["customers"] / table["customers"].shift(1)
     return table
-
-
-def _infer_stage_order(ev: pd.DataFrame, *, stage: str, customer: str, timestamp: str) -> list:
-    if ev.empty:
-        return []
-    if timestamp not in ev or customer not in ev:
-        return sorted(ev[stage].unique().tolist())
-    first = ev.dropna(subset=[customer, timestamp]).groupby([customer, stage])[timestamp].min()
-    if first.empty:
-        return sorted(ev[stage].unique().tolist())
-    ranks = first.groupby(level=0).rank(method="min")
-    mean_rank = ranks.groupby(level=1).mean()
-    ranked = pd.DataFrame({"rank": mean_rank, "name": mean_rank.index})
-    ordered = ranked.sort_values(["rank", "name"], kind="stable").index.tolist()
-    rest = sorted(set(ev[stage].unique().tolist()) - set(ordered))
-    return ordered + rest

@@ -1,0 +1,120 @@
+"""Journey stages: the default order, the order read from data, resolving ``stages=``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["DEFAULT_STAGES", "infer_stage_order", "resolve_stages", "stages_of"]
+
+#: The journey stages in order, as named in the data contract and the demo clients:
+#: awareness → consideration → purchase (decision) → service (experience) → loyalty (advocacy).
+DEFAULT_STAGES: tuple[str, ...] = ("awareness", "consideration", "purchase", "service", "loyalty")
+
+
+def infer_stage_order(
+    events: pd.DataFrame,
+    *,
+    stage: str = "stage",
+    customer: str = "customer_id",
+    timestamp: str = "timestamp",
+) -> list[str]:
+    """Read the order of the journey stages from when customers first reach them.
+
+    For each customer the stages are ranked by when the customer first reached them (rank 1 for
+    the earliest); stages are then sorted by their mean rank, ties by name. Stages that only
+    occur on events without a customer or a timestamp follow, by name. Useful for a client
+    whose stages are not the default ones, as a first guess to confirm with the client.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        The events table. Events without a stage are ignored.
+    stage, customer, timestamp : str
+        Column names. Without a customer or timestamp column the stages are sorted by name.
+
+    Returns
+    -------
+    list of str
+        Every stage in the data, in inferred journey order.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame(
+    ...     {
+    ...         "customer_id": ["a", "a", "b", "b"],
+    ...         "timestamp": pd.to_datetime(
+    ...             ["2024-01-02", "2024-01-01", "2024-02-01", "2024-03-01"]
+    ...         ),
+    ...         "stage": ["buy", "browse", "browse", "buy"],
+    ...     }
+    ... )
+    >>> infer_stage_order(ev)
+    ['browse', 'buy']
+    """
+    ev = events.dropna(subset=[stage])
+    if ev.empty:
+        return []
+    ev = ev.assign(**{stage: ev[stage].astype("str")})
+    if timestamp not in ev or customer not in ev:
+        return sorted(ev[stage].unique().tolist())
+    first = ev.dropna(subset=[customer, timestamp]).groupby([customer, stage])[timestamp].min()
+    if first.empty:
+        return sorted(ev[stage].unique().tolist())
+    ranks = first.groupby(level=0).rank(method="min")
+    mean_rank = ranks.groupby(level=1).mean()
+    ranked = pd.DataFrame({"rank": mean_rank, "name": mean_rank.index})
+    ordered = ranked.sort_values(["rank", "name"], kind="stable").index.tolist()
+    rest = sorted(set(ev[stage].unique().tolist()) - set(ordered))
+    return ordered + rest
+
+
+def stages_of(config: Any) -> tuple[str, ...] | None:
+    """Return the stages a bundle's configuration declares, or None.
+
+    ``cxlab.yml`` has no ``stages`` key yet; when it gets one (a list in journey order), the
+    journey functions given a bundle pick it up through this function.
+    """
+    declared = getattr(config, "stages", None)
+    return tuple(str(s) for s in declared) if declared else None
+
+
+def resolve_stages(
+    stages: Sequence[str] | str | None,
+    events: pd.DataFrame | None = None,
+    *,
+    stage: str = "stage",
+    customer: str = "customer_id",
+    timestamp: str = "timestamp",
+) -> tuple[str, ...]:
+    """Turn a ``stages`` argument into a tuple of distinct stage names in journey order.
+
+    ``None`` gives :data:`DEFAULT_STAGES`; ``"infer"`` reads the order from ``events`` with
+    :func:`infer_stage_order`; a sequence is taken as given.
+
+    Raises
+    ------
+    ValueError
+        If the sequence is empty, names a stage twice, or is a string other than ``"infer"``.
+    """
+    if stages is None:
+        return DEFAULT_STAGES
+    if isinstance(stages, str):
+        if stages != "infer":
+            raise ValueError(
+                f"stages must be a list of stage names in journey order, None (the default "
+                f"stages) or 'infer'; got the string {stages!r}"
+            )
+        if events is None or stage not in events:
+            return DEFAULT_STAGES
+        inferred = infer_stage_order(events, stage=stage, customer=customer, timestamp=timestamp)
+        return tuple(inferred) or DEFAULT_STAGES
+    names = tuple(str(s) for s in stages)
+    if not names:
+        raise ValueError("stages must name at least one stage")
+    twice = sorted({s for s in names if names.count(s) > 1})
+    if twice:
+        raise ValueError(f"stages must be distinct; named more than once: {', '.join(twice)}")
+    return names
