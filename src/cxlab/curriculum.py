@@ -111,6 +111,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "cxlab.metrics",
         ("responses",),
         "CSAT, NPS and CES, their uncertainty at small samples, first improvement strategies",
+        status="available",
     ),
     Chapter(
         "02",
@@ -119,6 +120,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "cxlab.drivers",
         ("responses",),
         "score breakdowns, benchmarking and goals, significance of change, key drivers",
+        status="available",
     ),
     Chapter(
         "03",

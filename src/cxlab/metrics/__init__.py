@@ -32,6 +32,8 @@ Planning and context
 --------------------
 sample_size
     Answers per period needed to detect a change.
+margin_curve
+    The margin of error each score would have at other sample sizes, same answer mix.
 read_benchmarks, benchmark
     A benchmark table the user supplies (cxlab ships no industry figures), checked and lined
     up with the scores.
@@ -70,7 +72,7 @@ from cxlab.metrics._benchmarks import BENCHMARK_COLUMNS, benchmark, read_benchma
 from cxlab.metrics._breakdown import breakdown, trend
 from cxlab.metrics._compare import Comparison, TargetTest, against_target, compare
 from cxlab.metrics._groups import GROUPS, NPSGroups, nps_groups
-from cxlab.metrics._planning import sample_size
+from cxlab.metrics._planning import margin_curve, sample_size
 from cxlab.metrics._scores import (
     METRICS,
     SMALL_N,
@@ -101,6 +103,7 @@ __all__ = [
     "ces",
     "compare",
     "csat",
+    "margin_curve",
     "nps",
     "nps_groups",
     "read_benchmarks",

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
+import numpy as np
+import pandas as pd
 from statsmodels.stats.power import NormalIndPower, TTestIndPower
 from statsmodels.stats.proportion import proportion_effectsize
 
-from cxlab.metrics._scores import METRICS, CESScore, CSATScore, NPSScore
+from cxlab.metrics import _intervals as iv
+from cxlab.metrics._scores import METRICS, SMALL_N, CESScore, CSATScore, NPSScore, Score
 
-__all__ = ["sample_size"]
+__all__ = ["by_metric", "margin_curve", "sample_size"]
 
 
 def _probability(x: float, name: str) -> float:
@@ -154,3 +158,89 @@ def sample_size(
         effect = abs(change) / float(sd)
         n = TTestIndPower().solve_power(effect_size=effect, alpha=alpha, power=power, ratio=1)
     return math.ceil(float(n) - 1e-9)
+
+
+def by_metric(scores: Mapping[str, Score] | Iterable[Score]) -> dict[str, Score]:
+    """Score results keyed by metric, in the order nps, csat, ces."""
+    items = scores.values() if isinstance(scores, Mapping) else scores
+    found: dict[str, Score] = {}
+    for score in items:
+        if not isinstance(score, Score):
+            raise TypeError(
+                f"expected results of cxlab.metrics.nps/csat/ces; got {type(score).__name__}"
+            )
+        found[score.metric] = score
+    return {m: found[m] for m in METRICS if m in found}
+
+
+def _half_width(score: Score, n: np.ndarray) -> np.ndarray:
+    """Half the interval width the score would have with ``n`` answers and the same mix."""
+    if isinstance(score, NPSScore):
+        promoters, detractors = score.promoters / score.n * n, score.detractors / score.n * n
+        low, high = iv.nps_adjusted_wald(promoters, detractors, n, score.confidence)
+        return 100 * (high - low) / 2
+    if isinstance(score, CSATScore):
+        low, high = iv.wilson(score.satisfied_share * n, n, score.confidence)
+        return 100 * (high - low) / 2
+    if isinstance(score, CESScore):
+        sd = 0.0 if np.isnan(score.sd) else score.sd
+        low, high = iv.t_interval(score.value, sd, n, score.confidence)
+        return (high - low) / 2
+    raise TypeError(f"no margin for a {type(score).__name__}")
+
+
+def margin_curve(
+    scores: Mapping[str, Score] | Iterable[Score], *, sizes: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Compute the margin of error each score would have at other sample sizes, same answer mix.
+
+    The margin is half the width of the score's interval, at the score's confidence level, when
+    ``n`` answers split like the observed ones: the same shares of promoters and detractors
+    (NPS, adjusted Wald), the same share satisfied (CSAT, Wilson), the same standard deviation
+    (CES, Student's t). Intervals near the ends of a scale are not symmetric, so "half the
+    width" is the typical distance to either end.
+
+    Parameters
+    ----------
+    scores : mapping or iterable of score results
+        Results of :func:`cxlab.metrics.nps`, :func:`~cxlab.metrics.csat`,
+        :func:`~cxlab.metrics.ces`.
+    sizes : sequence of int, optional
+        The sample sizes (default: 60 sizes spaced evenly on a log scale from 10 to the larger
+        of 2,000 and twice the largest observed ``n``, plus each score's own ``n`` and
+        :data:`cxlab.metrics.SMALL_N`). Given sizes are used as they are.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``metric``, ``n``, ``margin`` (points for NPS and CSAT, scale points for CES)
+        and ``observed`` (True on the row of the score's own ``n``).
+
+    Examples
+    --------
+    >>> from cxlab import metrics
+    >>> r = metrics.csat([5] * 12 + [4] * 12 + [2] * 6)
+    >>> curve = margin_curve([r], sizes=[30, 120])
+    >>> curve[["n", "margin"]].round(1).values.tolist()
+    [[30.0, 13.9], [120.0, 7.1]]
+    """
+    results = by_metric(scores)
+    if not results:
+        raise ValueError("no score results given")
+    if sizes is None:
+        top = max(2000, 2 * max(s.n for s in results.values()))
+        grid = np.unique(np.geomspace(10, top, 60).round().astype(int))
+    else:
+        grid = np.asarray(sorted({int(n) for n in sizes}), dtype=int)
+        if grid.size == 0 or grid.min() < 2:
+            raise ValueError("sizes must be whole numbers of at least 2")
+    parts = []
+    for metric, score in results.items():
+        extra = [score.n, SMALL_N] if sizes is None else []
+        n = np.unique(np.concatenate([grid, np.asarray(extra, dtype=int)]))
+        n = n[n >= 2]
+        margin = _half_width(score, n.astype(float))
+        parts.append(
+            pd.DataFrame({"metric": metric, "n": n, "margin": margin, "observed": n == score.n})
+        )
+    return pd.concat(parts, ignore_index=True)

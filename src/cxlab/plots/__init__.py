@@ -33,6 +33,12 @@ Examples
 """
 
 from cxlab.plots._base import PALETTE, THEME_RC, close, palette, use_theme
+from cxlab.plots._drivers import breakdown_chart, control_chart, driver_chart, nps_group_chart
+from cxlab.plots._metrics import (
+    margin_by_sample_size,
+    score_categories,
+    small_surveys,
+)
 from cxlab.plots._overview import (
     attribute_bars,
     journey_stages,
@@ -46,12 +52,19 @@ __all__ = [
     "PALETTE",
     "THEME_RC",
     "attribute_bars",
+    "breakdown_chart",
     "close",
+    "control_chart",
+    "driver_chart",
     "journey_stages",
+    "margin_by_sample_size",
     "monthly_revenue",
+    "nps_group_chart",
     "palette",
     "responses_per_month",
+    "score_categories",
     "score_distributions",
     "seasonal_index",
+    "small_surveys",
     "use_theme",
 ]

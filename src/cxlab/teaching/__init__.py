@@ -76,6 +76,8 @@ from cxlab.teaching._core import (
     exercise_set,
     register,
 )
+from cxlab.teaching._drivers import drivers
+from cxlab.teaching._metrics import metrics
 from cxlab.teaching._welcome import welcome
 
 __all__ = [
@@ -85,7 +87,9 @@ __all__ = [
     "ExerciseSet",
     "Unavailable",
     "check",
+    "drivers",
     "exercise_set",
+    "metrics",
     "register",
     "welcome",
 ]

@@ -1,0 +1,162 @@
+"""Chapter 02 · metrics in depth: the exercises on breakdowns, NPS groups, effort and drivers.
+
+Every expected answer is computed here from the learner's bundle with plain pandas, not with
+:mod:`cxlab.metrics` or :mod:`cxlab.drivers`, so a check does not repeat the function the
+learner is meant to call.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from cxlab.contract._spec import CSAT_SCALES
+from cxlab.teaching._core import Exercise, ExerciseSet, Unavailable, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pandas.api.typing import SeriesGroupBy
+
+    from cxlab.contract.bundle import Bundle
+
+__all__ = ["drivers"]
+
+#: Touchpoints with fewer answers than this are left out of the "which touchpoint" exercises,
+#: as a score from a handful of answers is too uncertain to single a touchpoint out.
+MIN_ANSWERS = 30
+
+
+def _columns(bundle: Bundle, *names: str) -> pd.DataFrame:
+    responses = bundle.responses
+    missing = [c for c in names if c not in responses.columns]
+    if missing:
+        raise Unavailable(
+            f"the responses table has no {', '.join(repr(c) for c in missing)} column"
+        )
+    return responses
+
+
+def _by_touchpoint(bundle: Bundle, score: str) -> SeriesGroupBy:
+    responses = _columns(bundle, "touchpoint", score)
+    answered = responses.dropna(subset=["touchpoint", score])
+    sizes = answered.groupby("touchpoint")[score].size()
+    keep = sizes.index[sizes >= MIN_ANSWERS]
+    if len(keep) < 2:
+        raise Unavailable(
+            f"fewer than two touchpoints have {MIN_ANSWERS} or more {score.upper()} answers"
+        )
+    answered = answered[answered["touchpoint"].isin(keep)]
+    return answered.assign(**{score: answered[score].astype("float64")}).groupby("touchpoint")[
+        score
+    ]
+
+
+def _lowest_csat_touchpoint(bundle: Bundle) -> str:
+    scale = bundle.config.csat_scale
+    threshold = scale.satisfied or CSAT_SCALES.get((scale.min, scale.max), scale.max - 1)
+    share = _by_touchpoint(bundle, "csat").apply(lambda s: (s >= threshold).mean())
+    return str(share.idxmin())
+
+
+def _detractor_percent(bundle: Bundle) -> float:
+    nps = _columns(bundle, "nps")["nps"].dropna().astype("float64")
+    if nps.empty:
+        raise Unavailable("no response answers the NPS question")
+    return float(100 * (nps <= 6).mean())
+
+
+def _highest_effort_touchpoint(bundle: Bundle) -> str:
+    means = _by_touchpoint(bundle, "ces").mean()
+    harder_is_higher = bundle.config.ces_scale.direction == "higher_is_harder"
+    return str(means.idxmax() if harder_is_higher else means.idxmin())
+
+
+def _driver_columns(bundle: Bundle) -> list[str]:
+    items = list(bundle.config.drivers)
+    if not items:
+        raise Unavailable("the bundle's cxlab.yml lists no driver items (drivers:)")
+    _columns(bundle, "nps", *items)
+    return items
+
+
+def _complete_rows(bundle: Bundle) -> int:
+    items = _driver_columns(bundle)
+    return int(bundle.responses[["nps", *items]].notna().all(axis=1).sum())
+
+
+def _top_driver_by_r2(bundle: Bundle) -> str:
+    items = _driver_columns(bundle)
+    table = bundle.responses[["nps", *items]].astype("float64")
+    r2 = table.corr()["nps"].drop("nps") ** 2
+    if r2.isna().all():
+        raise Unavailable("no driver item can be correlated with NPS")
+    return str(r2.idxmax())
+
+
+drivers = register(
+    ExerciseSet(
+        "02",
+        (
+            Exercise(
+                1,
+                "touchpoint with the lowest CSAT",
+                _lowest_csat_touchpoint,
+                requires=("responses",),
+                why="CSAT is the share of satisfied answers, so compare shares, not mean "
+                "scores; the touchpoint breakdown in section 1 flags the same touchpoint, with "
+                "an interval that shows it is not chance.",
+                hint=f"Keep responses with a touchpoint and a CSAT answer, count an answer as "
+                f"satisfied when it reaches the bundle's threshold "
+                f"(bundle.config.csat_scale.satisfied), take the mean of that per touchpoint "
+                f"(touchpoints with at least {MIN_ANSWERS} answers) and pick the smallest; "
+                "answer with its name as text.",
+            ),
+            Exercise(
+                2,
+                "share of detractors",
+                _detractor_percent,
+                requires=("responses",),
+                tolerance=0.5,
+                why="Detractors answer 0–6; together with the promoters' share this gives the "
+                "NPS (promoters % − detractors %).",
+                hint="Among the responses that answer the NPS question, take the share that "
+                "scored 0 to 6, in percent (e.g. 18.5, not 0.185); an answer within ±0.5 "
+                "points counts.",
+            ),
+            Exercise(
+                3,
+                "touchpoint that takes the most effort",
+                _highest_effort_touchpoint,
+                requires=("responses",),
+                why="This is where customers work hardest; the journey view in section 4 puts it "
+                "in its place between the stages before and after it.",
+                hint=f"Average the CES answers per touchpoint (touchpoints with at least "
+                f"{MIN_ANSWERS} answers). Read the scale's direction in "
+                f"bundle.config.ces_scale: when higher is easier, the most effort is the "
+                "lowest mean.",
+            ),
+            Exercise(
+                4,
+                "rows behind the key-driver analysis",
+                _complete_rows,
+                requires=("responses",),
+                why="Relative weights need the outcome and every driver item on the same row; "
+                "post-interaction surveys do not ask NPS, so most responses drop out.",
+                hint="Count the responses where nps and every column listed in "
+                "bundle.config.drivers are all filled: .notna().all(axis=1).sum().",
+            ),
+            Exercise(
+                5,
+                "top driver by squared correlation",
+                _top_driver_by_r2,
+                requires=("responses",),
+                why="For uncorrelated items the squared correlation is the relative weight; "
+                "the items here are correlated, so relative weights share the overlap out, "
+                "but the top driver is the same.",
+                hint="Correlate each driver item with nps (DataFrame.corr() uses every row "
+                "where both are filled), square the correlations and take the largest; answer "
+                "with the item's name as text.",
+            ),
+        ),
+    )
+)

@@ -1,0 +1,194 @@
+"""Chapter 01 · satisfaction metrics: the exercises on NPS, CSAT and their uncertainty.
+
+The chapter's practical part scores all of a client's answers; exercises 1–4 ask for the same
+scores for the latest calendar year in the responses (the figures an owner wants for an annual
+review), so a learner applies the method rather than copies a printed number. Exercise 5 plans a
+survey from the mix of all NPS answers.
+
+Every expected answer is computed here with plain pandas and numpy from the learner's bundle —
+not by calling :mod:`cxlab.metrics` — so a check is an independent second calculation of what
+the chapter teaches, and the same exercises work on the demo client and on a client's export.
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from cxlab.contract._spec import CSAT_SCALES
+from cxlab.teaching._core import Exercise, ExerciseSet, Unavailable, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxlab.contract.bundle import Bundle
+
+__all__ = ["metrics"]
+
+#: The three score columns of the responses table, in the order the chapter teaches them.
+SCORES = ("nps", "csat", "ces")
+
+#: Margin of error (± NPS points) that exercise 5 plans for.
+TARGET_MARGIN = 5.0
+
+#: Two-sided 95 % standard-normal quantile.
+Z95 = NormalDist().inv_cdf(0.975)
+
+
+def _latest_year(bundle: Bundle) -> pd.DataFrame:
+    """Return the responses dated in the latest calendar year of the ``date`` column."""
+    responses = bundle.responses
+    years = pd.to_datetime(responses["date"]).dt.year
+    if years.isna().all():
+        raise Unavailable("the responses table has no dates")
+    return responses[years == years.max()]
+
+
+def _answers(bundle: Bundle, column: str, *, latest: bool = True) -> pd.Series:
+    responses = _latest_year(bundle) if latest else bundle.responses
+    if column not in responses:
+        raise Unavailable(f"the responses table has no {column!r} column")
+    answers = pd.to_numeric(responses[column], errors="coerce").dropna()
+    if answers.empty:
+        raise Unavailable(f"no response answers the {column} question")
+    return answers
+
+
+def _nps_counts(bundle: Bundle, *, latest: bool = True) -> tuple[int, int, int]:
+    """``(promoters, detractors, n)`` of the NPS answers (latest year, or all)."""
+    answers = _answers(bundle, "nps", latest=latest)
+    return int((answers >= 9).sum()), int((answers <= 6).sum()), len(answers)
+
+
+def _nps_by_hand(bundle: Bundle) -> float:
+    promoters, detractors, n = _nps_counts(bundle)
+    return 100 * (promoters - detractors) / n
+
+
+def _csat_satisfied(bundle: Bundle) -> float:
+    answers = _answers(bundle, "csat")
+    scale = bundle.config.csat_scale
+    threshold = scale.satisfied
+    if threshold is None:
+        threshold = CSAT_SCALES.get((scale.min, scale.max), scale.max - 1)
+    return 100 * float((answers >= threshold).mean())
+
+
+def _fewest_answers(bundle: Bundle) -> str:
+    responses = _latest_year(bundle)
+    counts = {m: int(responses[m].notna().sum()) for m in SCORES if m in responses}
+    counts = {m: n for m, n in counts.items() if n > 0}
+    if len(counts) < 2:
+        raise Unavailable("the latest year answers fewer than two of NPS, CSAT and CES")
+    fewest = min(counts.values())
+    tied = [m for m, n in counts.items() if n == fewest]
+    if len(tied) > 1:
+        raise Unavailable(f"{' and '.join(tied)} rest on the same number of answers")
+    return tied[0]
+
+
+def _adjusted_wald(promoters: float, detractors: float, n: float) -> tuple[float, float]:
+    """Rocks' (2016) adjusted-Wald 95 % interval of the NPS, on −1..1."""
+    n_adj = n + 3
+    p = (promoters + 0.75) / n_adj
+    d = (detractors + 0.75) / n_adj
+    centre = p - d
+    half = Z95 * math.sqrt(max(p + d - centre**2, 0.0) / n_adj)
+    observed = (promoters - detractors) / n
+    low = max(min(centre - half, observed), -1.0)
+    high = min(max(centre + half, observed), 1.0)
+    return low, high
+
+
+def _nps_interval_width(bundle: Bundle) -> float:
+    low, high = _adjusted_wald(*_nps_counts(bundle))
+    return 100 * (high - low)
+
+
+def _answers_for_margin(bundle: Bundle) -> int:
+    promoters, detractors, n = _nps_counts(bundle, latest=False)
+    p, d = promoters / n, detractors / n
+    if p + d - (p - d) ** 2 <= 0:
+        raise Unavailable("every NPS answer falls in one group, so the score has no spread")
+    sizes = np.arange(2, 1_000_001, dtype="float64")
+    n_adj = sizes + 3
+    p_adj = (p * sizes + 0.75) / n_adj
+    d_adj = (d * sizes + 0.75) / n_adj
+    margin = 100 * Z95 * np.sqrt((p_adj + d_adj - (p_adj - d_adj) ** 2) / n_adj)
+    enough = np.flatnonzero(margin <= TARGET_MARGIN)
+    if enough.size == 0:
+        raise Unavailable("no survey of up to a million answers reaches that margin")
+    return int(sizes[enough[0]])
+
+
+metrics = register(
+    ExerciseSet(
+        "01",
+        (
+            Exercise(
+                1,
+                "NPS of the latest year",
+                _nps_by_hand,
+                requires=("responses",),
+                tolerance=0.05,
+                why="Promoters answer 9–10, detractors 0–6; the NPS is the percentage of "
+                "promoters minus the percentage of detractors, both out of everyone who "
+                "answered the question (passives count in the total).",
+                hint="Keep the latest year's responses and drop the missing NPS values, then "
+                "take (answers >= 9).mean() minus (answers <= 6).mean() and multiply by 100. "
+                "Answer in points, e.g. 12.3.",
+            ),
+            Exercise(
+                2,
+                "CSAT of the latest year",
+                _csat_satisfied,
+                requires=("responses",),
+                tolerance=0.05,
+                why="CSAT counts the answers at or above the bundle's satisfied threshold "
+                "(bundle.config.csat_scale.satisfied) out of all CSAT answers; on a 1–10 scale "
+                "that is 8–10, not 4–5.",
+                hint="Keep the latest year's responses, read the threshold from "
+                "bundle.config.csat_scale.satisfied, drop missing answers, and take the share "
+                "at or above the threshold, in percent.",
+            ),
+            Exercise(
+                3,
+                "the score with the fewest answers in the latest year",
+                _fewest_answers,
+                requires=("responses",),
+                why="Each score rests on its own n — the responses that answered its question — "
+                "and the score with the smallest n has the widest interval for the same spread.",
+                hint="In the latest year's responses, count the non-missing values of nps, csat "
+                "and ces and answer with the name of the column with the smallest count.",
+            ),
+            Exercise(
+                4,
+                "width of the latest year's NPS interval",
+                _nps_interval_width,
+                requires=("responses",),
+                tolerance=0.1,
+                why="Rocks' adjusted Wald adds 3/4 of a promoter, 3/4 of a detractor and 3/2 of "
+                "a passive (n' = n + 3), then takes (p' − d') ± 1.96·√((p' + d' − (p' − d')²)/n'); "
+                "the width is twice that margin, in points.",
+                hint="With the latest year's counts, compute p' = (promoters + 0.75)/(n + 3) "
+                "and d' likewise, the margin "
+                "1.96·sqrt((p' + d' − (p' − d')**2)/(n + 3)), and answer 2 × 100 × margin.",
+            ),
+            Exercise(
+                5,
+                "answers for a ±5-point NPS",
+                _answers_for_margin,
+                requires=("responses",),
+                tolerance=0.03,
+                relative=True,
+                why="Solving 1.96·√(V/n) = 0.05 for n with V = p + d − (p − d)² gives "
+                "n = 1.96²·V/0.05²; the adjusted-Wald version needs a few answers less. The "
+                "margin falls with √n, so halving it takes four times the answers.",
+                hint="Use the shares of promoters p and detractors d (0–1) of all NPS answers: "
+                "V = p + d − (p − d)**2 and n = 1.96**2 * V / 0.05**2, rounded up.",
+            ),
+        ),
+    )
+)
