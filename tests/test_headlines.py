@@ -88,3 +88,9 @@ def test_collect_merges_outputs_in_order_and_ignores_the_rest():
     ]
     assert collect(outputs) == {"a": 1, "b": 2}
     assert collect([]) == {}
+
+
+def test_nested_numbers_read_as_text_not_python_literals():
+    text = repr(Headlines({"top": [{"driver": "speed", "weight": 41.23}, {"driver": "price"}]}))
+    assert "top: driver speed, weight 41.23; driver price" in text
+    assert "{" not in text

@@ -126,11 +126,7 @@ class Headlines:
     def _rows(self) -> list[tuple[str, str]]:
         rows = []
         for name, value in self.data.items():
-            if isinstance(value, dict):
-                text = ", ".join(f"{k} {_short(v)}" for k, v in value.items())
-            else:
-                text = _short(value)
-            rows.append((name, text))
+            rows.append((name, _short(value)))
         return rows
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
@@ -157,7 +153,11 @@ def _short(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
     if isinstance(value, list):
-        return ", ".join(_short(v) for v in value)
+        return ("; " if any(isinstance(v, dict) for v in value) else ", ").join(
+            _short(v) for v in value
+        )
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_short(v)}" for k, v in value.items())
     if value is None:
         return "–"
     return str(value)
