@@ -48,8 +48,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--notebooks-dir", help="chapter notebooks (default: notebooks/)")
     args = parser.parse_args()
-    chapters = [p.stem for p in sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))]
+    nb_dir = Path(args.notebooks_dir) if args.notebooks_dir else notebooks_dir()
+    chapters = [p.stem for p in sorted(nb_dir.glob("[0-9][0-9]_*.ipynb"))]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         floor_dir = _floor_notebooks(tmp / "floor")
@@ -62,7 +64,7 @@ def main() -> None:
         print(f"chapters: {', '.join(chapters)}\n")
         print(f"{'demo':<20} {'total s':>8} {'target':>7}  per notebook (s, x floor)")
         for demo in datasets.DEMOS:
-            r = run_client(datasets.demo_path(demo), out=tmp / "single")
+            r = run_client(datasets.demo_path(demo), out=tmp / "single", notebook_dir=nb_dir)
             parts = ", ".join(
                 f"{n.name} {n.seconds:.1f} ({n.seconds / floor:.1f}x) {n.status}"
                 for n in r.notebooks
@@ -80,10 +82,12 @@ def main() -> None:
         )
         t0 = time.perf_counter()
         for c in clients:
-            run_client(c["data"], client=c["name"], out=tmp / "serial")
+            run_client(c["data"], client=c["name"], out=tmp / "serial", notebook_dir=nb_dir)
         serial = time.perf_counter() - t0
         t0 = time.perf_counter()
-        results = run_batch(read_batch(batch_file), jobs=args.jobs, progress=False)
+        results = run_batch(
+            read_batch(batch_file), jobs=args.jobs, notebook_dir=nb_dir, progress=False
+        )
         batch = time.perf_counter() - t0
         ok = sum(r.ok for r in results)
         print(
