@@ -36,8 +36,6 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from cxlab.journey._stages import infer_stage_order
-
 if TYPE_CHECKING:  # pragma: no cover
     from cxlab.contract.bundle import Bundle
     from cxlab.contract.config import BundleConfig
@@ -692,6 +690,9 @@ def stage_counts(
     table = pd.DataFrame(
         {"events": grouped.size(), "customers": grouped[customer].nunique()}
     ).astype("int64")
+    # Imported here: cxlab.journey pulls in the statistics stack, which the tour does not need.
+    from cxlab.journey._stages import infer_stage_order
+
     inferred = infer_stage_order(ev, stage=stage, customer=customer, timestamp=timestamp)
     if order is None:
         sequence = inferred
