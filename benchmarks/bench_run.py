@@ -4,9 +4,9 @@ Three measurements, all in this one run so they share the machine's state:
 
 1. The kernel-start floor: an empty chapter notebook (parameters cell only) run the way the runner
    runs every chapter. No chapter can be faster than this.
-2. `cxlab run` on each demo client: total wall time, and each notebook's seconds as a multiple of
-   the floor. Targets: the full suite per demo client in 60 s or less on 2 cores, and each notebook
-   no more than 3x the floor.
+2. `cxlab run --jobs N` (default 2, one notebook per core) on each demo client: total wall
+   time, and each notebook's seconds as a multiple of the floor. Targets: the full suite per
+   demo client in 60 s or less on 2 cores, and each notebook no more than 3x the floor.
 3. A batch of N clients (default 20, cycling through the demos) with two workers, against the same
    N clients run one after the other with `cxlab run`.
 
@@ -64,7 +64,9 @@ def main() -> None:
         print(f"chapters: {', '.join(chapters)}\n")
         print(f"{'demo':<20} {'total s':>8} {'target':>7}  per notebook (s, x floor)")
         for demo in datasets.DEMOS:
-            r = run_client(datasets.demo_path(demo), out=tmp / "single", notebook_dir=nb_dir)
+            r = run_client(
+                datasets.demo_path(demo), out=tmp / "single", notebook_dir=nb_dir, jobs=args.jobs
+            )
             parts = ", ".join(
                 f"{n.name} {n.seconds:.1f} ({n.seconds / floor:.1f}x) {n.status}"
                 for n in r.notebooks
