@@ -519,3 +519,19 @@ def test_an_unexpected_fault_in_one_client_does_not_stop_the_batch(
     )
     assert [r.status for r in results] == ["failed", "ok"]
     assert "OSError: disk full" in results[0].validation.errors[0].message
+
+
+def test_widget_cells_are_not_run_headless(tmp_path, client_data):
+    folder = tmp_path / "widgets"
+    folder.mkdir()
+    path = _notebook(folder / "00_widget.ipynb", GOOD)
+    nb = nbformat.read(path, as_version=4)
+    widget = nbformat.v4.new_code_cell('raise RuntimeError("a live control ran headless")')
+    widget.metadata["tags"] = ["widget", "nbval-ignore-output"]
+    nb.cells.insert(-1, widget)
+    nbformat.write(nb, path)
+    result = run_client(client_data, out=tmp_path / "out", notebook_dir=folder)
+    assert result.ok, result.summary()
+    executed = nbformat.read(result.folder / "00_widget.ipynb", as_version=4)
+    tagged = [c for c in executed.cells if "widget" in c.metadata.get("tags", [])]
+    assert tagged[0].source.startswith("# Interactive cell: not run by cxlab run")

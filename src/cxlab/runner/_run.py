@@ -358,6 +358,27 @@ def run_client(
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+#: Source that replaces an interactive widget cell in a runner's copy of a notebook.
+WIDGET_STANDIN = (
+    "# Interactive cell: not run by cxlab run (a static report cannot show a live control)."
+)
+
+
+def _without_widgets(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return the notebook with every cell tagged ``widget`` turned into a comment.
+
+    A widget needs a live front end; run headless it shows nothing, the report drops it anyway,
+    and a control that waits on its front end can stall the kernel until the cell timeout. By
+    the template's convention a widget cell defines nothing later cells use (a static
+    equivalent follows it), so the runner does not execute it.
+    """
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "widget" in cell.get("metadata", {}).get("tags", []):
+            cell.source = WIDGET_STANDIN
+            cell.outputs = []
+    return nb
+
+
 def _execute_all(
     specs: list[NotebookSpec],
     bundle,
@@ -373,14 +394,15 @@ def _execute_all(
         if reason:
             log(f"{spec.name}: skipped, {reason}")
             return NotebookResult(spec.name, "skipped", reason)
-        code_cells = sum(
-            c.cell_type == "code" for c in nbformat.read(spec.path, as_version=4).cells
-        )
+        source = _without_widgets(nbformat.read(spec.path, as_version=4))
+        code_cells = sum(c.cell_type == "code" for c in source.cells)
         output = tmp / f"{spec.name}.ipynb"
         with tempfile.TemporaryDirectory(prefix="cxlab-cwd-") as scratch:
             log(f"{spec.name}: running")
+            prepared = Path(scratch) / spec.path.name
+            nbformat.write(source, prepared)
             outcome = execute(
-                spec.path,
+                prepared,
                 output,
                 parameters=params,
                 cwd=Path(scratch),
