@@ -129,6 +129,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "cxlab.journey",
         ("events",),
         "personas, touchpoints, pain points and delights, stage-by-stage journey analytics",
+        status="available",
     ),
     Chapter(
         "04",
@@ -137,6 +138,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "cxlab.segmentation",
         ("customers", "transactions"),
         "behavioural, needs, value and psychographic segments; clustering; offers and loyalty",
+        status="available",
     ),
     Chapter(
         "05",

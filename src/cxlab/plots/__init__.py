@@ -34,6 +34,14 @@ Examples
 
 from cxlab.plots._base import PALETTE, THEME_RC, close, palette, use_theme
 from cxlab.plots._drivers import breakdown_chart, control_chart, driver_chart, nps_group_chart
+from cxlab.plots._journey import (
+    flow_diagram,
+    funnel_chart,
+    health_chart,
+    journey_heatmap,
+    stage_durations,
+    variants_chart,
+)
 from cxlab.plots._metrics import (
     margin_by_sample_size,
     score_categories,
@@ -47,6 +55,14 @@ from cxlab.plots._overview import (
     score_distributions,
     seasonal_index,
 )
+from cxlab.plots._segmentation import (
+    k_choice,
+    pareto_curve,
+    profile_heatmap,
+    rfm_grid,
+    segment_satisfaction,
+    segment_value,
+)
 
 __all__ = [
     "PALETTE",
@@ -56,15 +72,27 @@ __all__ = [
     "close",
     "control_chart",
     "driver_chart",
+    "flow_diagram",
+    "funnel_chart",
+    "health_chart",
+    "journey_heatmap",
     "journey_stages",
+    "k_choice",
     "margin_by_sample_size",
     "monthly_revenue",
     "nps_group_chart",
     "palette",
+    "pareto_curve",
+    "profile_heatmap",
     "responses_per_month",
+    "rfm_grid",
     "score_categories",
     "score_distributions",
     "seasonal_index",
+    "segment_satisfaction",
+    "segment_value",
     "small_surveys",
+    "stage_durations",
     "use_theme",
+    "variants_chart",
 ]

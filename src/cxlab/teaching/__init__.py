@@ -77,7 +77,9 @@ from cxlab.teaching._core import (
     register,
 )
 from cxlab.teaching._drivers import drivers
+from cxlab.teaching._journey import journey
 from cxlab.teaching._metrics import metrics
+from cxlab.teaching._segmentation import segmentation
 from cxlab.teaching._welcome import welcome
 
 __all__ = [
@@ -89,7 +91,9 @@ __all__ = [
     "check",
     "drivers",
     "exercise_set",
+    "journey",
     "metrics",
     "register",
+    "segmentation",
     "welcome",
 ]

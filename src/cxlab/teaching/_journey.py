@@ -1,0 +1,161 @@
+"""Chapter 03 · journey mapping: the exercises on funnels, paths and time between stages.
+
+Every expected answer is computed here with plain pandas from the learner's event log — not by
+calling :mod:`cxlab.journey` — so a check is an independent second calculation of what the
+chapter teaches. The rules are the chapter's: events are ordered per customer by time (ties by
+the stage order), a customer counts at a stage when their furthest stage is at or after it, and
+a path merges consecutive repeats of a stage. Exercises that name a stage (``purchase``,
+``service``) are skipped for a client whose log has no such stage.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from cxlab.journey import DEFAULT_STAGES
+from cxlab.teaching._core import Exercise, ExerciseSet, Unavailable, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxlab.contract.bundle import Bundle
+
+__all__ = ["journey"]
+
+
+def _events(bundle: Bundle) -> pd.DataFrame:
+    """Return the usable events: those with a customer, a timestamp and a stage."""
+    events = bundle.events
+    missing = [c for c in ("customer_id", "timestamp", "stage") if c not in events]
+    if missing:
+        raise Unavailable(f"the events table has no {', '.join(repr(c) for c in missing)} column")
+    events = events.dropna(subset=["customer_id", "timestamp", "stage"])
+    if events.empty:
+        raise Unavailable("the events table has no event with a customer, a time and a stage")
+    return events.assign(stage=events["stage"].astype("str"))
+
+
+def _default_stages(events: pd.DataFrame) -> dict[str, int]:
+    """Position of each default stage; Unavailable when the log uses other stage names."""
+    unknown = sorted(set(events["stage"]) - set(DEFAULT_STAGES))
+    if unknown:
+        raise Unavailable(
+            "this exercise uses the default stages (awareness … loyalty); the log also has "
+            + ", ".join(repr(s) for s in unknown[:3])
+        )
+    return {s: i for i, s in enumerate(DEFAULT_STAGES)}
+
+
+def _needs_stage(events: pd.DataFrame, *stages: str) -> None:
+    for stage in stages:
+        if not (events["stage"] == stage).any():
+            raise Unavailable(f"the event log has no {stage!r} stage")
+
+
+def _customers_at_purchase(bundle: Bundle) -> int:
+    events = _events(bundle)
+    _needs_stage(events, "purchase")
+    return int(events.loc[events["stage"] == "purchase", "customer_id"].nunique())
+
+
+def _biggest_drop(bundle: Bundle) -> list[str]:
+    events = _events(bundle)
+    order = _default_stages(events)
+    furthest = events["stage"].map(order).groupby(events["customer_id"]).max()
+    reached = [int((furthest >= k).sum()) for k in range(len(DEFAULT_STAGES))]
+    steps = [(reached[k] / reached[k - 1], k) for k in range(1, len(reached)) if reached[k - 1] > 0]
+    if not steps:
+        raise Unavailable("no customer gets past the first stage")
+    _, k = min(steps)
+    return [DEFAULT_STAGES[k - 1], DEFAULT_STAGES[k]]
+
+
+def _most_common_path(bundle: Bundle) -> list[str]:
+    events = _events(bundle)
+    order = _default_stages(events)
+    ordered = events.assign(_rank=events["stage"].map(order)).sort_values(
+        ["customer_id", "timestamp", "_rank"], kind="stable"
+    )
+    new_run = (ordered["stage"] != ordered["stage"].shift()) | (
+        ordered["customer_id"] != ordered["customer_id"].shift()
+    )
+    runs = ordered[new_run]
+    paths = runs.groupby("customer_id", sort=True)["stage"].agg(" → ".join)
+    counts = paths.value_counts()
+    top = counts[counts == counts.max()]
+    if len(top) > 1:
+        raise Unavailable("two or more paths are equally common, so there is no single answer")
+    return str(top.index[0]).split(" → ")
+
+
+def _days_purchase_to_service(bundle: Bundle) -> float:
+    events = _events(bundle)
+    _needs_stage(events, "purchase", "service")
+    first = (
+        events[events["stage"].isin(["purchase", "service"])]
+        .groupby(["customer_id", "stage"])["timestamp"]
+        .min()
+        .unstack("stage")
+        .dropna()
+    )
+    gap = first["service"] - first["purchase"]
+    gap = gap[gap > pd.Timedelta(0)]
+    if gap.empty:
+        raise Unavailable("no customer has a service event after their first purchase")
+    return float(gap.dt.total_seconds().median() / 86400)
+
+
+journey = register(
+    ExerciseSet(
+        "03",
+        (
+            Exercise(
+                1,
+                "customers with a purchase event",
+                _customers_at_purchase,
+                requires=("events",),
+                why="Each customer counts once however many purchases they made. The funnel's "
+                "'visited' column holds the same number; its 'customers' column can be larger, "
+                "because it also counts customers seen only at later stages.",
+                hint="Keep the events whose stage is 'purchase' and count the distinct "
+                "customer_id values (nunique), not the rows.",
+            ),
+            Exercise(
+                2,
+                "step with the biggest drop-off",
+                _biggest_drop,
+                requires=("events",),
+                why="This is where the journey loses the largest share of the customers who got "
+                "that far — the first place to look for a pain point or a missing nudge.",
+                hint="Use the funnel's rule: a customer counts at a stage when their furthest "
+                "stage is that stage or a later one. Compare each stage's count with the one "
+                "before, and answer with a list of two stage names, e.g. ['purchase', 'service'].",
+            ),
+            Exercise(
+                3,
+                "most common path",
+                _most_common_path,
+                requires=("events",),
+                why="Process mining calls a path a variant; a handful of variants usually cover "
+                "most customers, and the most common one is the journey the business actually "
+                "runs — which is often not the one drawn in a workshop.",
+                hint="Sort each customer's events by time, merge consecutive repeats of a stage, "
+                "join the stages into one path per customer and count the paths; answer with "
+                "the list of stages in order.",
+            ),
+            Exercise(
+                4,
+                "median days from first purchase to first service",
+                _days_purchase_to_service,
+                requires=("events",),
+                tolerance=0.5,
+                why="Durations are skewed — most customers move on quickly and a few take months "
+                "— so the median describes the typical customer better than the mean.",
+                hint="Per customer, take the earliest purchase and the earliest service "
+                "timestamp, keep customers whose first service comes after their first "
+                "purchase, and take the median difference in days (total_seconds() / 86400); "
+                "answers within half a day count.",
+            ),
+        ),
+    )
+)

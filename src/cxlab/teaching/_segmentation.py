@@ -1,0 +1,160 @@
+"""Chapter 04 · segmentation and personalization: the exercises on recency, value and baskets.
+
+The chapter's practical part segments a client's customers with :mod:`cxlab.segmentation`; the
+exercises ask for the raw numbers those segments rest on — recent buyers, the revenue share of
+the best customers, one-time buyers, the pair of categories bought together most often — so a
+learner works them out with a few lines of pandas on the transactions table.
+
+Every expected answer is computed here with plain pandas from the learner's bundle, not by
+calling :mod:`cxlab.segmentation`, so a check is an independent second calculation of what the
+chapter teaches. Like the package, the calculations count a *purchase* as a line with a positive
+amount, net spend as purchases minus refunds, and look from the day after the last transaction.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from cxlab.teaching._core import Exercise, ExerciseSet, Unavailable, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxlab.contract.bundle import Bundle
+
+__all__ = ["segmentation"]
+
+#: Days that count as "recently" in exercise 1.
+RECENT_DAYS = 90
+
+#: Share of customers that counts as "the top" in exercise 2.
+TOP_SHARE = 0.2
+
+
+def _transactions(bundle: Bundle) -> pd.DataFrame:
+    """Dated transaction lines with a customer id (the rows every exercise can use)."""
+    tx = bundle.transactions.dropna(subset=["customer_id", "date", "amount"])
+    tx = tx[tx["customer_id"].astype(str).str.strip() != ""]
+    if tx.empty:
+        raise Unavailable("the transactions table has no dated amounts with a customer id")
+    return tx
+
+
+def _purchases(bundle: Bundle) -> pd.DataFrame:
+    tx = _transactions(bundle)
+    purchases = tx[tx["amount"] > 0]
+    if purchases.empty:
+        raise Unavailable("the transactions table has no purchases (positive amounts)")
+    return purchases
+
+
+def _recent_buyers(bundle: Bundle) -> int:
+    tx = _transactions(bundle)
+    asof = tx["date"].max().normalize() + pd.Timedelta(days=1)
+    purchases = _purchases(bundle)
+    recent = purchases[purchases["date"] >= asof - pd.Timedelta(days=RECENT_DAYS)]
+    return int(recent["customer_id"].nunique())
+
+
+def _top_fifth_share(bundle: Bundle) -> float:
+    tx = _transactions(bundle)
+    buyers = _purchases(bundle)["customer_id"].unique()
+    spend = tx.groupby("customer_id")["amount"].sum().reindex(buyers)
+    total = spend.sum()
+    if total <= 0:
+        raise Unavailable("the customers' net spend adds up to nothing")
+    top = math.ceil(TOP_SHARE * len(spend))
+    return 100 * float(spend.sort_values(ascending=False).head(top).sum() / total)
+
+
+def _orders(purchases: pd.DataFrame) -> pd.Series:
+    """Order of each purchase line: the order id, else the customer and the day."""
+    day = purchases["customer_id"].astype(str) + "@" + purchases["date"].dt.strftime("%Y-%m-%d")
+    if "order_id" not in purchases:
+        return day
+    return purchases["order_id"].astype("string").fillna(day)
+
+
+def _one_time_buyers(bundle: Bundle) -> int:
+    purchases = _purchases(bundle)
+    orders = purchases.assign(order=_orders(purchases))
+    per_customer = orders.groupby("customer_id")["order"].nunique()
+    return int((per_customer == 1).sum())
+
+
+def _top_category_pair(bundle: Bundle) -> set[str]:
+    purchases = _purchases(bundle)
+    if "category" not in purchases or "order_id" not in purchases:
+        raise Unavailable("the transactions table needs 'category' and 'order_id' columns")
+    lines = purchases.dropna(subset=["order_id", "category"])
+    baskets = lines.groupby("order_id")["category"].agg(lambda c: sorted(set(map(str, c))))
+    pairs = pd.Series(
+        [pair for basket in baskets if len(basket) > 1 for pair in combinations(basket, 2)],
+        dtype="object",
+    )
+    if pairs.empty:
+        raise Unavailable("no order holds two different categories")
+    counts = pairs.value_counts()
+    if len(counts) > 1 and counts.iloc[0] == counts.iloc[1]:
+        raise Unavailable("two category pairs are bought together equally often")
+    return set(counts.index[0])
+
+
+segmentation = register(
+    ExerciseSet(
+        "04",
+        (
+            Exercise(
+                1,
+                f"customers who bought in the last {RECENT_DAYS} days",
+                _recent_buyers,
+                requires=("transactions",),
+                why="Recency is counted from the day after the last transaction in the log; a "
+                f"customer with a purchase (positive amount) at most {RECENT_DAYS} days before "
+                "it is recent. This is the R of RFM: these are the customers a message reaches "
+                "while the shop is still on their mind.",
+                hint="Take asof = the latest date (normalised) plus one day, keep the lines with "
+                f"amount > 0 dated on or after asof − {RECENT_DAYS} days, and count the distinct "
+                "customer_id values.",
+            ),
+            Exercise(
+                2,
+                "revenue share of the top 20 % of customers",
+                _top_fifth_share,
+                requires=("transactions",),
+                tolerance=0.5,
+                why="Rank the buying customers by net spend (purchases minus refunds); the first "
+                "20 % (rounded up) against the whole net revenue of the buyers is the Pareto "
+                "share. Well above 20 % means a few customers carry the business.",
+                hint="Sum amount per customer_id over the buyers (customers with at least one "
+                "positive amount), sort it in descending order, take the first ceil(0.2 × n) "
+                "and divide their sum by the total. Answer in percent, e.g. 52.1.",
+            ),
+            Exercise(
+                3,
+                "customers who bought only once",
+                _one_time_buyers,
+                requires=("transactions",),
+                why="Frequency counts distinct orders among the purchase lines (a line without "
+                "an order id counts as one order per customer and day). One-time buyers are the "
+                "frequency-1 column of the R × F grid: new, promising or lost.",
+                hint="Keep the lines with amount > 0, count distinct order_id per customer_id, "
+                "and count the customers with exactly one.",
+            ),
+            Exercise(
+                4,
+                "the pair of categories most often bought in one order",
+                _top_category_pair,
+                requires=("transactions",),
+                why="Support counts the baskets that hold both items; the pair with the most "
+                "baskets has the highest support. A high support is not a strong link by "
+                "itself — lift compares it with what chance would give.",
+                hint="Keep the purchase lines, collect each order's distinct categories, list "
+                "every pair within an order (itertools.combinations) and count them. Answer "
+                'with a set of two names, e.g. {"tops", "trousers"}.',
+            ),
+        ),
+    )
+)
