@@ -48,7 +48,8 @@ lab: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False $(ALL_NOTEBOOKS)
+	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False \
+	  --ExecutePreprocessor.skip_cells_with_tag=widget $(ALL_NOTEBOOKS)
 
 datasets: $(STAMP)
 	$(BIN)/cxlab demo regenerate

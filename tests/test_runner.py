@@ -527,7 +527,7 @@ def test_widget_cells_are_not_run_headless(tmp_path, client_data):
     path = _notebook(folder / "00_widget.ipynb", GOOD)
     nb = nbformat.read(path, as_version=4)
     widget = nbformat.v4.new_code_cell('raise RuntimeError("a live control ran headless")')
-    widget.metadata["tags"] = ["widget", "nbval-ignore-output"]
+    widget.metadata["tags"] = ["widget", "nbval-skip"]
     nb.cells.insert(-1, widget)
     nbformat.write(nb, path)
     result = run_client(client_data, out=tmp_path / "out", notebook_dir=folder)
