@@ -401,3 +401,19 @@ def test_health_rejects_bad_dates_in_the_responses():
     with pytest.raises(DataError) as e:
         journey.health(_events(), r)
     assert (e.value.problem.table, e.value.problem.column) == ("responses", "date")
+
+
+def test_segments_with_missing_values_in_a_nullable_column_are_left_out():
+    import cxlab.datasets
+    from cxlab.journey import journey_map
+
+    bundle = cxlab.datasets.load_demo("saas")
+    customers = bundle.customers.copy()
+    customers["region"] = customers["region"].astype("string")
+    customers.loc[customers.index[:50], "region"] = pd.NA
+    result = journey_map(
+        bundle.events, bundle.responses, customers=customers, by="region", stages=None
+    )
+    levels = set(result.table.index.get_level_values(0)) if result.by else set()
+    assert levels and not any(pd.isna(v) for v in levels)
+    assert levels <= set(customers["region"].dropna())

@@ -276,9 +276,13 @@ def journey_map(
             )
         tables, overalls, funnels = {}, {}, {}
         for value in levels:
-            in_ev = (ev_by == value).to_numpy()
-            part_resp = None if resp is None else resp[(resp_by == value).to_numpy()]
-            part_sent = None if sent is None else sent[(resp_by == value).to_numpy()]
+            # Missing segment values (nullable dtypes give NA, not False) belong to no level.
+            in_ev = (ev_by == value).fillna(False).to_numpy(dtype=bool)
+            in_resp = (
+                None if resp is None else (resp_by == value).fillna(False).to_numpy(dtype=bool)
+            )
+            part_resp = None if resp is None else resp[in_resp]
+            part_sent = None if sent is None else sent[in_resp]
             tables[value], overalls[value] = _one_map(
                 ev[in_ev], part_resp, part_sent, tp_stage, names, **settings
             )
