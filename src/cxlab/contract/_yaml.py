@@ -30,6 +30,7 @@ CONFIG_NAMES: tuple[str, ...] = ("cxlab.yml", "cxlab.yaml")
 _TOP_KEYS = (
     "client",
     "currency",
+    "industry",
     "tables",
     "columns",
     "recode",
@@ -351,6 +352,19 @@ class _Builder:
                         "currency",
                         f"{cur!r} is not a three-letter ISO 4217 code",
                         "write the code, e.g. EUR, GBP, USD or CHF",
+                    )
+        if "industry" in top:
+            industry = self.name(top["industry"], "industry", "industry: ecommerce")
+            if industry is not None:
+                key = "_".join(industry.strip().lower().replace("-", " ").split())
+                if key.replace("_", "").isalnum():
+                    kw["industry"] = key
+                else:
+                    self.error(
+                        top["industry"],
+                        "industry",
+                        f"{industry!r} is not an industry name",
+                        "write one word or a few, e.g. ecommerce, saas, restaurant or consulting",
                     )
         if "tables" in top:
             kw["tables"] = self.tables(top["tables"])

@@ -5,6 +5,10 @@ files needs none. The format, with every key::
 
     client: Threadline Apparel        # display name in reports (default: the folder name)
     currency: EUR                     # ISO 4217 code for amounts (default: EUR)
+    industry: ecommerce               # the client's industry, for the chapters' industry
+                                      # playbooks and workshop prompts: ecommerce, saas,
+                                      # restaurant, consulting (others are kept, without a
+                                      # playbook); default: none
 
     tables:                           # which file (or sheet) holds which table
       customers: clients.xlsx         #   a file name in the bundle folder
@@ -123,6 +127,7 @@ class BundleConfig:
 
     client: str | None = None
     currency: str = "EUR"
+    industry: str | None = None
     tables: dict[str, TableSource] = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     recode: dict[str, dict[str, dict[Any, Any]]] = field(default_factory=dict)

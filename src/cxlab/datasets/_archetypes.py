@@ -210,6 +210,7 @@ class Archetype:
     business: str
     summary: str
     currency: str
+    industry: str
     default_size: int
     default_seed: int
     segments: tuple[Segment, ...]
@@ -437,6 +438,7 @@ _RETAILER = Archetype(
     business="Loomwell Apparel",
     summary="an online clothing shop selling its own label through a website and an app",
     currency="GBP",
+    industry="ecommerce",
     default_size=2000,
     default_seed=20240101,
     segments=(
@@ -810,6 +812,7 @@ _SAAS = Archetype(
     business="Tallyfold",
     summary="online scheduling and invoicing software for service businesses, sold per seat",
     currency="USD",
+    industry="saas",
     default_size=1500,
     default_seed=20240202,
     segments=(
@@ -1183,6 +1186,7 @@ _RESTAURANT = Archetype(
     business="Fennel & Flint",
     summary="a neighbourhood bistro with a loyalty app, serving dine-in, takeaway and delivery",
     currency="GBP",
+    industry="restaurant",
     default_size=1600,
     default_seed=20240303,
     segments=(
@@ -1543,6 +1547,7 @@ _CONSULTING = Archetype(
     business="Quillmark Advisory",
     summary="a management consultancy for growing companies, billed by the day",
     currency="GBP",
+    industry="consulting",
     default_size=1500,
     default_seed=20240404,
     segments=(

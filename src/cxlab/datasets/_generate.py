@@ -723,6 +723,7 @@ def _config(arch: Archetype) -> dict:
     return {
         "client": arch.business,
         "currency": arch.currency,
+        "industry": arch.industry,
         "scales": {
             "csat": {"min": lo, "max": hi, "satisfied": sat},
             "ces": {"min": 1, "max": 7, "direction": "higher_is_easier"},
