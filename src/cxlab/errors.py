@@ -1,9 +1,17 @@
-"""One family of exceptions, and the validation report they carry.
+r"""One family of exceptions, and the validation report they carry.
 
 Every problem cxlab finds in a client's data is a :class:`Problem`: it names the file (and sheet),
 the table, the column, the rule that was broken, up to five example rows with their values, and a
 hint that says how to fix it. Validation collects *all* problems into a :class:`ValidationReport`
 instead of stopping at the first, so a client export can be fixed in one pass.
+
+Client data are untrusted text, and a problem repeats some of it (a header, a cell, a file name).
+A :class:`Problem` therefore keeps only a short, printable excerpt of every value it carries:
+characters that are not printable (control characters, NUL bytes, terminal escape sequences,
+direction overrides) are written as escapes such as ``\x1b``, and long texts are cut with ``…``.
+:func:`excerpt`, :func:`quoted` and :func:`listing` do the same for values placed inside a
+message, so that a file of binary garbage or a one-line header of ten thousand characters gives a
+message of a few lines.
 
 Exceptions
 ----------
@@ -33,12 +41,83 @@ __all__ = [
     "Problem",
     "RunError",
     "ValidationReport",
+    "excerpt",
+    "listing",
+    "quoted",
 ]
 
 Severity = Literal["error", "warning"]
 
 #: How many example rows a problem shows at most.
 MAX_EXAMPLES = 5
+#: Longest message or hint a problem keeps, in characters; longer ones are cut with "…".
+MAX_TEXT = 1000
+#: Longest file, sheet or column name a problem keeps.
+MAX_NAME = 120
+#: Longest example value a problem keeps (the printed report shows at most 40 characters).
+MAX_VALUE = 100
+
+
+def excerpt(value: Any, limit: int = 40) -> str:
+    r"""Cut ``value`` down to a short, printable excerpt for a message.
+
+    Characters that are not printable are written as Python escapes (``\x00``, ``\n``,
+    ``\u202e``); a text longer than ``limit`` characters (after escaping) is cut and ends in
+    ``…``.
+
+    Parameters
+    ----------
+    value : object
+        Any value; it is turned into text with ``str``.
+    limit : int, default 40
+        Most characters kept, the ``…`` included.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> excerpt("ok\x00\x1b[31mred")
+    'ok\\x00\\x1b[31mred'
+    >>> excerpt("x" * 100, limit=10)
+    'xxxxxxxxx…'
+    """
+    text = str(value)[: limit * 2 + 1]
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    full = len(str(value)) <= limit * 2 and len(text) <= limit
+    return text if full else text[: max(limit - 1, 0)] + "…"
+
+
+def quoted(value: Any, limit: int = 40) -> str:
+    """Quote an :func:`excerpt` of ``value`` the way messages quote names.
+
+    Examples
+    --------
+    >>> quoted("Betrag")
+    "'Betrag'"
+    """
+    return f"'{excerpt(value, limit)}'"
+
+
+def listing(values: Iterable[Any], limit: int = 12, *, width: int = 40) -> str:
+    """List quoted excerpts of the first ``limit`` values, then say how many more there are.
+
+    Examples
+    --------
+    >>> listing(["a", "b", "c"], limit=2)
+    "'a', 'b' and 1 more"
+    """
+    items = list(values)
+    shown = ", ".join(quoted(v, width) for v in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _tail(text: str, limit: int) -> str:
+    """Keep ``text`` printable; when too long, keep its end (a path's telling part) after "…"."""
+    clean = excerpt(text, len(text) * 4 + 4)
+    return clean if len(clean) <= limit else "…" + clean[-(limit - 1) :]
 
 
 @dataclass(frozen=True)
@@ -81,6 +160,22 @@ class Problem:
     n_rows: int = 0
     hint: str = ""
 
+    def __post_init__(self) -> None:
+        # Keep only short, printable excerpts of whatever client text reached this problem.
+        clean = {
+            "message": excerpt(self.message, MAX_TEXT),
+            "hint": excerpt(self.hint, MAX_TEXT),
+            "file": None if self.file is None else _tail(self.file, MAX_NAME),
+            "sheet": None if self.sheet is None else excerpt(self.sheet, MAX_NAME),
+            "column": None if self.column is None else excerpt(self.column, MAX_NAME),
+            "rows": tuple(
+                (r, excerpt(v, MAX_VALUE) if isinstance(v, str) else v) for r, v in self.rows
+            ),
+        }
+        for name, value in clean.items():
+            if value != getattr(self, name):
+                object.__setattr__(self, name, value)
+
     @property
     def location(self) -> str:
         """Where the problem is, as ``file [sheet] › column``."""
@@ -116,8 +211,9 @@ class Problem:
 def _show(value: Any) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "<empty>"
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    if isinstance(value, str):
+        return quoted(value, 38)
+    return excerpt(value, 40)
 
 
 def examples(row_numbers: Sequence[int], values: Sequence[Any]) -> tuple[tuple[int, Any], ...]:

@@ -21,9 +21,12 @@ from cxlab.contract._spec import BOOL_FALSE, BOOL_TRUE
 
 __all__ = [
     "DATE_FORMATS",
+    "SENTINEL_DAYS",
     "DateResult",
     "as_text",
+    "boolean_values",
     "date_hint",
+    "implausible_dates",
     "number_hint",
     "parse_bool",
     "parse_dates",
@@ -58,6 +61,19 @@ DATE_FORMATS: tuple[str, ...] = (
     "%B %d, %Y",
     "%d-%b-%Y",
 )
+#: Days that stand for "no date" rather than a real one: what spreadsheets show for an empty or
+#: zero date cell (day 0 or 1 of Excel's 1900 date system, and 1899-12-30, the zero of Excel's
+#: and LibreOffice's serial numbers) and the Unix epoch (1970-01-01, or 1969-12-31 where a time
+#: zone west of Greenwich shifts it), which systems write for a zero timestamp.
+SENTINEL_DAYS: tuple[str, ...] = (
+    "1899-12-30",
+    "1899-12-31",
+    "1900-01-01",
+    "1969-12-31",
+    "1970-01-01",
+)
+#: Texts that are a boolean written out, as CSV and database exports write them.
+_BOOLEAN_WORDS = ("true", "false", "t", "f")
 _SAMPLE = 500
 _MAX_INT = 2**53
 _ISO = r"\d{4}-\d{1,2}-\d{1,2}(?:$|[ T]\d)"
@@ -91,17 +107,20 @@ def parse_numbers(s: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Serie
     values : pandas.Series of float64
         NaN where missing or not a number.
     bad : pandas.Series of bool
-        Present but not a finite number.
+        Present but not a finite number. Booleans (a boolean column from Parquet, or the texts
+        ``true``/``false``) are not numbers: they are never read as 1 and 0.
 
     Examples
     --------
     >>> values, bad = parse_numbers(pd.Series(["1.234,50", "12,5", "€3", None]), ",")
     >>> values.tolist()[:2], bad.tolist()
     ([1234.5, 12.5], [False, False, True, False])
+    >>> parse_numbers(pd.Series([True, False]))[1].tolist()
+    [True, True]
     """
     if pd.api.types.is_bool_dtype(s.dtype):
-        values = s.astype("float64")
-        return values, pd.Series(False, index=s.index)
+        present = s.notna().astype(bool)
+        return pd.Series(np.nan, index=s.index, dtype="float64"), present
     if pd.api.types.is_numeric_dtype(s.dtype):
         values = s.astype("float64")
         bad = values.notna() & ~np.isfinite(values.fillna(0.0))
@@ -126,6 +145,63 @@ def parse_numbers(s: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Serie
             values[cleaned.index] = pd.to_numeric(cleaned, errors="coerce").astype("float64")
     bad = present & (values.isna() | ~np.isfinite(values.fillna(0.0)))
     return values.where(~bad), bad
+
+
+def boolean_values(s: pd.Series) -> pd.Series:
+    """Mark the cells that hold a boolean: a boolean dtype, or the texts true/false/t/f.
+
+    Excel's TRUE and FALSE cells arrive as the texts ``true`` and ``false``; Parquet keeps a
+    boolean dtype; CSV and database exports write ``TRUE``, ``False`` or ``t``/``f``.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        Raw values.
+
+    Returns
+    -------
+    pandas.Series of bool
+
+    Examples
+    --------
+    >>> boolean_values(pd.Series(["TRUE", "12.5", "f", None])).tolist()
+    [True, False, True, False]
+    """
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.notna().astype(bool)
+    if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return pd.Series(False, index=s.index)
+    text = as_text(s).str.strip().str.casefold()
+    return text.isin(_BOOLEAN_WORDS).fillna(False).astype(bool)
+
+
+def implausible_dates(values: pd.Series, floor: object) -> tuple[pd.Series, pd.Series]:
+    """Mark dates that stand for "no date": the :data:`SENTINEL_DAYS`, and days before ``floor``.
+
+    Parameters
+    ----------
+    values : pandas.Series of datetime64
+        Parsed dates.
+    floor : date-like
+        The earliest plausible day (``date_floor`` in cxlab.yml).
+
+    Returns
+    -------
+    sentinel, early : pandas.Series of bool
+        On one of the sentinel days; before the floor (and not a sentinel).
+
+    Examples
+    --------
+    >>> text = ["1900-01-01", "1931-05-02", "1970-01-01 01:00", "2024-03-01", None]
+    >>> days = pd.Series(pd.to_datetime(text, format="ISO8601"))
+    >>> sentinel, early = implausible_dates(days, "1950-01-01")
+    >>> sentinel.tolist(), early.tolist()
+    ([True, False, True, False, False], [False, True, False, False, False])
+    """
+    day = values.dt.normalize()
+    sentinel = day.isin(pd.to_datetime(list(SENTINEL_DAYS))).fillna(False).astype(bool)
+    early = (values < pd.Timestamp(floor)).fillna(False).astype(bool) & ~sentinel
+    return sentinel, early
 
 
 def number_hint(bad_values: list[object], decimal: str, *, currency: str = "EUR") -> str:

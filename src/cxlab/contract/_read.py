@@ -8,7 +8,14 @@ the job of :mod:`cxlab.contract._validate`.
 
 CSV sniffing is written here rather than left to :class:`csv.Sniffer` because the header line is
 the only reliable witness in client exports (data lines hold commas inside comments and decimal
-commas), and because the header may sit below title rows.
+commas), and because the header may sit below title rows. The same witness explains a file that
+splits badly: when the header reads as one column, the reader tries the other usual delimiters
+(``:`` too) and names the one that splits the header and the rows alike. Before any of this, the
+bytes are checked: binary content (an image, an archive, a renamed workbook) is "not a text
+table", and UTF-16 text without a byte-order mark is recognised by its zero bytes, which every
+second byte of mostly Latin text is.
+
+Only regular files inside the bundle folder are read (:func:`cxlab.contract._files.unsafe_reason`).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import csv
 import datetime as dt
 import difflib
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,11 +33,12 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from cxlab.contract._files import unsafe_reason
 from cxlab.contract._spec import KINDS, MISSING, column_key, required_present
 from cxlab.contract._yaml import CONFIG_NAMES
 from cxlab.contract.bundle import TABLES, SourceFile
 from cxlab.contract.config import BundleConfig, TableSource
-from cxlab.errors import Problem, examples
+from cxlab.errors import Problem, examples, excerpt, listing, quoted
 
 __all__ = ["Candidate", "RawTable", "Workbooks", "discover", "read_table"]
 
@@ -45,6 +54,34 @@ UNSUPPORTED = {
     ".json": "export the table as .csv, .xlsx or .parquet",
 }
 DELIMITERS = (",", ";", "\t", "|")
+#: Delimiters named when a file splits badly: the detected ones, and ":" which is only ever
+#: declared (times such as 10:30 hold it, so it is never chosen by itself).
+SUGGESTED_DELIMITERS = (*DELIMITERS, ":")
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_UNPACK = "unpack it and put the table file inside it into the bundle folder"
+#: Leading bytes of binary formats clients send by mistake: (bytes, what it is, what to do).
+_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (
+        b"PK\x03\x04",
+        "a zip archive",
+        "an .xlsx workbook is a zip archive: if this is one, rename it to .xlsx; otherwise "
+        + _UNPACK,
+    ),
+    (b"PAR1", "a Parquet file", "rename it to .parquet"),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "an old Office file such as an .xls workbook",
+        "open it in Excel and save it as .xlsx or as CSV",
+    ),
+    (b"\x1f\x8b", "a gzip-compressed file", _UNPACK),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", _UNPACK),
+    (b"Rar!", "a RAR archive", _UNPACK),
+    (b"SQLite format 3\x00", "an SQLite database", "export the table from it as CSV"),
+    (b"%PDF", "a PDF document", "export the table itself, not a printout of it, as CSV or .xlsx"),
+    (b"\x89PNG", "a PNG image", "export the table itself, not a picture of it, as CSV or .xlsx"),
+    (b"\xff\xd8\xff", "a JPEG image", "export the table itself, not a picture of it"),
+    (b"GIF8", "a GIF image", "export the table itself, not a picture of it"),
+)
 #: How many rows at the top of a file are searched for the header.
 HEADER_SEARCH_ROWS = 30
 
@@ -106,14 +143,52 @@ def _table_of(name: str) -> str | None:
 
 
 def _unreadable(path: Path, rel: str, exc: Exception, table: str | None = None) -> Problem:
+    hint = (
+        "check that the file is not damaged or password-protected; re-export it from the "
+        "source system"
+    )
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES + PARQUET_SUFFIXES:
+        try:
+            with path.open("rb") as fh:
+                start = fh.read(4096)
+        except OSError:
+            start = b""
+        if start and not start.startswith((b"PK", b"PAR1")) and not _looks_binary(start):
+            kind = "workbook" if suffix in EXCEL_SUFFIXES else "Parquet table"
+            hint = (
+                f"the file holds plain text, not a {kind}: if it is comma- or "
+                "semicolon-separated, rename it to .csv"
+            )
     return Problem(
         "error",
         "unreadable_file",
-        f"the file cannot be opened: {type(exc).__name__}: {exc}",
+        f"the file cannot be opened: {type(exc).__name__}: {excerpt(exc, 160)}",
         table=table,
         file=rel,
-        hint="check that the file is not damaged or password-protected; re-export it from the "
-        "source system",
+        hint=hint,
+    )
+
+
+def _unsafe_problem(path: Path, rule: str, why: str, table: str | None, *, read: bool) -> Problem:
+    """Report a bundle entry that is not read: it is not a regular file inside the folder."""
+    if read:
+        return Problem(
+            "error",
+            rule,
+            f"{path.name} is not read: {why}",
+            table=table,
+            file=path.name,
+            hint="copy the file itself into the bundle folder, in place of the link; cxlab "
+            "reads only regular files inside the folder, so that a bundle cannot make it read "
+            "other files on this computer",
+        )
+    return Problem(
+        "warning",
+        rule,
+        f"{path.name} is ignored: {why}",
+        file=path.name,
+        hint="remove it from the bundle folder; it is not a table file",
     )
 
 
@@ -159,7 +234,7 @@ def discover(
             return {}
         found = _container_sheets(root, root.name, books, problems, set())
         if not found and not any(p.rule == "unreadable_file" for p in problems):
-            sheets = ", ".join(repr(s) for s in books.get(root).sheetnames)
+            sheets = listing(books.get(root).sheetnames)
             problems.append(
                 Problem(
                     "error",
@@ -173,6 +248,7 @@ def discover(
         return {t: cs[0] for t, cs in found.items() if _single(t, cs, problems)}
 
     files = sorted(p for p in root.iterdir() if not _hidden(p.name))
+    unsafe = {p: r for p in files if (r := unsafe_reason(p, root)) is not None}
     by_name = {p.name: p for p in files}
     by_lower = {p.name.lower(): p for p in files}
     used: set[Path] = set()
@@ -184,18 +260,24 @@ def discover(
             options[table] = ts
             continue
         path = by_name.get(ts.file) or by_lower.get(ts.file.lower())
+        if path is not None and path in unsafe:
+            problems.append(_unsafe_problem(path, *unsafe[path], table, read=True))
+            used.add(path)
+            continue
         if path is None or not path.is_file():
-            close = difflib.get_close_matches(ts.file, [p.name for p in files], n=1, cutoff=0.5)
-            present = ", ".join(p.name for p in files if p.is_file()) or "no files"
+            names = [p.name for p in files if p.is_file() and p not in unsafe]
+            close = difflib.get_close_matches(ts.file, names, n=1, cutoff=0.5)
+            present = listing(names) or "no files"
             problems.append(
                 Problem(
                     "error",
                     "missing_file",
-                    f"tables.{table} names the file {ts.file!r}, which is not in the folder",
+                    f"tables.{table} names the file {quoted(ts.file, 60)}, which is not in the "
+                    "folder",
                     table=table,
                     file=cfg_file,
                     column=None,
-                    hint=(f"did you mean {close[0]!r}? " if close else "")
+                    hint=(f"did you mean {quoted(close[0], 60)}? " if close else "")
                     + f"the folder holds: {present}",
                 )
             )
@@ -213,6 +295,12 @@ def discover(
         if path.name.lower().startswith("readme"):
             continue
         rel = path.name
+        if path in unsafe:
+            table = _table_of(path.stem)
+            suffix = path.suffix.lower()
+            read = (table is not None and suffix in READABLE) or suffix in EXCEL_SUFFIXES
+            problems.append(_unsafe_problem(path, *unsafe[path], table, read=read))
+            continue
         if path.is_dir():
             problems.append(
                 Problem(
@@ -291,7 +379,7 @@ def discover(
 
     chosen = {t: cs[0] for t, cs in found.items() if _single(t, cs, problems)}
     if not found and not any(p.severity == "error" for p in problems):
-        present = ", ".join(p.name for p in files) or "nothing"
+        present = listing(p.name for p in files) or "nothing"
         problems.append(
             Problem(
                 "error",
@@ -375,14 +463,70 @@ def read_table(
         return None
 
 
-def _decode(raw: bytes, declared: str | None) -> tuple[str, str]:
-    """Return (text, encoding). Raises UnicodeDecodeError only for a declared encoding."""
+def _signature(raw: bytes) -> tuple[str, str] | None:
+    """Return (what the file is, what to do) when it starts like a binary format."""
+    return next(((what, fix) for magic, what, fix in _SIGNATURES if raw.startswith(magic)), None)
+
+
+def _utf16_order(raw: bytes) -> str | None:
+    r"""Return ``"utf-16-le"`` or ``"utf-16-be"`` for UTF-16 text without a byte-order mark.
+
+    Mostly Latin text in UTF-16 has a zero in every second byte: the odd ones in little-endian
+    order, the even ones in big-endian order. Binary files have zeros in both or neither.
+
+    Examples
+    --------
+    >>> _utf16_order("id,date\nC1,2024-01-01\n".encode("utf-16-le"))
+    'utf-16-le'
+    >>> _utf16_order(b"id,date\nC1,2024-01-01\n") is None
+    True
+    """
+    sample = raw[:4096]
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zero_even, zero_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zero_odd >= 0.25 and zero_even <= 0.02:
+        return "utf-16-le"
+    if zero_even >= 0.25 and zero_odd <= 0.02:
+        return "utf-16-be"
+    return None
+
+
+def _looks_binary(data: bytes | str) -> bool:
+    """Whether the start of a file holds NUL bytes or many other control characters."""
+    sample = data[:4096]
+    if isinstance(sample, bytes):  # undecodable bytes become U+FFFD, which is not a control
+        sample = sample.decode("utf-8", errors="replace")
+    if "\x00" in sample:
+        return True
+    # Control characters only: unassigned code points include emoji newer than this Python.
+    odd = sum(1 for c in sample if c not in "\t\n\r\f\v" and unicodedata.category(c) == "Cc")
+    return odd > max(2, len(sample) // 100)
+
+
+def _not_a_text_table(table: str, rel: str, what: str, fix: str) -> Problem:
+    return Problem(
+        "error",
+        "unsupported_format",
+        f"not a text table: the file holds {what}, not lines of comma- or semicolon-separated text",
+        table=table,
+        file=rel,
+        hint=f"{fix}; cxlab reads tables as CSV text, .xlsx workbooks or .parquet files",
+    )
+
+
+def _decode(raw: bytes, declared: str | None, utf16: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding). Raises UnicodeDecodeError for a declared or detected encoding."""
     if declared:
         return raw.decode(declared), declared
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw.decode("utf-8-sig"), "utf-8-sig"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16"), "utf-16"
+    if utf16:
+        return raw.decode(utf16), utf16
     for enc in ("utf-8", "cp1252"):
         try:
             return raw.decode(enc), enc
@@ -452,6 +596,88 @@ def _fallback_header(rows: list[list[object]]) -> int:
     return counts.index(max(counts))
 
 
+def _shown(delim: str) -> str:
+    """Name a delimiter the way messages do."""
+    return "tab" if delim == "\t" else repr(delim)
+
+
+def _yaml_delimiter(delim: str) -> str:
+    """Write a delimiter the way cxlab.yml takes it."""
+    return "tab" if delim == "\t" else f'"{delim}"'
+
+
+@dataclass
+class _Split:
+    """Another delimiter that splits a file better than the one used."""
+
+    delimiter: str
+    header: list[str]
+    #: The header names the table's required columns when split so.
+    recognised: bool
+    #: Most data lines have as many fields as the header when split so.
+    consistent: bool
+
+
+def _other_delimiter(head: str, current: str, table: str, renames: dict[str, str]) -> _Split | None:
+    """Find the delimiter, other than ``current``, that splits the top of the file into a table."""
+    best: tuple[tuple[bool, bool, int], _Split] | None = None
+    for delim in SUGGESTED_DELIMITERS:
+        if delim == current:
+            continue
+        rows = [r for r, _ in _records(head, delim, HEADER_SEARCH_ROWS + 20)]
+        idx = _find_header(table, rows, renames)  # type: ignore[arg-type]
+        recognised = idx is not None and len(rows[idx]) > 1
+        if idx is None:
+            idx = _fallback_header(rows)  # type: ignore[arg-type]
+        if idx >= len(rows):
+            continue
+        header = rows[idx]
+        data = [r for r in rows[idx + 1 :] if any(c.strip() for c in r)][:20]
+        consistent = (
+            len(header) > 1
+            and bool(data)
+            and sum(len(r) == len(header) for r in data) >= 0.8 * len(data)
+        )
+        if not (recognised or consistent):
+            continue
+        score = (recognised, consistent, len(header))
+        if best is None or score > best[0]:
+            best = (score, _Split(delim, header, recognised, consistent))
+    return best[1] if best else None
+
+
+def _delimiter_problem(
+    table: str, rel: str, current: str, declared: bool, split: _Split, badly: str
+) -> Problem:
+    """Say which delimiter the file looks split by, and which cxlab.yml key fixes it."""
+    other, cur = _shown(split.delimiter), _shown(current)
+    names = listing([c.strip() for c in split.header], 6, width=30)
+    split_at = f"split at {other}, the header has {len(split.header)} columns ({names})"
+    key = f"tables: {{{table}: {{delimiter: {_yaml_delimiter(split.delimiter)}}}}}"
+    if declared:
+        message = (
+            f"tables.{table}.delimiter in cxlab.yml declares {cur}, but the file's lines are "
+            f"separated by {other}: split at {cur}, {badly}; {split_at}"
+        )
+        hint = f"change the delimiter in cxlab.yml to {key}" + (
+            ", or remove the delimiter setting: cxlab detects this one by itself"
+            if split.delimiter in DELIMITERS
+            else ""
+        )
+    else:
+        message = (
+            f"the file's lines look separated by {other}, not {cur}: split at {cur}, {badly}; "
+            f"{split_at}"
+        )
+        hint = f"declare the delimiter in cxlab.yml: {key}"
+    if not split.consistent:
+        hint += (
+            f"; values that contain {other} themselves (times such as 10:30, for instance) "
+            "must then be in double quotes"
+        )
+    return Problem("error", "delimiter", message, table=table, file=rel, hint=hint)
+
+
 def _sniff(head: str, table: str, renames: dict[str, str]) -> tuple[str, int | None]:
     """Choose the delimiter; also return the header record index when it was recognised."""
     for delim in DELIMITERS:
@@ -484,20 +710,55 @@ def _read_csv(
             )
         )
         return None
-    try:
-        text, encoding = _decode(raw, opts.encoding)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+    signature = _signature(raw)
+    if signature is not None:
+        problems.append(_not_a_text_table(table, rel, *signature))
+        return None
+    declared = opts.encoding
+    utf16 = None if raw.startswith(_BOMS) else _utf16_order(raw)
+    if utf16 and declared and "16" not in declared:
         problems.append(
             Problem(
                 "error",
                 "encoding",
-                f"the file is not {opts.encoding} text: byte {raw[exc.start : exc.start + 1]!r} "
-                f"on line {line} cannot be decoded",
+                f"the file looks like UTF-16 text (every second byte is zero), but "
+                f"tables.{table}.encoding in cxlab.yml declares {quoted(declared)}",
                 table=table,
                 file=rel,
-                hint="remove 'encoding:' from cxlab.yml to let cxlab detect it, or declare the "
-                "encoding the file was saved with (utf-8, cp1252, latin-1)",
+                hint=f"set encoding: utf-16 under tables.{table} in cxlab.yml, or remove the "
+                "encoding setting: cxlab detects UTF-16 by itself",
+            )
+        )
+        return None
+    try:
+        text, encoding = _decode(raw, declared, utf16)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        if declared:
+            message = (
+                f"the file is not {quoted(declared)} text: byte "
+                f"{raw[exc.start : exc.start + 1]!r} on line {line} cannot be decoded"
+            )
+            hint = (
+                "remove 'encoding:' from cxlab.yml to let cxlab detect it, or declare the "
+                "encoding the file was saved with (utf-8, cp1252, latin-1, utf-16)"
+            )
+        else:
+            message = (
+                f"the file looks like UTF-16 text, but byte {exc.start:,} cannot be decoded as "
+                "UTF-16: the file is probably cut off or damaged"
+            )
+            hint = "export the table again, preferably as CSV in UTF-8"
+        problems.append(Problem("error", "encoding", message, table=table, file=rel, hint=hint))
+        return None
+    if _looks_binary(text):
+        problems.append(
+            _not_a_text_table(
+                table,
+                rel,
+                "binary data (zero bytes or control characters)",
+                "check that this is the exported table and not a damaged or other file; export "
+                "it again",
             )
         )
         return None
@@ -527,6 +788,20 @@ def _read_csv(
             return None
     else:
         header_idx = found if found is not None else _fallback_header(rows)
+    header_cells = rows[header_idx] if header_idx < len(rows) else []
+    width = sum(1 for c in header_cells if c.strip())
+    if found is None:
+        # No row names the table's columns: another delimiter may explain why. It must name
+        # them itself, or split the rows evenly into more columns than this one does.
+        split = _other_delimiter(head, delim, table, renames)
+        if split is not None and (
+            split.recognised or (split.consistent and len(split.header) > max(width, 1))
+        ):
+            badly = "the file is one column" if width <= 1 else "no row names the table's columns"
+            problems.append(
+                _delimiter_problem(table, rel, delim, bool(opts.delimiter), split, badly)
+            )
+            return None
     skip = recs[header_idx - 1][1] if header_idx > 0 else 0
     header_row = header_idx + 1
     try:
@@ -584,7 +859,7 @@ def _ragged(
     if n:
         message = f"{n} row(s) have more fields than the header's {width} when split at {shown}"
     else:
-        message = f"the file cannot be split into columns: {exc}"
+        message = f"the file cannot be split into columns: {excerpt(exc, 160)}"
     return Problem(
         "error",
         "malformed_file",
@@ -641,7 +916,7 @@ def _read_excel(
                     f"tables.{table} names the sheet {sheet!r}, which {rel} does not have",
                     table=table,
                     file=cfg_file or rel,
-                    hint=f"the workbook's sheets are: {', '.join(map(repr, wb.sheetnames))}",
+                    hint=f"the workbook's sheets are: {listing(wb.sheetnames)}",
                 )
             )
             return None

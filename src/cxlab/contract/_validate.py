@@ -3,8 +3,9 @@
 The steps, in order: renames (``columns:`` and forgiving matching of contract names) → checks of
 the column names cxlab.yml refers to → required columns → recodes (``recode:``) → presence checks
 (missing required values, duplicate ids, boolean vocabularies; with pandera) → parsing of dates and
-numbers (parse failures are found here, with their raw values) → range checks of scores and items
-(with pandera) → warnings. Every problem is collected; nothing stops at the first.
+numbers (parse failures are found here, with their raw values; booleans are refused as numbers,
+and implausible contract dates become missing) → range checks of scores and items (with pandera)
+→ warnings. Every problem is collected; nothing stops at the first.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from cxlab.contract._spec import (
 )
 from cxlab.contract._yaml import ConfigResult
 from cxlab.contract.config import BundleConfig
-from cxlab.errors import Problem, examples
+from cxlab.errors import Problem, examples, excerpt, listing, quoted
 
 __all__ = ["TableResult", "check_references", "check_table"]
 
@@ -113,12 +114,12 @@ class _Ctx:
             Problem(
                 "error",
                 "unknown_column",
-                f"{where}{at} names the column {name!r}, which {self.raw.file} does not have",
+                f"{where}{at} names the column {quoted(name)}, which {self.raw.file} does not have",
                 table=self.table,
                 file=self.cfg.file,
                 column=name,
-                hint=(f"did you mean {close[0]!r}? " if close else "")
-                + f"the {self.table} columns are: {', '.join(map(repr, known))}",
+                hint=(f"did you mean {quoted(close[0])}? " if close else "")
+                + f"the {self.table} columns are: {listing(known, 20)}",
             )
         )
 
@@ -212,11 +213,11 @@ def _references(
 
 def _missing_column_hint(table: str, column: str, headers: list[str], taken: set[str]) -> str:
     free = [h for h in headers if h not in taken]
-    found = ", ".join(map(repr, headers)) or "none"
+    found = listing(headers, 20) or "none"
     guess = suggest_column(column, free)
     if guess is not None:
         return (
-            f"columns found: {found}. If {guess!r} holds the {column}, add to cxlab.yml: "
+            f"columns found: {found}. If {quoted(guess)} holds the {column}, add to cxlab.yml: "
             f'columns: {{{table}: {{"{guess}": {column}}}}}'
         )
     return (
@@ -327,9 +328,9 @@ def check_table(
             "error",
             "no_scores",
             "the responses table has none of the score columns nps, csat or ces",
-            hint=f"columns found: {', '.join(map(repr, headers))}. "
+            hint=f"columns found: {listing(headers, 20)}. "
             + (
-                f"If {guesses[0]!r} is a score, rename it under 'columns:' in cxlab.yml. "
+                f"If {quoted(guesses[0])} is a score, rename it under 'columns:' in cxlab.yml. "
                 if guesses
                 else ""
             )
@@ -393,6 +394,8 @@ def check_table(
         elif kind == "date":
             fmt = _date_format(config, table, col, mapping, ctx)
             parsed[col] = _dates(ctx, s, col, fmt, full)
+            if KINDS[table].get(col) == "date":
+                parsed[col] = _plausible(ctx, parsed[col], col, config, full)
         elif kind == "bool":
             parsed[col] = _parse.parse_bool(s)[0]
         elif kind in ("amount", "count", "score", "item"):
@@ -463,16 +466,95 @@ def _dates(ctx: _Ctx, s: pd.Series, col: str, fmt: str | None, full: bool) -> pd
     return result.values
 
 
+def _plausible(
+    ctx: _Ctx, values: pd.Series, col: str, config: BundleConfig, full: bool
+) -> pd.Series:
+    """Read the contract dates that stand for "no date" as missing; warn about them."""
+    floor = config.date_floor
+    sentinel, early = _parse.implausible_dates(values, floor)
+    wrong = sentinel | early
+    if not wrong.any():
+        return values
+    if full:
+        parts = []
+        if sentinel.any():
+            days = sorted({f"{d:%Y-%m-%d}" for d in values[sentinel].dt.normalize()})
+            parts.append(
+                f"{int(sentinel.sum())} on {', '.join(days)}, a spreadsheet's or a system's "
+                "placeholder for an empty date"
+            )
+        if early.any():
+            parts.append(f"{int(early.sum())} before {floor:%Y-%m-%d}")
+        hint = (
+            "these dates are left out of every analysis and of the period the report covers; "
+            "if the export filled empty cells with a placeholder, leave them empty instead"
+        )
+        if early.any():
+            hint += (
+                f"; if dates before {floor:%Y-%m-%d} are real, lower the floor in cxlab.yml, "
+                f"e.g. date_floor: {min(values[early]).year}-01-01"
+            )
+        ctx.add(
+            "warning",
+            "implausible_date",
+            f"{int(wrong.sum())} date(s) are implausible and are read as missing: "
+            + "; ".join(parts),
+            column=col,
+            rows=_rows(wrong),
+            hint=hint,
+        )
+    return values.mask(wrong)
+
+
+_BOOLEAN_HINTS = {
+    "amount": "an amount is a number per row; a true/false column is a flag (paid, refunded), "
+    "so map the column that holds the money under 'columns:' in cxlab.yml",
+    "count": "a quantity is a whole number per row; map the column that holds it under "
+    "'columns:' in cxlab.yml",
+}
+
+
+def _booleans(ctx: _Ctx, s: pd.Series, col: str, kind: str, bad: pd.Series) -> pd.Series:
+    """Report booleans in a number column (never read as 1 and 0); return the other bad cells."""
+    booleans = bad & _parse.boolean_values(s)
+    if not booleans.any():
+        return bad
+    what = {"amount": "amounts", "count": "counts"}.get(kind, "scores")
+    if kind in _BOOLEAN_HINTS:
+        hint = _BOOLEAN_HINTS[kind]
+    else:
+        label = col.upper() if col in SCORES else f"the rating item {col!r}"
+        hint = (
+            f"a yes/no answer is not {label}: map the column that holds the scores under "
+            "'columns:' in cxlab.yml"
+            + (", or leave a yes/no question out of 'drivers:'" if kind == "item" else "")
+            + "; if true and false really stand for two scores, say which ones: "
+            f'recode: {{{ctx.table}: {{{col}: {{"true": ..., "false": ...}}}}}}'
+        )
+    ctx.add(
+        "error",
+        "boolean_not_number",
+        f"{int(booleans.sum())} value(s) are true/false, not {what}; cxlab does not read "
+        "them as 1 and 0",
+        column=col,
+        rows=_rows(booleans),
+        hint=hint,
+    )
+    return bad & ~booleans
+
+
 def _numbers(
     ctx: _Ctx, s: pd.Series, col: str, kind: str, decimal: str, config: BundleConfig
 ) -> pd.Series:
     values, bad = _parse.parse_numbers(s, decimal)
     if bad.any():
+        bad = _booleans(ctx, s, col, kind, bad)
+    if bad.any():
         rows = _rows(bad)
         sample = list(ctx.orig[col].loc[rows[:5]])
         if kind in ("score", "item"):
-            texts = list(dict.fromkeys(str(v) for v in s.loc[rows]))[:3]
-            pairs = ", ".join(f'"{t}": …' for t in texts)
+            texts = list(dict.fromkeys(str(v) for v in s.loc[rows[:50]]))[:3]
+            pairs = ", ".join(f'"{excerpt(t, 30)}": …' for t in texts)
             hint = (
                 "scores must be numbers; if the survey exported answer labels, recode them in "
                 f"cxlab.yml: recode: {{{ctx.table}: {{{col}: {{{pairs}}}}}}}"

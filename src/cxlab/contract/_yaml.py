@@ -5,11 +5,20 @@ message "line 14: a CSAT scale must be ...") and how a key was written (YAML 1.1
 ``Yes`` as ``True``, so a recode table ``{Yes: true, No: false}`` would otherwise match nothing).
 This module therefore walks PyYAML's node graph itself: every value keeps its line and column, and
 mapping keys keep the text as written.
+
+A ``cxlab.yml`` comes with the client's data and is read before anything else, so it is read
+defensively: at most :data:`MAX_CONFIG_BYTES`, nested at most :data:`MAX_DEPTH` deep, with at
+most :data:`MAX_ALIASES` aliases (``*name``) that together expand the file to at most
+:data:`MAX_VALUES` values. Composing PyYAML's node graph does not expand aliases (an alias is a
+second reference to the anchored node), so these budgets are checked while the graph is composed
+and before it is walked: a "billion laughs" file of nested aliases is refused in the time it
+takes to read its few lines.
 """
 
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,15 +26,26 @@ from typing import Any
 
 import yaml
 
+from cxlab.contract._files import unsafe_reason
 from cxlab.contract._spec import CES_SCALES, CSAT_SCALES
 from cxlab.contract.bundle import TABLES
-from cxlab.contract.config import BundleConfig, ChurnRule, Scale, TableSource
-from cxlab.errors import Problem
+from cxlab.contract.config import DATE_FLOOR, BundleConfig, ChurnRule, Scale, TableSource
+from cxlab.errors import Problem, excerpt, quoted
 
 __all__ = ["CONFIG_NAMES", "ConfigResult", "parse_config"]
 
 #: File names recognised as a bundle's configuration (compared case-insensitively).
 CONFIG_NAMES: tuple[str, ...] = ("cxlab.yml", "cxlab.yaml")
+#: Largest configuration file read, in bytes (a real one is a few kilobytes).
+MAX_CONFIG_BYTES = 1024 * 1024
+#: Most aliases (``*name``) a configuration may use.
+MAX_ALIASES = 100
+#: Most values (keys, entries and scalars) the configuration may hold once aliases are expanded.
+MAX_VALUES = 10_000
+#: Longest client name accepted (it heads every report).
+MAX_CLIENT = 200
+#: Deepest nesting of mappings and lists (a real configuration needs five levels).
+MAX_DEPTH = 40
 
 _TOP_KEYS = (
     "client",
@@ -40,6 +60,7 @@ _TOP_KEYS = (
     "sensitive",
     "consent",
     "churn",
+    "date_floor",
 )
 _TABLE_KEYS = ("file", "sheet", "header_row", "delimiter", "encoding", "decimal")
 _SCALE_KEYS = {
@@ -69,6 +90,122 @@ class Node:
         return self.raw if self.raw is not None else str(self.value)
 
 
+class _Refused(Exception):
+    """The configuration breaks one of the reading budgets; carries the located problem."""
+
+    def __init__(self, rule: str, line: int, message: str, hint: str):
+        super().__init__(message)
+        self.rule, self.line, self.message, self.hint = rule, line, message, hint
+
+
+_ALIAS_HINT = (
+    "write the settings out in full; anchors (&name) and aliases (*name) are only needed to "
+    "repeat a small part such as one recode table, and a cxlab.yml needs a few hundred values "
+    "at most"
+)
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, counting aliases and nesting while it composes the node graph."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        #: Each alias used: (anchor name, 1-based line of the alias, the node it stands for).
+        self.aliases: list[tuple[str, int, yaml.Node]] = []
+        self.depth = 0
+        #: Values composed so far (aliases not counted: :func:`_check_expansion` sees them).
+        self.nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            line = event.start_mark.line + 1
+            if len(self.aliases) >= MAX_ALIASES:
+                raise _Refused(
+                    "yaml_aliases",
+                    line,
+                    f"more than {MAX_ALIASES} aliases (*name); cxlab refuses the file rather "
+                    "than expand them",
+                    _ALIAS_HINT,
+                )
+            target = self.anchors.get(event.anchor)
+            if target is not None:
+                self.aliases.append((event.anchor, line, target))
+            return super().compose_node(parent, index)
+        self.nodes += 1
+        if self.nodes > MAX_VALUES:
+            raise _Refused(
+                "file_too_large",
+                self.peek_event().start_mark.line + 1,
+                f"the file holds more than {MAX_VALUES:,} values; cxlab stops reading it here",
+                "a cxlab.yml needs a few hundred values at most; keep only the settings (see "
+                "docs/data-contract.md, section 5), the data belong in the table files",
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                line = self.peek_event().start_mark.line + 1
+                raise _Refused(
+                    "invalid_yaml",
+                    line,
+                    f"mappings and lists are nested more than {MAX_DEPTH} levels deep",
+                    "a cxlab.yml needs about five levels (tables → table → option); check for "
+                    "runaway brackets",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _check_expansion(root: yaml.Node, aliases: list[tuple[str, int, yaml.Node]]) -> None:
+    """Refuse a graph whose aliases loop or expand it beyond :data:`MAX_VALUES` values.
+
+    Sizes are counted once per node (memoised), so this takes time proportional to the file,
+    not to what the aliases would expand to.
+    """
+    if not aliases:
+        return
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            name, line = next(((a, n) for a, n, t in aliases if t is node), ("?", 0))
+            raise _Refused(
+                "yaml_aliases",
+                line,
+                f"the alias *{excerpt(name, 30)} refers to the list or mapping that contains "
+                "it, so the file never ends",
+                _ALIAS_HINT,
+            )
+        active.add(key)
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(n) for n in node.value)
+        else:
+            total = 1
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    total = size(root)
+    if total <= MAX_VALUES:
+        return
+    name, line, target = max(aliases, key=lambda a: (sizes.get(id(a[2]), 0), a[1]))
+    raise _Refused(
+        "yaml_aliases",
+        line,
+        f"the alias *{excerpt(name, 30)} repeats a part of {sizes.get(id(target), 0):,} values, "
+        f"and with all its aliases the file would expand to {total:,} values; cxlab reads at "
+        f"most {MAX_VALUES:,} and refuses the file rather than expand it",
+        _ALIAS_HINT,
+    )
+
+
 @dataclass
 class ConfigResult:
     """What reading a bundle's configuration produced."""
@@ -87,10 +224,18 @@ class ConfigResult:
 
 
 def find_config_file(folder: Path) -> list[Path]:
-    """List the configuration files in ``folder`` (normally zero or one)."""
+    """List the configuration files in ``folder`` (normally zero or one).
+
+    Entries that are not regular files (links, pipes) are listed too, so that reading them can
+    be refused with a message instead of their being silently ignored.
+    """
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.name.lower() in CONFIG_NAMES)
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.name.lower() in CONFIG_NAMES and (p.is_symlink() or not p.is_dir())
+    )
 
 
 def parse_config(folder: Path) -> ConfigResult:
@@ -120,8 +265,42 @@ def parse_config(folder: Path) -> ConfigResult:
         )
         return ConfigResult(BundleConfig(), [problem], fatal=True, file=files[0].name)
     path = files[0]
+    unsafe = unsafe_reason(path, folder)
+    if unsafe is not None:
+        rule, why = unsafe
+        problem = Problem(
+            "error",
+            rule,
+            f"{path.name} is not read: {why}",
+            file=path.name,
+            hint="put the configuration itself in the bundle folder as a plain file, not a link",
+        )
+        return ConfigResult(BundleConfig(), [problem], fatal=True, file=path.name)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        problem = Problem(
+            "error",
+            "unreadable_file",
+            f"{path.name} cannot be opened: {type(exc).__name__}",
+            file=path.name,
+            hint="check that the file is readable; save it again from a text editor",
+        )
+        return ConfigResult(BundleConfig(), [problem], fatal=True, file=path.name)
+    if len(data) > MAX_CONFIG_BYTES:
+        problem = Problem(
+            "error",
+            "file_too_large",
+            f"{path.name} is larger than {MAX_CONFIG_BYTES // 1024 // 1024} MiB; a "
+            "configuration is a few kilobytes, and cxlab does not read it",
+            file=path.name,
+            hint="keep only the settings in cxlab.yml (see docs/data-contract.md, section 5); "
+            "the data belong in the table files",
+        )
+        return ConfigResult(BundleConfig(), [problem], fatal=True, file=path.name)
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problem = Problem(
             "error",
@@ -193,7 +372,7 @@ class _Builder:
                 ) + f"known {what}: {', '.join(allowed)}"
                 self.error(
                     child,
-                    f"{where}{key}",
+                    f"{where}{excerpt(key, 40)}",
                     "this key is not known and is ignored",
                     hint,
                     severity="warning",
@@ -203,10 +382,25 @@ class _Builder:
     # -- YAML -> nodes ----------------------------------------------------------------------
 
     def compose(self) -> Node | None:
-        loader = yaml.SafeLoader(self.text)
+        loader = _Loader(self.text)
         try:
             node = loader.get_single_node()
-            return None if node is None else self._convert(loader, node)
+            if node is None:
+                return None
+            _check_expansion(node, loader.aliases)
+            return self._convert(loader, node)
+        except _Refused as exc:
+            self.fatal = True
+            self.problems.append(
+                Problem(
+                    "error",
+                    exc.rule,
+                    f"{self.fname} (line {exc.line}): {exc.message}",
+                    file=self.fname,
+                    hint=exc.hint,
+                )
+            )
+            return None
         except yaml.YAMLError as exc:
             self._yaml_error(exc)
             return None
@@ -268,7 +462,8 @@ class _Builder:
                 n, text = opened[-1]
                 hint = (
                     f"line {n} opens a '{{' or '[' that is not closed on that line: "
-                    f"{text.strip()!r}; close it, or continue the entry on an indented line"
+                    f"{quoted(text.strip(), 60)}; close it, or continue the entry on an "
+                    "indented line"
                 )
             elif "%" in bad:
                 hint = 'quote date formats, e.g. date: "%d/%m/%Y" (a bare % starts a directive)'
@@ -339,7 +534,19 @@ class _Builder:
         kw: dict[str, Any] = {"source": source}
         if "client" in top:
             client = self.name(top["client"], "client", "client: Threadline Apparel")
-            if client is not None:
+            if client is not None and (len(client) > MAX_CLIENT or not client.isprintable()):
+                self.error(
+                    top["client"],
+                    "client",
+                    f"the client name {quoted(client)} is "
+                    + (
+                        f"{len(client):,} characters long; at most {MAX_CLIENT} are allowed"
+                        if len(client) > MAX_CLIENT
+                        else "not plain text: it holds control characters or line breaks"
+                    ),
+                    "write the name as it should appear on the report, e.g. client: Acme GmbH",
+                )
+            elif client is not None:
                 kw["client"] = client.strip()
         if "currency" in top:
             cur = self.name(top["currency"], "currency", "currency: EUR")
@@ -387,6 +594,10 @@ class _Builder:
             churn = self.churn(top["churn"])
             if churn is not None:
                 kw["churn"] = churn
+        if "date_floor" in top:
+            floor = self.date_floor(top["date_floor"])
+            if floor is not None:
+                kw["date_floor"] = floor
         kw["problems"] = tuple(p for p in self.problems if p.severity == "warning")
         return BundleConfig(**kw)
 
@@ -678,6 +889,42 @@ class _Builder:
                 names.append(text)
                 self.lines[(key, table, text)] = item.line
         return tuple(names)
+
+    def date_floor(self, node: Node) -> dt.date | None:
+        """``date_floor:``: a date (``1990-01-01``) or a year (``1990``), not in the future."""
+        value = node.value if node.kind == "scalar" else None
+        floor: dt.date | None = None
+        if isinstance(value, dt.datetime):
+            floor = value.date()
+        elif isinstance(value, dt.date):
+            floor = value
+        elif isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+            floor = dt.date(value, 1, 1)
+        elif isinstance(value, str):
+            try:
+                floor = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                floor = None
+        if floor is None:
+            found = "nothing" if value is None and node.kind == "scalar" else quoted(node.text)
+            self.error(
+                node,
+                "date_floor",
+                f"expected a date such as 1990-01-01 or a year such as 1990, found {found}",
+                f"dates before the floor are read as missing (default {DATE_FLOOR.isoformat()}); "
+                "write it like: date_floor: 1990-01-01",
+            )
+            return None
+        if floor > dt.date.today():
+            self.error(
+                node,
+                "date_floor",
+                f"the floor {floor.isoformat()} lies in the future, so every date would be "
+                "read as missing",
+                "choose a date before the client's first records, e.g. date_floor: 2000-01-01",
+            )
+            return None
+        return floor
 
     def churn(self, node: Node) -> ChurnRule | None:
         example = "churn: {inactive_days: 120}   or   churn: {label: churned}"

@@ -111,7 +111,12 @@ class Bundle:
 
     @property
     def period(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-        """First and last date seen in transactions, responses and events (None if no dates)."""
+        """First and last date seen in transactions, responses and events (None if no dates).
+
+        Implausible dates (spreadsheet placeholders such as 1900-01-01, the Unix epoch's zero,
+        dates before ``date_floor``) are already missing in the tables, so they never stretch
+        the period.
+        """
         stamps = []
         for table, col in (
             ("transactions", "date"),
@@ -124,7 +129,10 @@ class Bundle:
         return (min(stamps), max(stamps)) if stamps else None
 
     def summary(self) -> pd.DataFrame:
-        """One row per present table: source file, rows, columns, and date range."""
+        """One row per present table: source file, rows, columns, and date range.
+
+        The date range leaves out missing dates, implausible ones included (see :attr:`period`).
+        """
         rows = []
         for t, df in self.tables.items():
             col = {"transactions": "date", "responses": "date", "events": "timestamp"}.get(t)

@@ -52,18 +52,26 @@ files needs none. The format, with every key::
       label: churned                                #   a boolean customers column, or
       # inactive_days: 120                          #   N days without a transaction
 
+    date_floor: 1990-01-01                          # earlier dates are implausible: read as
+                                                    # missing, with a warning (or a year: 1990)
+
 Defaults when a key is absent: CSAT 1–5 with 4 as satisfied; CES 1–7, higher is easier; NPS is
-always 0–10; churn after 180 days without a transaction.
+always 0–10; churn after 180 days without a transaction; dates before 1950-01-01 implausible.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cxlab.errors import Problem
 
-__all__ = ["BundleConfig", "ChurnRule", "Scale", "TableSource"]
+__all__ = ["DATE_FLOOR", "BundleConfig", "ChurnRule", "Scale", "TableSource"]
+
+#: Default ``date_floor``: dates of customers, transactions, responses and events before it
+#: are implausible for a small business's customer records (usually a typo or a placeholder).
+DATE_FLOOR = dt.date(1950, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,8 @@ class BundleConfig:
     sensitive: tuple[str, ...] = ()
     consent: str | None = None
     churn: ChurnRule = ChurnRule(inactive_days=180)
+    #: Contract dates before this day are implausible: read as missing, with a warning.
+    date_floor: dt.date = DATE_FLOOR
     #: Path of the cxlab.yml it came from (None when defaults were used).
     source: str | None = None
     #: Warnings found while reading the file (e.g. unknown keys); errors raise instead.
