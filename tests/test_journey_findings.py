@@ -674,3 +674,18 @@ def test_emotion_curve_needs_answers_and_a_metric():
     assert journey.emotion_curve(None, None, metric="csat") is None
     m = two_touchpoints()
     assert journey.emotion_curve(m, pd.DataFrame({"touchpoint": ["web"]}), metric=None) is None
+
+
+def test_log_finding_says_what_the_log_holds_and_whether_answers_can_be_placed():
+    log = events([("a", "2024-01-01", "x"), ("a", "2024-01-02", "y"), ("b", "2024-01-01", "x")])
+    answers = pd.DataFrame({"touchpoint": ["web"], "csat": [5]})
+    assert journey.log_finding(log, stages=["x", "y"], responses=answers).text == (
+        "The log holds 3 events of 2 customers, in 2 stages: x → y. Survey answers name "
+        "touchpoints, so the map can be scored."
+    )
+    assert "shows volume only" in journey.log_finding(log, stages=["x", "y"]).text
+
+
+def test_log_finding_escapes_stage_names():
+    log = events([("a", "2024-01-01", XSS)])
+    assert_escaped(journey.log_finding(log, stages=[XSS]))

@@ -37,6 +37,7 @@ __all__ = [
     "health_finding",
     "health_flags",
     "journey_headlines",
+    "log_finding",
     "map_finding",
     "timeline_finding",
     "transitions_finding",
@@ -191,6 +192,61 @@ def _level(attrs: dict[str, Any]) -> str:
 
 # --------------------------------------------------------------------------------------------
 # one customer, the funnel, paths, exits, durations
+
+
+def log_finding(
+    events: pd.DataFrame,
+    *,
+    stages: Sequence[str] | None,
+    responses: pd.DataFrame | None = None,
+    customer: str = "customer_id",
+    touchpoint: str = "touchpoint",
+) -> Finding:
+    """Say what the event log holds: events, customers, the stages in order, and the answers.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        The event log.
+    stages : sequence of str or None
+        The stages in journey order (None: the default five).
+    responses : pandas.DataFrame, optional
+        The survey answers that can be placed on the map (those with a touchpoint column).
+    customer, touchpoint : str
+        Column names.
+
+    Returns
+    -------
+    Finding
+        Unsupported when the log has no events.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"customer_id": ["a", "a", "b"], "stage": ["visit", "buy", "visit"]})
+    >>> print(log_finding(ev, stages=["visit", "buy"]).text)  # doctest: +NORMALIZE_WHITESPACE
+    The log holds 3 events of 2 customers, in 2 stages: visit → buy. No survey answer names a
+    touchpoint, so the map shows volume only.
+    """
+    if events.empty:
+        return Finding.unsupported("The event log is empty, so there is no journey to map.")
+    names = list(resolve_stages(stages))
+    customers = int(events[customer].nunique()) if customer in events else 0
+    scored = responses is not None and touchpoint in responses
+    return Finding(
+        "The log holds {events} of {customers}, in {k}: {stages}. "
+        + (
+            "Survey answers name touchpoints, so the map can be scored."
+            if scored
+            else "No survey answer names a touchpoint, so the map shows volume only."
+        ),
+        {
+            "events": _count(len(events), "event"),
+            "customers": _count(customers, "customer"),
+            "k": _count(len(names), "stage"),
+            "stages": " → ".join(names),
+        },
+        numbers={"events": len(events), "customers": customers, "stages": names},
+    )
 
 
 def timeline_finding(
