@@ -689,3 +689,28 @@ def test_log_finding_says_what_the_log_holds_and_whether_answers_can_be_placed()
 def test_log_finding_escapes_stage_names():
     log = events([("a", "2024-01-01", XSS)])
     assert_escaped(journey.log_finding(log, stages=[XSS]))
+
+
+def test_transitions_finding_with_few_moves_and_none_back_says_it_says_little():
+    found = journey.transitions_finding(moves([("visit", "buy", 7)]), stages=["visit", "buy"])
+    assert found.text == (
+        "None of the 7 moves between stages goes back to an earlier stage; so few moves say little."
+    )
+
+
+def test_durations_finding_without_spread_states_the_medians_only():
+    d = durations_table().iloc[[0]].assign(q25=pd.Timedelta("2D"), q75=pd.Timedelta("2D"))
+    found = journey.durations_finding(d, stages=["a", "b", "c"])
+    assert found.text == "Median time from one stage to the next: a → b 2 days."
+
+
+def test_health_finding_says_when_nothing_is_flagged():
+    h = health_rows(
+        [
+            ("2024-01", "conversion", "b", None, 50, False, False),
+            ("2024-02", "conversion", "b", None, 50, False, False),
+        ]
+    )
+    found = journey.health_finding(h, stage="b")
+    assert "no period fell outside the control limits and no change from one period" in found.text
+    assert found.text.endswith("In the latest period (2024-02) no measure is flagged.")

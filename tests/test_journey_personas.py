@@ -87,7 +87,7 @@ def test_persona_finding_with_a_single_persona_compares_nothing():
 def test_persona_finding_says_when_personas_reach_the_end_equally():
     # a = w1, w2, s1 and b = w3, w4, s2: two of three reach loyalty in each
     p = journey.personas(shop(channels=["a", "a", "b", "b", "a", "b"]), n=2, min_n=2)
-    assert "All 2 personas reach loyalty equally often (67%)." in journey.persona_finding(p).text
+    assert "Both personas reach loyalty equally often (67%)." in journey.persona_finding(p).text
 
 
 def test_persona_finding_escapes_persona_names():
@@ -144,3 +144,14 @@ def test_without_the_data_for_personas_the_reason_is_said(change, why):
     found = journey.persona_finding(p)
     assert not found.supported
     assert why in found.text
+
+
+def test_persona_finding_says_when_no_persona_reaches_the_end():
+    b = shop()
+    b = Bundle(
+        b.path, b.config, customers=b.customers, events=b.events[b.events["stage"] != "loyalty"]
+    )
+    found = journey.persona_finding(
+        journey.personas(b, n=2, stages=["awareness", "purchase", "loyalty"])
+    )
+    assert "No persona reaches loyalty." in found.text

@@ -231,8 +231,11 @@ def test_workshop_finding_needs_the_comparison_table():
 def test_ideas_for_prefers_the_industrys_own_ideas():
     assert journey.ideas_for("menu_page", "restaurant").startswith("prices, allergens")
     assert journey.ideas_for("menu_page", "hospitality").startswith("prices, allergens")
-    assert journey.ideas_for("menu_page", None).startswith("fuller descriptions")
+    assert journey.ideas_for("menu_page", None).startswith("say plainly what is offered")
     assert journey.ideas_for("menu_page", "ecommerce").startswith("fuller descriptions")
+    assert journey.ideas_for("support", "ecommerce").endswith("solve the problem")
+    assert "tracking" in journey.ideas_for("support", "ecommerce")
+    assert "tracking" not in journey.ideas_for("support", "consulting")
 
 
 def test_ideas_for_an_unknown_kind_of_touchpoint_falls_back():
@@ -240,7 +243,7 @@ def test_ideas_for_an_unknown_kind_of_touchpoint_falls_back():
 
 
 def test_ideas_for_matches_by_words_and_plurals():
-    assert journey.ideas_for("Returns-Desk").startswith("a prepaid label")
+    assert journey.ideas_for("Returns-Desk", "retail").startswith("a prepaid label")
     assert journey.ideas_for("invoices", "consulting").startswith("invoice against the milestones")
 
 
@@ -300,3 +303,24 @@ def test_improvements_finding_escapes_the_touchpoint():
     text = journey.improvements_finding(journey.improvements(m, metric="csat"), m).to_markdown()
     assert "<img" not in text
     assert "&#60;img" in text
+
+
+def test_a_thin_score_neither_confirms_nor_contradicts_the_workshop():
+    # checkout: not flagged, but on 8 answers — too few to call it "no different"
+    m = map_of([("purchase", "checkout", 9, 25.0, 8, False, False, 0.0)])
+    c = journey.compare_workshop(m, industry="ecommerce", metric="csat")
+    assert c["the data say"].tolist() == ["too few answers to tell: CSAT 25% (n 8)"]
+    text = journey.workshop_finding(c).text
+    assert text.startswith(
+        "The data neither confirm nor contradict any of the workshop's 1 expected pain points; "
+        "for 1 of the 1 rows the data have no scores or too few answers"
+    )
+    assert "5 of the 6 rows of the ecommerce workshop map" in text
+
+
+def test_one_row_left_out_is_said_in_the_singular():
+    rows = [r for r in SHOP if r[1] != "delivery"]
+    c = journey.compare_workshop(map_of(rows), industry="ecommerce", metric="csat")
+    assert "1 of the 6 rows of the ecommerce workshop map (delivery) has no counterpart among " in (
+        journey.workshop_finding(c).text
+    )

@@ -169,9 +169,9 @@ def _label(name: Any) -> str:
     return str(name).replace("_", " ")
 
 
-def _names(names: Sequence[Any]) -> str:
-    """Names as a list in a sentence: "a", "a and b", "a, b and c"."""
-    items = [_label(n) for n in names]
+def _names(names: Sequence[Any], *, label: bool = True) -> str:
+    """Write names as a list in a sentence: "a", "a and b", "a, b and c"."""
+    items = [_label(n) if label else str(n) for n in names]
     if len(items) < 2:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
@@ -461,6 +461,13 @@ def transitions_finding(transitions: pd.DataFrame, *, stages: Sequence[str] | No
         [order[t] < order[f] for f, t in zip(between["from"], between["to"], strict=True)]
     ]
     parts: list[Finding] = []
+    if back.empty and total < SMALL_N:
+        return Finding(
+            "None of the {total} moves between stages goes back to an earlier stage; so few "
+            "moves say little.",
+            {"total": total},
+            numbers={"back": 0, "total": total},
+        )
     if back.empty:
         parts.append(
             Finding("No customer moves back to an earlier stage.", {}, numbers={"back": 0})
@@ -660,7 +667,13 @@ def durations_finding(durations: pd.DataFrame, *, stages: Sequence[str] | None) 
     )
     slow = forward.loc[forward["median"].idxmax()]
     tied = int((forward["median"] == slow["median"]).sum()) > 1
-    if "q25" not in forward or "q75" not in forward or pd.isna(slow["q25"]) or pd.isna(slow["q75"]):
+    if (
+        "q25" not in forward
+        or "q75" not in forward
+        or pd.isna(slow["q25"])
+        or pd.isna(slow["q75"])
+        or slow["q25"] == slow["q75"]
+    ):
         return head
     what = "One of the slowest steps" if tied else "The slowest step"
     tail = Finding(
@@ -672,7 +685,7 @@ def durations_finding(durations: pd.DataFrame, *, stages: Sequence[str] | None) 
         },
     )
     parts = [head, tail]
-    if "q90" in forward and pd.notna(slow["q90"]):
+    if "q90" in forward and pd.notna(slow["q90"]) and slow["q90"] > slow["q75"]:
         parts.append(
             Finding(
                 "One move in ten takes longer than {q90}: the median alone hides them.",
@@ -1163,8 +1176,8 @@ def health_finding(
                 "periods": _count(len(conv), "period"),
                 "n": int(conv["n"].median()),
                 "outside": _count(outside, "period") if outside else "no period",
-                "changed": _count(changed, "change"),
-                "verb": "was" if changed == 1 else "were",
+                "changed": _count(changed, "change") if changed else "no change",
+                "verb": "was" if changed <= 1 else "were",
             },
             numbers={"periods": len(conv), "outside": outside, "changed": changed},
         )
@@ -1204,8 +1217,8 @@ def health_finding(
         "In the latest period ({period}) {k} {verb} flagged",
         {
             "period": str(latest),
-            "k": _count(len(flags), "measure"),
-            "verb": "is" if len(flags) == 1 else "are",
+            "k": _count(len(flags), "measure") if len(flags) else "no measure",
+            "verb": "is" if len(flags) <= 1 else "are",
         },
         numbers={"period": latest, "flagged": len(flags)},
     )

@@ -354,10 +354,13 @@ def persona_finding(p: Personas) -> Finding:
         )
     elif len(reach) > 1:
         best, worst = max(reach.values()), min(reach.values())
-        if np.isclose(best, worst):
+        if best == 0:
+            parts.append(Finding("No persona reaches {last}.", {"last": _label(last)}))
+        elif np.isclose(best, worst):
             parts.append(
                 Finding(
-                    "All {k} personas reach {last} equally often ({share:.0%}).",
+                    ("Both" if len(reach) == 2 else "All {k}")
+                    + " personas reach {last} equally often ({share:.0%}).",
                     {"k": len(reach), "last": _label(last), "share": best},
                 )
             )
@@ -369,12 +372,12 @@ def persona_finding(p: Personas) -> Finding:
                     "The *{best}* persona{s1} {verb1} {last} most often ({high:.0%}), the "
                     "*{worst}* persona{s2} least often ({low:.0%}).",
                     {
-                        "best": _names(tops),
+                        "best": _names(tops, label=False),
                         "s1": "s" if len(tops) > 1 else "",
                         "verb1": "reach" if len(tops) > 1 else "reaches",
                         "last": _label(last),
                         "high": best,
-                        "worst": _names(lows),
+                        "worst": _names(lows, label=False),
                         "s2": "s" if len(lows) > 1 else "",
                         "low": worst,
                     },
@@ -390,7 +393,7 @@ def persona_finding(p: Personas) -> Finding:
             Finding(
                 "Few customers stand behind {who}, so {their} shares are rough.",
                 {
-                    "who": _names([f"{k} ({v})" for k, v in small.items()]),
+                    "who": _names([f"{k} ({v})" for k, v in small.items()], label=False),
                     "their": "their" if len(small) > 1 else "its",
                 },
             )

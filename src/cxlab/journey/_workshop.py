@@ -31,6 +31,7 @@ import pandas as pd
 from cxlab.findings import Finding, join
 from cxlab.journey._findings import _label, _names, _score_text
 from cxlab.journey._map import JourneyMap
+from cxlab.metrics import SMALL_N
 
 __all__ = [
     "FALLBACK_IDEA",
@@ -226,6 +227,13 @@ IDEAS: tuple[Idea, ...] = (
         ("support", "contact", "help", "chat", "complaint"),
         "answer the most frequent questions before they are asked (tracking, FAQs); promise a "
         "reply time and keep it; let the first person who answers solve the problem",
+        ("ecommerce",),
+    ),
+    Idea(
+        ("support", "contact", "help", "chat", "complaint"),
+        "answer the most frequent questions before they are asked (a short FAQ, news of "
+        "progress); promise a reply time and keep it; let the first person who answers solve "
+        "the problem",
     ),
     Idea(
         ("delivery", "shipping", "courier"),
@@ -236,11 +244,22 @@ IDEAS: tuple[Idea, ...] = (
         ("return", "refund", "exchange"),
         "a prepaid label and a simple form; refund as soon as the parcel is scanned; ask why, to "
         "fix the cause",
+        ("ecommerce",),
+    ),
+    Idea(
+        ("return", "refund", "exchange"),
+        "one simple way to ask for a refund; pay it back promptly; ask why, to fix the cause",
     ),
     Idea(
         ("page", "site", "menu", "guide", "search"),
         "fuller descriptions, sizes and prices; customer reviews next to the product; pages that "
         "load fast on a phone",
+        ("ecommerce",),
+    ),
+    Idea(
+        ("page", "site", "menu", "guide", "search"),
+        "say plainly what is offered and what it costs; reviews or references next to it; pages "
+        "that load fast on a phone",
     ),
 )
 
@@ -374,7 +393,8 @@ def compare_workshop(
         ``stage``, ``workshop touchpoint``, ``workshop expects``, ``measured touchpoint``,
         ``action in the log`` and ``the data say``. ``attrs`` holds ``industry``, ``rows``
         (rows of the industry's map), ``unmatched`` (their workshop touchpoints),
-        ``verdicts`` (per row: "pain point", "delight", "no different" or "not surveyed"),
+        ``verdicts`` (per row: "pain point", "delight", "no different", "too few answers" —
+        not flagged on fewer than 30 answers, which cannot tell — or "not surveyed"),
         ``metric`` and, when there is nothing to compare, ``reason`` (a Finding).
 
     Examples
@@ -428,13 +448,24 @@ def compare_workshop(
                 f"not surveyed; {int(tp['customers']):,} customers pass here",
             )
         else:
+            n = int(tp[f"{metric}_n"])
             verdict = (
-                "pain point" if tp["pain_point"] else "delight" if tp["delight"] else "no different"
+                "pain point"
+                if tp["pain_point"]
+                else "delight"
+                if tp["delight"]
+                else "no different"
+                if n >= SMALL_N
+                else "too few answers"
             )
-            kind = {"delight": "moment of delight", "no different": "no different from the rest"}
+            kind = {
+                "delight": "moment of delight",
+                "no different": "no different from the rest",
+                "too few answers": "too few answers to tell",
+            }
             said = (
                 f"{kind.get(verdict, verdict)}: {metric.upper()} {_score_text(tp[metric], metric)} "
-                f"(n {int(tp[f'{metric}_n']):,})"
+                f"(n {n:,})"
             )
         verdicts.append(verdict)
         rows.append(
@@ -510,11 +541,20 @@ def workshop_finding(comparison: pd.DataFrame) -> Finding:
     expected = expects == PAIN
     confirmed = names[expected & (verdicts == "pain point")].tolist()
     contradicted = names[expected & verdicts.isin(["delight", "no different"])].tolist()
-    silent = int((verdicts == "not surveyed").sum())
+    silent = int(verdicts.isin(["not surveyed", "too few answers"]).sum())
+    few = bool((verdicts == "too few answers").any())
+    verdict = (
+        "Of the workshop's {k} expected pain points, the data confirm {c} ({confirmed}) and "
+        "contradict {d} ({contradicted})"
+        if confirmed or contradicted
+        else "The data neither confirm nor contradict any of the workshop's {k} expected pain "
+        "points"
+    )
     parts = [
         Finding(
-            "Of the workshop's {k} expected pain points, the data confirm {c} ({confirmed}) and "
-            "contradict {d} ({contradicted}); for {s} of the {r} rows the data have no scores"
+            verdict
+            + "; for {s} of the {r} rows the data have no scores"
+            + (" or too few answers" if few else "")
             + (", so only customers can tell how those steps feel." if silent else "."),
             {
                 "k": int(expected.sum()),
@@ -544,8 +584,11 @@ def workshop_finding(comparison: pd.DataFrame) -> Finding:
     if unmatched:
         parts.append(
             Finding(
-                "{u} of the {r} rows of the {industry} workshop map ({names}) have no counterpart "
-                "among the client's touchpoints and are left out.",
+                "{u} of the {r} rows of the {industry} workshop map ({names}) "
+                + ("has" if len(unmatched) == 1 else "have")
+                + " no counterpart among the client's touchpoints and "
+                + ("is" if len(unmatched) == 1 else "are")
+                + " left out.",
                 {
                     "u": len(unmatched),
                     "r": comparison.attrs.get("rows", len(comparison) + len(unmatched)),
@@ -576,8 +619,10 @@ def ideas_for(touchpoint: object, industry: str | None = None) -> str:
     --------
     >>> ideas_for("menu_page", "restaurant").split(";")[0]
     'prices, allergens and a photo for each dish'
-    >>> ideas_for("menu_page").split(";")[0]
+    >>> ideas_for("product_page", "ecommerce").split(";")[0]
     'fuller descriptions, sizes and prices'
+    >>> ideas_for("menu_page").split(";")[0]
+    'say plainly what is offered and what it costs'
     >>> ideas_for("loan_decision") == FALLBACK_IDEA
     True
     """
