@@ -24,7 +24,7 @@ from cxlab.journey._log import Log, check_columns, prepare, raise_problems
 from cxlab.metrics import _intervals as iv
 from cxlab.metrics import breakdown, ces, csat, nps
 
-__all__ = ["JourneyMap", "journey_map"]
+__all__ = ["JourneyMap", "emotion_curve", "journey_map"]
 
 _SCORERS = {"nps": nps, "csat": csat, "ces": ces}
 
@@ -528,3 +528,71 @@ def _add_sentiment(
     table["sentiment"] = mean
     table["sentiment_low"] = low
     table["sentiment_high"] = high
+
+
+def emotion_curve(
+    jmap: JourneyMap | None,
+    responses: pd.DataFrame | None,
+    *,
+    metric: str | None,
+    touchpoint: str = "touchpoint",
+    min_n: int = 5,
+    **options: Any,
+) -> pd.DataFrame | None:
+    """Score each stage from the answers at its touchpoints: the map's emotion curve.
+
+    Every answer that names a touchpoint of the map is given that touchpoint's stage, and the
+    answers of each stage are pooled and scored with :func:`cxlab.metrics.breakdown` (so each
+    stage has its interval, its ``n`` and a comparison with the other stages).
+
+    Parameters
+    ----------
+    jmap : JourneyMap or None
+        Output of :func:`journey_map` (without ``by``).
+    responses : pandas.DataFrame or None
+        The survey answers the map was scored from.
+    metric : {"csat", "ces", "nps"} or None
+        The score.
+    touchpoint : str, default "touchpoint"
+        Touchpoint column of the answers.
+    min_n : int, default 5
+        Fewest answers for a stage to be scored.
+    **options
+        Scale options of the metric, e.g. ``scale=bundle.config.csat_scale``.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The breakdown by ``stage`` (``n``, ``value``, ``low``, ``high``, ...), or None without a
+        map, answers, a metric, or any answer placed on a stage.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame(
+    ...     {
+    ...         "customer_id": ["a", "a"],
+    ...         "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+    ...         "stage": ["purchase", "service"],
+    ...         "touchpoint": ["checkout", "delivery"],
+    ...     }
+    ... )
+    >>> r = pd.DataFrame(
+    ...     {"touchpoint": ["checkout"] * 6 + ["delivery"] * 6, "csat": [2, 4] * 3 + [5] * 6}
+    ... )
+    >>> m = journey_map(ev, r, metrics=["csat"])
+    >>> emotion_curve(m, r, metric="csat")[["n", "value"]]  # doctest: +NORMALIZE_WHITESPACE
+              n  value
+    stage
+    purchase  6   50.0
+    service   6  100.0
+    """
+    if jmap is None or responses is None or metric is None or touchpoint not in responses:
+        return None
+    stage_of = jmap.table.reset_index().drop_duplicates(touchpoint).set_index(touchpoint)
+    stage_of = stage_of[jmap.table.index.names[-2]]
+    answers = responses.assign(
+        stage=responses[touchpoint].astype("str").map(stage_of).where(responses[touchpoint].notna())
+    ).dropna(subset=["stage"])
+    if answers.empty or not answered(answers, metric):
+        return None
+    return breakdown(answers, by="stage", metric=metric, min_n=min_n, **options)

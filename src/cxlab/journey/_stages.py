@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["DEFAULT_STAGES", "infer_stage_order", "resolve_stages", "stages_of"]
+__all__ = ["DEFAULT_STAGES", "infer_stage_order", "resolve_stages", "stages_for", "stages_of"]
 
 #: The journey stages in order, as named in the data contract and the demo clients:
 #: awareness → consideration → purchase (decision) → service (experience) → loyalty (advocacy).
@@ -79,6 +79,58 @@ def stages_of(config: Any) -> tuple[str, ...] | None:
     """
     declared = getattr(config, "stages", None)
     return tuple(str(s) for s in declared) if declared else None
+
+
+def stages_for(data: Any, order: Sequence[str] | str | None = None) -> list[str]:
+    """Choose the stages of a client's journey, in order, the way the journey chapter does.
+
+    In turn: the ``order`` given (a list, or names separated by commas); the stages the
+    bundle's ``cxlab.yml`` declares; the default five (:data:`DEFAULT_STAGES`) when every
+    stage in the log is one of them; otherwise the order read from the data
+    (:func:`infer_stage_order`).
+
+    Parameters
+    ----------
+    data : Bundle or pandas.DataFrame
+        A bundle (its events and configuration are used) or an events table.
+    order : sequence of str or str, optional
+        Stages in journey order; an empty string or None leaves the choice to the data.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame(
+    ...     {
+    ...         "customer_id": ["a", "a"],
+    ...         "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+    ...         "stage": ["applied", "approved"],
+    ...     }
+    ... )
+    >>> stages_for(ev)
+    ['applied', 'approved']
+    >>> stages_for(ev, "approved, applied")
+    ['approved', 'applied']
+    >>> stages_for(ev.assign(stage=["awareness", "purchase"]))
+    ['awareness', 'consideration', 'purchase', 'service', 'loyalty']
+    """
+    if isinstance(order, str):
+        order = [s.strip() for s in order.split(",")]
+    named = [str(s) for s in order or () if str(s).strip()]
+    if named:
+        return named
+    events = data
+    if hasattr(data, "events") and hasattr(data, "config"):
+        declared = stages_of(data.config)
+        if declared:
+            return list(declared)
+        events = data.events
+    in_log = set(events["stage"].dropna().astype("str")) if "stage" in events else set()
+    if in_log <= set(DEFAULT_STAGES):
+        return list(DEFAULT_STAGES)
+    return infer_stage_order(events)
 
 
 def resolve_stages(
