@@ -879,9 +879,17 @@ def key_drivers_finding(result: KeyDrivers, df: pd.DataFrame, *, top: int = 3) -
             "little: read the weights."
         )
     elif spread < 3 * margin:
+        than = (
+            "less than"
+            if spread < margin
+            else "hardly more than"
+            if spread < 2 * margin
+            else "less than three times"
+        )
         quadrant = (
-            "The items' mean scores lie within {spread:.2f} points of each other, hardly more "
-            "than the ±{margin:.2f} uncertainty of each mean, so the performance split of the "
+            "The items' mean scores lie within {spread:.2f} points of each other, "
+            + than
+            + " the ±{margin:.2f} uncertainty of each mean, so the performance split of the "
             "quadrant is weak here: read the weights, and treat the quadrant labels as a hint "
             "only."
         )

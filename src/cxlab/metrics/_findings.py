@@ -364,8 +364,9 @@ def panels_finding(
                 "to compare"
             )
         else:
+            verb = "differs" if len(differ) == 1 else "differ"
             text = (
-                f"By **{{name{i}}}**, {{k{i}}} of {{m{i}}} groups differ from the rest after "
+                f"By **{{name{i}}}**, {{k{i}}} of {{m{i}}} groups {verb} from the rest after "
                 f"{{adj{i}}} ({{differ{i}}})"
             )
         if masked and not shown.empty:

@@ -268,8 +268,14 @@ def survey_data(
     --------
     >>> from cxlab import datasets
     >>> survey = survey_data(datasets.load_demo("clothing_retailer"))
-    >>> survey.attribute, survey.group_column, survey.has("nps", "touchpoint")
-    ('age_band', 'age_band', True)
+    >>> survey.attribute, survey.group_column
+    ('age_band', 'age_band')
+
+    Post-interaction surveys name a touchpoint; the relationship survey that asks the NPS
+    question does not:
+
+    >>> survey.has("csat", "touchpoint"), survey.has("nps", "touchpoint")
+    (True, False)
     >>> survey.options["csat"]["scale"].satisfied
     4
     """
