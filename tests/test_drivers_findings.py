@@ -159,3 +159,13 @@ def test_finding_escapes_driver_names():
     assert PAYLOAD in f.text
     assert "<img" not in f.to_markdown()
     assert "&#60;img src=x onerror=alert&#40;1&#41;&#62;" in f.to_markdown()
+
+
+def test_finding_says_means_closer_than_their_uncertainty():
+    # price and speed hold the values of quality in another order: the three means are equal
+    df = survey()
+    rng = np.random.default_rng(5)
+    df["price"] = rng.permutation(df["quality"].to_numpy())
+    df["speed"] = rng.permutation(df["quality"].to_numpy())
+    _, f = finding(df)
+    assert "lie within 0.00 points of each other, less than the ±" in f.text

@@ -816,3 +816,18 @@ def test_headline_numbers_of_the_demo_match_the_numbers_before_the_findings():
     worst = metrics.breakdown_finding(table).facts["worst_touchpoint_csat"]
     # the planted pain point: checkout has the lowest CSAT, 64 of its 272 answers satisfied
     assert (worst["touchpoint"], worst["n"], round(worst["value"], 2)) == ("checkout", 272, 23.53)
+
+
+def test_panels_finding_agrees_the_verb_with_one_group():
+    # c: 4 of 40 satisfied against about half of the 800 others; a and b sit near the rest
+    df = pd.DataFrame(
+        {
+            "channel": ["a"] * 400 + ["b"] * 400 + ["c"] * 40,
+            "csat": [5, 1] * 400 + [5] * 4 + [1] * 36,
+        }
+    )
+    survey = survey_of(df)
+    f = metrics.panels_finding(survey.panels("csat", min_n=5), survey)
+    assert f.text.startswith(
+        "By survey channel, 1 of 3 groups differs from the rest after Holm's adjustment (c)."
+    )
