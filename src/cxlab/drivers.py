@@ -46,6 +46,8 @@ Functions
 ---------
 key_drivers
     Relative weights, bootstrap intervals, performance and quadrant for each driver item.
+key_drivers_finding
+    What the analysis rests on and finds, in words, and whether the quadrant means anything.
 
 Classes
 -------
@@ -770,3 +772,155 @@ def _scale_bounds(scale: Any) -> tuple[float, float] | None:
     if not high > low:
         raise ValueError(f"scale must run from a lower to a higher point, got {scale!r}")
     return low, high
+
+
+# ---------------------------------------------------------------------------------------------
+# Findings
+
+from cxlab.findings import Finding  # noqa: E402
+
+__all__ += ["key_drivers_finding"]
+
+
+def key_drivers_finding(result: KeyDrivers, df: pd.DataFrame, *, top: int = 3) -> Finding:
+    """Say what the key-driver analysis rests on, what the items explain and which lead.
+
+    States the rows used and why the others were left out, the R² with its interval, the
+    ``top`` drivers' rescaled weights with their intervals, and whether the importance ×
+    performance quadrant means anything here: the performance cut separates the items only
+    when their mean scores spread more than about three times the 95 % margin of error of one
+    mean (1.96 standard errors, averaged over the items); otherwise which side of the average
+    an item falls on is chance.
+
+    Parameters
+    ----------
+    result : KeyDrivers
+        From :func:`key_drivers`.
+    df : pandas.DataFrame
+        The table it was computed from (for the rows left out and the items' spread).
+    top : int, default 3
+        Drivers named.
+
+    Returns
+    -------
+    cxlab.findings.Finding
+        Numbers: ``top_drivers`` (driver, weight, low, high, quadrant of the first ``top``)
+        and ``key_driver_rows`` (``n``, ``dropped``, ``r2``). Unsupported when the items
+        explain none of the outcome's variation.
+
+    References
+    ----------
+    .. [1] Martilla, J. A., & James, J. C. (1977). Importance-performance analysis. *Journal
+       of Marketing*, 41(1), 77–79.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(7)
+    >>> mood = rng.normal(size=400)
+    >>> items = {
+    ...     name: np.clip(np.round(3 + 0.6 * mood + rng.normal(size=400)), 1, 5)
+    ...     for name in ("quality", "price", "speed")
+    ... }
+    >>> nps = 5 + 1.5 * (items["quality"] - 3) + 0.7 * (items["price"] - 3)
+    >>> df = pd.DataFrame(items).assign(nps=np.clip(np.round(nps + rng.normal(size=400)), 0, 10))
+    >>> result = key_drivers(df, outcome="nps", drivers=["quality", "price", "speed"])
+    >>> print(key_drivers_finding(result, df))  # doctest: +NORMALIZE_WHITESPACE
+    The analysis uses 400 of 400 responses — those answering NPS and all 3 items; none is left
+    out. The items together explain R² = 0.80 (0.76–0.83) of the variation in NPS. Largest
+    shares of that: quality 77% (71–82%); price 21% (16–26%); speed 3% (1–5%). The items'
+    mean scores lie within 0.14 points of each other, hardly more than the ±0.11 uncertainty
+    of each mean, so the performance split of the quadrant is weak here: read the weights, and
+    treat the quadrant labels as a hint only.
+    """
+    items = list(result.table.index)
+    outcome = "NPS" if result.outcome == "nps" else result.outcome
+    total = result.n + result.n_dropped
+    values: dict[str, Any] = {
+        "n": result.n,
+        "total": total,
+        "outcome": outcome,
+        "k": len(items),
+        "dropped": result.n_dropped,
+    }
+    if not result.r2 > 0:
+        return Finding.unsupported(
+            "The {k} items explain none of the variation in {outcome} on the {n:,} complete "
+            "responses, so there is no ranking to read.",
+            **values,
+        )
+    t = result.table
+    shown = t.head(top)
+    has_interval = bool(shown[["rescaled_low", "rescaled_high"]].notna().all().all())
+    values["top"] = "; ".join(
+        f"{d} {r.rescaled_weight:.0f}%"
+        + (f" ({r.rescaled_low:.0f}–{r.rescaled_high:.0f}%)" if has_interval else "")
+        for d, r in shown.iterrows()
+    )
+    values |= {"r2": result.r2, "r2_low": result.r2_low, "r2_high": result.r2_high}
+    r2_interval = " ({r2_low:.2f}–{r2_high:.2f})" if not math.isnan(result.r2_low) else ""
+    complete = df[[result.outcome, *items]].notna().all(axis=1)
+    if result.n_dropped == 0:
+        left_out = "none is left out"
+    else:
+        no_outcome = int(df.loc[~complete, result.outcome].isna().sum())
+        why = (
+            "most of them without an answer to {outcome}"
+            if no_outcome > result.n_dropped / 2
+            else "most of them for a missing item"
+        )
+        left_out = "{dropped:,} are left out, " + why
+    used = df.loc[complete, items].astype("float64")
+    spread = float(t["performance"].max() - t["performance"].min())
+    margin = float((1.96 * used.std() / len(used) ** 0.5).mean())
+    values |= {"spread": spread, "margin": margin}
+    if len(items) < 3:
+        quadrant = (
+            "With only {k} items, cutting importance and performance at their averages says "
+            "little: read the weights."
+        )
+    elif spread < 3 * margin:
+        than = (
+            "less than"
+            if spread < margin
+            else "hardly more than"
+            if spread < 2 * margin
+            else "less than three times"
+        )
+        quadrant = (
+            "The items' mean scores lie within {spread:.2f} points of each other, "
+            + than
+            + " the ±{margin:.2f} uncertainty of each mean, so the performance split of the "
+            "quadrant is weak here: read the weights, and treat the quadrant labels as a hint "
+            "only."
+        )
+    else:
+        quadrant = (
+            "The items' mean scores span {spread:.2f} points, well beyond the ±{margin:.2f} "
+            "uncertainty of each mean, so the quadrant's performance split is meaningful."
+        )
+    template = (
+        "The analysis uses **{n:,} of {total:,} responses** — those answering {outcome} and all "
+        "{k} items; "
+        + left_out
+        + ". The items together explain R² = {r2:.2f}"
+        + r2_interval
+        + " of the variation in {outcome}. Largest shares of that: {top}. "
+        + quadrant
+    )
+    if result.warning:
+        values["warning"] = result.warning
+        template += " Note: {warning}"
+    numbers = {
+        "top_drivers": [
+            {
+                "driver": str(d),
+                "weight": r.rescaled_weight,
+                "low": r.rescaled_low,
+                "high": r.rescaled_high,
+                "quadrant": str(r.quadrant),
+            }
+            for d, r in shown.iterrows()
+        ],
+        "key_driver_rows": {"n": result.n, "dropped": result.n_dropped, "r2": result.r2},
+    }
+    return Finding(template, values, numbers=numbers)

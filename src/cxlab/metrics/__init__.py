@@ -40,6 +40,21 @@ read_benchmarks, benchmark
 nps_groups
     Promoters, passives and detractors: counts, profile and sample comments.
 
+A survey's own history, and findings in words
+---------------------------------------------
+survey_data, touchpoint_order
+    A bundle's responses with their scales and a customer attribute; touchpoints in journey
+    order.
+period_scores, latest_change, own_benchmark
+    Scores per period, the latest against the previous, the earlier part as a benchmark.
+detectable_change, sample_size_table
+    The smallest gain a period's answers can show; answers needed for several gains.
+breakdown_finding, panels_finding, nps_groups_finding, comments_finding, effort_finding,
+trend_finding, mix_finding, waves_finding, change_finding, benchmark_finding, goal_finding,
+target_finding, headline_numbers
+    The sentence each analysis supports (a :class:`cxlab.findings.Finding`), saying plainly
+    when the data do not support it, and the headline numbers behind them.
+
 Why some intervals are written here
 -----------------------------------
 Where a library has the method, it is used: Wilson intervals come from statsmodels'
@@ -71,7 +86,31 @@ the interval is wide; treat the score as indicative
 from cxlab.metrics._benchmarks import BENCHMARK_COLUMNS, benchmark, read_benchmarks
 from cxlab.metrics._breakdown import breakdown, trend
 from cxlab.metrics._compare import Comparison, TargetTest, against_target, compare
+from cxlab.metrics._findings import (
+    benchmark_finding,
+    breakdown_finding,
+    change_finding,
+    comments_finding,
+    effort_finding,
+    goal_finding,
+    headline_numbers,
+    mix_finding,
+    nps_groups_finding,
+    panels_finding,
+    target_finding,
+    trend_finding,
+    waves_finding,
+)
 from cxlab.metrics._groups import GROUPS, NPSGroups, nps_groups
+from cxlab.metrics._history import (
+    OwnBenchmark,
+    PeriodChange,
+    detectable_change,
+    latest_change,
+    own_benchmark,
+    period_scores,
+    sample_size_table,
+)
 from cxlab.metrics._planning import margin_curve, sample_size
 from cxlab.metrics._scores import (
     METRICS,
@@ -84,6 +123,7 @@ from cxlab.metrics._scores import (
     csat,
     nps,
 )
+from cxlab.metrics._survey import DEFAULT_ATTRIBUTES, SurveyData, survey_data, touchpoint_order
 
 __all__ = [
     "BENCHMARK_COLUMNS",
@@ -109,4 +149,30 @@ __all__ = [
     "read_benchmarks",
     "sample_size",
     "trend",
+]
+__all__ += [
+    "DEFAULT_ATTRIBUTES",
+    "OwnBenchmark",
+    "PeriodChange",
+    "SurveyData",
+    "benchmark_finding",
+    "breakdown_finding",
+    "change_finding",
+    "comments_finding",
+    "detectable_change",
+    "effort_finding",
+    "goal_finding",
+    "headline_numbers",
+    "latest_change",
+    "mix_finding",
+    "nps_groups_finding",
+    "own_benchmark",
+    "panels_finding",
+    "period_scores",
+    "sample_size_table",
+    "survey_data",
+    "target_finding",
+    "touchpoint_order",
+    "trend_finding",
+    "waves_finding",
 ]

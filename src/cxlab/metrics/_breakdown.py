@@ -90,7 +90,8 @@ def breakdown(
         when the group has fewer than 30 answers), ``masked``, ``difference`` (group minus the
         rest), ``diff_low``, ``diff_high``, ``p_value``, ``p_adjusted`` and ``differs``.
         Masked groups have NaN scores and p-values and ``differs`` False. ``attrs["metric"]``
-        names the metric and, for CSAT and CES, ``attrs["scale"]`` the scale (``"1-5"``).
+        names the metric, ``attrs["min_n"]`` and ``attrs["correction"]`` repeat those
+        arguments, and for CSAT and CES ``attrs["scale"]`` names the scale (``"1-5"``).
 
     Raises
     ------
@@ -163,6 +164,8 @@ def breakdown(
         out.iloc[tested, out.columns.get_loc("differs")] = reject
     out = out.astype({"n": "int64", "warning": "bool", "masked": "bool", "differs": "bool"})
     out.attrs["metric"] = metric
+    out.attrs["min_n"] = int(min_n)
+    out.attrs["correction"] = correction
     if metric != "nps":
         out.attrs["scale"] = f"{sc.lo}-{sc.hi}"
     return out
