@@ -41,6 +41,7 @@ import yaml
 from cxlab.errors import CxlabError, Problem, RunError, ValidationReport
 from cxlab.runner._report import _style
 from cxlab.runner._run import DEFAULT_SEED, DEFAULT_TIMEOUT, RunResult, run_client
+from cxlab.runner._safe_html import CONTENT_SECURITY_POLICY
 from cxlab.runner._slug import slugify
 
 __all__ = ["BatchSpec", "ClientSpec", "read_batch", "run_batch", "write_index"]
@@ -412,7 +413,9 @@ def write_index(results: list[RunResult], out: Path) -> Path:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     ok = sum(r.status == "ok" for r in results)
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>cxlab batch · {len(results)} clients</title>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">
+<title>cxlab batch · {len(results)} clients</title>
 <style>{_style()}</style></head><body><main>
 <h1>Client reports</h1>
 <p>{ok} of {len(results)} clients ran without a failure · generated {esc(stamp)}</p>
