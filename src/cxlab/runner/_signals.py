@@ -42,6 +42,7 @@ __all__ = [
     "RunInterrupted",
     "deferred_signals",
     "end_tree",
+    "handle",
     "raise_if_stopping",
     "spawn",
     "stop_on_signals",
