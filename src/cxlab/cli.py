@@ -16,7 +16,8 @@ Sub-commands
 
 Exit codes: 0 success (warnings and skipped notebooks allowed), 1 the data has errors, 2 the
 command was used wrongly (for example a path that does not exist), 3 a notebook failed (run) or a
-client failed or had invalid data (batch).
+client failed or had invalid data (batch), 130 or 143 ``run`` or ``batch`` was stopped by SIGINT
+(Ctrl-C) or SIGTERM, after ending its notebooks and removing its unfinished results.
 """
 
 from __future__ import annotations
@@ -75,9 +76,14 @@ def _usage_error(command: str, exc: Exception) -> int:
     return 2
 
 
+def _interrupted(command: str, exc: BaseException) -> int:
+    print(f"cxlab {command}: {exc}", file=sys.stderr)
+    return exc.exit_code
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from cxlab.errors import RunError
-    from cxlab.runner import run_client
+    from cxlab.runner import RunInterrupted, run_client
 
     try:
         result = run_client(
@@ -91,6 +97,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             notebook_dir=args.notebooks_dir,
             echo=None if args.quiet else (lambda line: print(line, file=sys.stderr)),
         )
+    except RunInterrupted as exc:
+        return _interrupted("run", exc)
     except (RunError, FileNotFoundError) as exc:
         return _usage_error("run", exc)
     except OSError as exc:  # e.g. an output folder that cannot be written
@@ -105,7 +113,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     from cxlab.errors import RunError
-    from cxlab.runner import read_batch, run_batch
+    from cxlab.runner import RunInterrupted, read_batch, run_batch
     from cxlab.runner._batch import summary_table
 
     try:
@@ -118,6 +126,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             notebook_dir=args.notebooks_dir,
             progress=not args.quiet,
         )
+    except RunInterrupted as exc:
+        return _interrupted("batch", exc)
     except (RunError, FileNotFoundError) as exc:
         return _usage_error("batch", exc)
     except OSError as exc:

@@ -13,6 +13,11 @@ injected and a per-cell timeout — and writes ``OUT/<client-slug>/``:
 ``cxlab batch`` (:func:`run_batch`) does the same for many clients from one YAML file, with
 parallel workers (threads locally, or a Dask cluster) and an ``index.html`` linking every report.
 
+A run stopped by SIGINT or SIGTERM ends every notebook worker, removes its temporary folder and
+raises :class:`RunInterrupted`; workers end themselves when their run is killed outright, and
+the next run removes what a killed run left (:mod:`cxlab.runner._signals`,
+:mod:`cxlab.runner._tempdirs`).
+
 The runner knows notebooks, parameters and files, and nothing about customer-experience
 analytics: chapters hand it their numbers through :mod:`cxlab.headlines` and declare the tables
 they need in their notebook metadata (``"cxlab": {"requires": [...]}``).
@@ -21,6 +26,7 @@ they need in their notebook metadata (``"cxlab": {"requires": [...]}``).
 from cxlab.runner._batch import BatchSpec, ClientSpec, read_batch, run_batch, write_index
 from cxlab.runner._notebooks import NotebookSpec, discover, notebooks_dir, select
 from cxlab.runner._run import NotebookResult, RunResult, metrics_schema, run_client
+from cxlab.runner._signals import RunInterrupted
 from cxlab.runner._slug import slugify
 
 __all__ = [
@@ -28,6 +34,7 @@ __all__ = [
     "ClientSpec",
     "NotebookResult",
     "NotebookSpec",
+    "RunInterrupted",
     "RunResult",
     "discover",
     "metrics_schema",

@@ -41,6 +41,8 @@ import yaml
 from cxlab.errors import CxlabError, Problem, RunError, ValidationReport
 from cxlab.runner._report import _style
 from cxlab.runner._run import DEFAULT_SEED, DEFAULT_TIMEOUT, RunResult, run_client
+from cxlab.runner._safe_html import CONTENT_SECURITY_POLICY
+from cxlab.runner._signals import stop_on_signals
 from cxlab.runner._slug import slugify
 
 __all__ = ["BatchSpec", "ClientSpec", "read_batch", "run_batch", "write_index"]
@@ -263,10 +265,15 @@ def _run_one(spec: ClientSpec, out: str, notebook_dir: str | None) -> RunResult:
 def _local(
     batch: BatchSpec, jobs: int, notebook_dir: str | None
 ) -> Iterator[tuple[ClientSpec, RunResult]]:
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
         futures = {pool.submit(_run_one, c, str(batch.out), notebook_dir): c for c in batch.clients}
         for future in as_completed(futures):
             yield futures[future], future.result()
+    finally:
+        # After a stop, clients that have not started never start; running ones give up at
+        # their next step, their notebook workers having been ended already.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _dask(
@@ -282,6 +289,7 @@ def _dask(
             n_workers=jobs, threads_per_worker=1, processes=False, dashboard_address=None
         )
         client = Client(cluster)
+    futures = {}
     try:
         futures = {
             client.submit(_run_one, c, str(batch.out), notebook_dir, pure=False): c
@@ -290,6 +298,10 @@ def _dask(
         for future in as_completed(futures):
             yield futures[future], future.result()
     finally:
+        # After a stop, the scheduler drops the clients not yet started. A client already
+        # running on a remote worker finishes there (Dask cannot interrupt a running task);
+        # with the local cluster its workers are threads of this process and were ended.
+        client.cancel(list(futures))
         client.close()
         if cluster is not None:
             cluster.close()
@@ -356,14 +368,20 @@ def run_batch(
         disable=None if progress else True,
         file=sys.stderr,
     )
-    with bar:
-        for spec, result in stream:
-            done[spec.slug] = result
-            bar.update(1)
-            if echo:
-                echo(f"{result.client}: {result.status} in {result.seconds:.1f} s")
-    results = [done[c.slug] for c in batch.clients]
-    write_index(results, batch.out)
+    with stop_on_signals():
+        try:
+            with bar:
+                for spec, result in stream:
+                    done[spec.slug] = result
+                    bar.update(1)
+                    if echo:
+                        echo(f"{result.client}: {result.status} in {result.seconds:.1f} s")
+        finally:
+            # On a stop, wait here for the clients' threads to remove their temporary folders
+            # (their workers are already ended), instead of leaving that to garbage collection.
+            stream.close()
+        results = [done[c.slug] for c in batch.clients]
+        write_index(results, batch.out)
     return results
 
 
@@ -412,7 +430,9 @@ def write_index(results: list[RunResult], out: Path) -> Path:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     ok = sum(r.status == "ok" for r in results)
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>cxlab batch · {len(results)} clients</title>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">
+<title>cxlab batch · {len(results)} clients</title>
 <style>{_style()}</style></head><body><main>
 <h1>Client reports</h1>
 <p>{ok} of {len(results)} clients ran without a failure · generated {esc(stamp)}</p>

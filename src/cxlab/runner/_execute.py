@@ -10,19 +10,27 @@ the run.
 The child always leaves the executed notebook at ``output`` when it got as far as starting it
 (papermill saves it as it goes, the failing cell's traceback included), and prints one JSON line
 as its last line of output: ``{"status": "ok" | "failed", "reason": "..."}``.
+
+Ending a child ends its whole tree: the kernel runs in a session of its own, so killing the
+child's process group alone would leave it running (see :func:`cxlab.runner._signals.end_tree`).
+Children are started through :func:`cxlab.runner._signals.spawn`, which registers them so that
+a SIGINT or SIGTERM of the run ends them too, and each child is told its parent's process id so
+that it ends itself and its kernel when the parent dies (:mod:`cxlab.runner._worker`).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from cxlab.findings import escape_markdown
+from cxlab.runner import _signals
 
 __all__ = ["Outcome", "execute"]
 
@@ -67,15 +75,24 @@ def mark_stopped(output: Path, reason: str) -> None:
         nb = json.loads(output.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return
-    nb["cells"].insert(0, _note_cell(f"**cxlab run stopped this notebook:** {reason}"))
+    note = f"**cxlab run stopped this notebook:** {escape_markdown(reason)}"
+    nb["cells"].insert(0, _note_cell(note))
     output.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _kill(proc: subprocess.Popen) -> None:
+#: Reason recorded for a notebook the run did not start or ended because it was stopping.
+STOPPED = "the run was stopped before this notebook finished"
+
+
+def _end(proc: subprocess.Popen) -> tuple[str, str]:
+    """End a child and its whole tree; return what it had written."""
+    _signals.end_tree(_signals.handle(proc))
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
+        return proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # an output pipe held open by a process that left the tree
         proc.kill()
+        proc.wait()
+        return "", ""
 
 
 def execute(
@@ -112,6 +129,8 @@ def execute(
         sys.executable,
         "-m",
         "cxlab.runner._worker",
+        "--parent-pid",
+        str(os.getpid()),
         "--input",
         str(notebook),
         "--output",
@@ -125,23 +144,24 @@ def execute(
     ]
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the kernel draws inline
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        start_new_session=True,  # its own process group, so a kill takes the kernel too
-    )
+    proc = _signals.spawn(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    if proc is None:
+        return Outcome("failed", STOPPED, 0.0, "")
     try:
         out, err = proc.communicate(timeout=wall_limit)
     except subprocess.TimeoutExpired:
-        _kill(proc)
-        out, err = proc.communicate()
+        out, err = _end(proc)
         seconds = time.perf_counter() - start
         reason = f"the notebook ran longer than its {wall_limit:g} s limit and was stopped"
         mark_stopped(output, reason)
         return Outcome("failed", reason, seconds, err)
+    except BaseException:  # the run is stopping (or failing): the child must not outlive it
+        _end(proc)
+        raise
+    finally:
+        _signals.unregister(proc)
+    if _signals.stopping() is not None:
+        return Outcome("failed", STOPPED, time.perf_counter() - start, err)
     seconds = time.perf_counter() - start
     last = out.strip().splitlines()[-1] if out.strip() else ""
     try:

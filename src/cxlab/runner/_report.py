@@ -9,7 +9,16 @@ reason, so the document says plainly what it does not cover.
 
 nbconvert's ``basic`` template renders each chapter's cells (figures stay embedded as data URIs);
 the page around them — header, contents, run summary, style — is written here so the file is
-self-contained: it loads nothing from the network when opened.
+self-contained: it loads nothing from the network when opened, and needs no script to be read
+(the ``basic`` template brings in neither MathJax nor require.js, and nothing else here does).
+
+Client text must never become live markup in a document sent to the client. Three layers see
+to it: the chapters show client text through :mod:`cxlab.findings`, which escapes it; every
+code cell output kept here passes :func:`cxlab.runner._safe_html.safe_outputs` (Markdown
+outputs rendered with raw HTML escaped, HTML outputs through an allowlist sanitiser, script
+and widget outputs dropped — its docstring says why each); and the page carries a strict
+Content-Security-Policy (no script at all, nothing from the network; inline styles and
+``data:`` images allowed). The cover's own fields (client name, data folder) are escaped here.
 """
 
 from __future__ import annotations
@@ -23,6 +32,8 @@ from importlib import resources
 from pathlib import Path
 
 import nbformat
+
+from cxlab.runner._safe_html import CONTENT_SECURITY_POLICY, safe_outputs
 
 __all__ = ["ChapterPart", "render_report"]
 
@@ -96,6 +107,8 @@ def _report_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
         cell = copy.deepcopy(cell)
         if cell.cell_type == "markdown":
             cell.source = re.sub(r"(?m)^## ", "### ", cell.source)
+        elif cell.cell_type == "code":
+            cell.outputs = safe_outputs(cell.get("outputs", []))
         kept.append(cell)
     return kept
 
@@ -199,6 +212,7 @@ def render_report(
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="cxlab {esc(version)}">
 <title>{esc(client)} · Customer-experience report</title>

@@ -24,7 +24,9 @@ from cxlab.headlines import collect
 from cxlab.runner._execute import execute
 from cxlab.runner._notebooks import NotebookSpec, discover, notebooks_dir, select
 from cxlab.runner._report import ChapterPart, render_report
+from cxlab.runner._signals import deferred_signals, raise_if_stopping, stop_on_signals
 from cxlab.runner._slug import slugify
+from cxlab.runner._tempdirs import make_temp, release, remove_stale
 
 __all__ = ["NotebookResult", "RunResult", "metrics_schema", "run_client"]
 
@@ -196,10 +198,15 @@ class _Log:
 
 
 def _replace_folder(tmp: Path, final: Path) -> None:
-    """Move ``tmp`` to ``final``; a previous ``final`` is swapped out first, then deleted."""
+    """Move ``tmp`` to ``final``; a previous ``final`` is swapped out first, then deleted.
+
+    The previous results wait under ``tmp``'s name plus ``.old``, so that a run killed between
+    the two renames is recognised by its temporary folder's owner file and the previous results
+    are put back by the next run (see :mod:`cxlab.runner._tempdirs`).
+    """
     old = None
     if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}-{time.monotonic_ns()}")
+        old = tmp.with_name(f"{tmp.name}.old")
         os.rename(final, old)
     try:
         os.rename(tmp, final)
@@ -207,6 +214,7 @@ def _replace_folder(tmp: Path, final: Path) -> None:
         if old is not None:
             os.rename(old, final)  # put the previous run back
         raise
+    release(final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -265,8 +273,34 @@ def run_client(
         When the run cannot start as asked (no such data folder, unknown notebook number,
         a timeout or job count that is not positive).
     """
+    with stop_on_signals():
+        return _run_client(
+            Path(data),
+            client=client,
+            notebooks=notebooks,
+            out=Path(out),
+            timeout=timeout,
+            jobs=jobs,
+            seed=seed,
+            notebook_dir=notebook_dir,
+            echo=echo,
+        )
+
+
+def _run_client(
+    data: Path,
+    *,
+    client: str | None,
+    notebooks: str | None,
+    out: Path,
+    timeout: float,
+    jobs: int,
+    seed: int,
+    notebook_dir: str | os.PathLike | None,
+    echo: Callable[[str], None] | None,
+) -> RunResult:
     started = time.perf_counter()
-    data = Path(data)
+    raise_if_stopping()
     if not data.exists():
         raise RunError(
             Problem(
@@ -302,14 +336,19 @@ def run_client(
         )
     name = client or bundle.name
     slug = slugify(name)
-    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{slug}.tmp-", dir=out))
+    log(f"cxlab run: {name} ({slug}) from {data}")
+    for line in remove_stale(out):
+        log(f"clean-up of {out}: {line}")
+    raise_if_stopping()
+    tmp = None
     try:
-        log(f"cxlab run: {name} ({slug}) from {data}")
+        with deferred_signals():  # a stop raises only once ``tmp`` is known to the clean-up
+            tmp = make_temp(out, slug)
         log(bundle.report.format() if bundle.report else "no validation report")
         params = {"client_name": name, "data_dir": str(data.resolve()), "seed": int(seed)}
         results = _execute_all(specs, bundle, tmp, params, timeout=timeout, jobs=jobs, log=log)
+        raise_if_stopping()  # a stopped run keeps none of its results
         seconds = time.perf_counter() - started
         generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
         metrics = _metrics(name, slug, bundle, results, specs, timeout, jobs, seed, seconds)
@@ -351,11 +390,14 @@ def run_client(
         log(result.summary(), echo=False)
         (tmp / "run.log").write_text("\n".join(log.lines) + "\n", encoding="utf-8")
         tmp.chmod(0o755)  # mkdtemp makes it private; the results are meant to be shared
-        _replace_folder(tmp, out / slug)
+        raise_if_stopping()
+        with deferred_signals():
+            _replace_folder(tmp, out / slug)
         return result
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        with deferred_signals():
+            if tmp is not None and tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
 
 
 #: Source that replaces an interactive widget cell in a runner's copy of a notebook.
@@ -390,6 +432,7 @@ def _execute_all(
     log: _Log,
 ) -> list[NotebookResult]:
     def one(spec: NotebookSpec) -> NotebookResult:
+        raise_if_stopping()
         reason = _skip_reason(spec, bundle)
         if reason:
             log(f"{spec.name}: skipped, {reason}")
@@ -397,7 +440,11 @@ def _execute_all(
         source = _without_widgets(nbformat.read(spec.path, as_version=4))
         code_cells = sum(c.cell_type == "code" for c in source.cells)
         output = tmp / f"{spec.name}.ipynb"
-        with tempfile.TemporaryDirectory(prefix="cxlab-cwd-") as scratch:
+        # The scratch folder lives in the run's temporary folder, so that whatever removes
+        # that folder (the run itself, or a later run after this one was killed) removes it too.
+        with tempfile.TemporaryDirectory(
+            prefix=".cwd-", dir=tmp, ignore_cleanup_errors=True
+        ) as scratch:
             log(f"{spec.name}: running")
             prepared = Path(scratch) / spec.path.name
             nbformat.write(source, prepared)

@@ -2,16 +2,82 @@
 
 Kept out of the package's imports so that running it as ``__main__`` finds no earlier copy of
 itself; :func:`cxlab.runner._execute.execute` starts it and reads its last line of output.
+
+**A worker dies with the run that started it.** The runner ends its workers itself when it is
+stopped by SIGINT or SIGTERM, but a parent killed with SIGKILL (or one that crashes) cannot do
+anything, and a worker in a session of its own would go on running its notebook. So the worker
+watches its parent (:func:`_die_with_parent`), and when the parent is gone it kills its own
+descendants — the kernel, in the kernel's own session, and whatever the kernel started — and
+exits. Two mechanisms, because neither is enough alone:
+
+- On Linux, ``prctl(PR_SET_PDEATHSIG, SIGTERM)`` (through ctypes) has the kernel send the
+  worker SIGTERM the moment its parent exits. It is immediate, but Linux-only, it fires when
+  the parent *thread* that started the worker ends (the runner's threads live until their
+  worker has ended, so that is the same moment here), and it cannot cover a parent that died
+  before the call was made.
+- A watchdog thread compares ``os.getppid()`` with the parent's id, given on the command line,
+  every half second. It works on every POSIX system and catches the parent that died before
+  the worker started watching (the worker is then already adopted by another process), and it
+  does not depend on the main thread, which may be busy inside papermill, being free to run a
+  signal handler.
+
+SIGTERM from anyone (the death signal, or a plain ``kill``) also ends the worker's tree first.
+The kernel would notice its own parent's death within a second (ipykernel polls it), but
+anything the kernel started would not, hence the explicit kill of the whole tree.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
+import os
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
+import psutil
+
 from cxlab.runner._execute import KERNEL_START_TIMEOUT, mark_stopped
+from cxlab.runner._signals import end_tree
+
+#: ``PR_SET_PDEATHSIG`` from ``<linux/prctl.h>``.
+PR_SET_PDEATHSIG = 1
+#: Seconds between two looks at the parent process.
+WATCH_INTERVAL = 0.5
+
+
+def _end_descendants_and_exit(code: int) -> None:
+    """Kill everything this worker started, then leave at once."""
+    try:
+        children = psutil.Process().children()
+    except psutil.Error:
+        children = []
+    for child in children:
+        end_tree(child)
+    os._exit(code)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Arrange for this worker and its kernel to end when ``parent_pid`` is no longer its parent."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: _end_descendants_and_exit(128 + signum))
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl here: the watchdog alone does the job
+    if os.getppid() != parent_pid:  # the parent died before the death signal was armed
+        _end_descendants_and_exit(128 + signal.SIGTERM)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(WATCH_INTERVAL)
+        _end_descendants_and_exit(128 + signal.SIGTERM)
+
+    threading.Thread(target=watch, name="cxlab-parent-watch", daemon=True).start()
 
 
 def _child(args: argparse.Namespace) -> int:
@@ -55,12 +121,15 @@ def _child(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the child process."""
     parser = argparse.ArgumentParser(prog="python -m cxlab.runner._worker")
+    parser.add_argument("--parent-pid", type=int, required=True)
     parser.add_argument("--input", required=True)
     parser.add_argument("--output", required=True)
     parser.add_argument("--cwd", required=True)
     parser.add_argument("--timeout", type=float, required=True)
     parser.add_argument("--params", required=True)
-    return _child(parser.parse_args(argv))
+    args = parser.parse_args(argv)
+    _die_with_parent(args.parent_pid)
+    return _child(args)
 
 
 if __name__ == "__main__":
