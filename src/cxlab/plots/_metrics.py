@@ -23,8 +23,15 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-from cxlab.metrics._planning import by_metric
-from cxlab.metrics._scores import METRICS, SMALL_N, CESScore, CSATScore, NPSScore, Score
+from cxlab.metrics import (
+    METRICS,
+    SMALL_N,
+    CESScore,
+    CSATScore,
+    NPSScore,
+    Score,
+    by_metric,
+)
 from cxlab.plots._base import METRIC_LABEL, axes_or_new, palette, percent_axis
 
 __all__ = ["margin_by_sample_size", "score_categories", "small_surveys"]
