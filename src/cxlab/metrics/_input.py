@@ -345,6 +345,19 @@ def sample(
     scale_hint = f"{label} answers run from {lo} to {hi}; fix or remove these rows" + (
         "" if metric == "nps" else ", or pass the scale the survey used (scale=...)"
     )
+
+    def out_of_scale(positions: np.ndarray, values: np.ndarray) -> DataError:
+        return _bad_rows(
+            "out_of_scale",
+            f"column {name!r} has {len(positions):,} value(s) outside the {label} scale "
+            f"{_scale_text(lo, hi)}",
+            scale_hint,
+            name=name,
+            index=index,
+            positions=positions,
+            values=values,
+        )
+
     if arr.dtype.kind in "iu":
         if arr.dtype.kind == "u" and arr.dtype.itemsize >= 8:
             arr = arr.astype("int64")  # bincount cannot take uint64
@@ -360,16 +373,7 @@ def sample(
                 counts = None
         if counts is None:
             positions = np.flatnonzero((arr < lo) | (arr > hi))
-            raise _bad_rows(
-                "out_of_scale",
-                f"column {name!r} has {len(positions):,} value(s) outside the {label} scale "
-                f"{_scale_text(lo, hi)}",
-                scale_hint,
-                name=name,
-                index=index,
-                positions=positions,
-                values=arr[positions],
-            )
+            raise out_of_scale(positions, arr[positions])
         counts = counts[lo:].astype("int64")
         counts[0] -= filled  # missing answers were filled with the bottom of the scale
         return Sample(name, np.arange(lo, hi + 1, dtype="float64"), counts)
@@ -390,16 +394,7 @@ def sample(
     outside = ~((arr >= lo) & (arr <= hi))
     if outside.any():
         positions = positions_of(outside)
-        raise _bad_rows(
-            "out_of_scale",
-            f"column {name!r} has {len(positions):,} value(s) outside the {label} scale "
-            f"{_scale_text(lo, hi)}",
-            scale_hint,
-            name=name,
-            index=index,
-            positions=positions,
-            values=arr[outside],
-        )
+        raise out_of_scale(positions, arr[outside])
     as_int = arr.astype("int64")
     fraction = as_int != arr
     if not fraction.any():
