@@ -232,3 +232,23 @@ def test_every_chapter_plots_and_teaching_file_belongs_to_a_chapter():
     for folder in ("plots", "teaching"):
         names = {p.stem for p in (package / folder).glob("_*.py")} - {"__init__"} - shared
         assert {n.removeprefix("_") for n in names} <= topics, folder
+
+
+def test_the_architecture_page_draws_the_same_map():
+    rows = [
+        [cell.strip().strip("`") for cell in line.strip().strip("|").split("|")]
+        for line in (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| 0")
+    ]
+    drawn = [
+        (r[0], r[1] + ".ipynb", r[2], tuple(f"cxlab.{m.strip()}" for m in r[3].split(",") if m))
+        for r in rows
+    ]
+    pieces = [tuple(r[4:7]) for r in rows]
+    expected = [(c.number, c.notebook, c.module, c.uses) for c in curriculum.available()]
+    expected_pieces = [
+        (f"plots/_{c.topic}.py", f"teaching/_{c.topic}.py", c.tests.removeprefix("tests/"))
+        for c in curriculum.available()
+    ]
+    assert pieces == expected_pieces
+    assert drawn == expected
