@@ -2,7 +2,9 @@
 # and does nothing more when it is already up to date, so every target is safe to run again.
 #
 #   make demo        set up, then run the suite on the embedded demo client (report in reports/)
-#   make test        set up, then lint and run every test, notebooks (nbval) included
+#   make check       set up, then lint and run the fast tests: unit tests and doctests, no nbval,
+#                    nothing marked slow (a few minutes; the loop while changing code)
+#   make test        set up, then lint and run every test, notebooks (nbval) included (what CI runs)
 #   make lab         open the notebooks in JupyterLab
 #   make notebooks   re-execute every notebook in place (after changing one)
 #   make datasets    regenerate the demo clients in datasets/ from their seeds
@@ -19,7 +21,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 ALL_NOTEBOOKS := $(NOTEBOOKS) $(sort $(wildcard notebooks/solutions/*.ipynb)) \
                  $(sort $(wildcard notebooks/templates/*.ipynb))
 
-.PHONY: setup demo test lint format lab notebooks datasets bench clean
+.PHONY: setup demo check test lint format lab notebooks datasets bench clean
 
 setup: $(STAMP)
 
@@ -39,6 +41,11 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks notebooks
 	$(BIN)/ruff format src tests benchmarks notebooks
+
+# pyproject's addopts switch nbval on, so the fast loop replaces them and leaves the plugin out.
+check: lint
+	$(BIN)/pytest -p no:nbval -m "not slow" \
+	  -o addopts="-ra --strict-markers --doctest-modules -p no:cacheprovider" src/cxlab tests
 
 test: lint
 	$(BIN)/pytest

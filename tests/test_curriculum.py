@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from pathlib import Path
 
 import pandas as pd
@@ -131,3 +132,123 @@ def test_readme_curriculum_table_matches_the_chapter_list():
     listed = [(r[0], r[1] + ".ipynb", r[-1]) for r in rows]
     expected = [(c.number, c.notebook, c.status) for c in curriculum.CHAPTERS]
     assert listed == expected
+
+
+# --------------------------------------------------------------------------------------------
+# the newcomer's map: notebook ↔ module ↔ plots ↔ teaching ↔ tests
+
+#: cxlab modules a notebook imports that are not a chapter's analytics: the course machinery,
+#: presentation and the shared foundations every chapter may use.
+NOT_ANALYTICS = {
+    "checks",
+    "contract",
+    "curriculum",
+    "datasets",
+    "errors",
+    "findings",
+    "headlines",
+    "plots",
+    "stats",
+    "teaching",
+    "versions",
+}
+
+
+def _cxlab_modules_imported(notebook: Path) -> set[str]:
+    """``cxlab.<name>`` of every cxlab module the notebook's code cells import."""
+    import ast
+    import json
+
+    found: set[str] = set()
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if isinstance(node, ast.ImportFrom) and node.module == "cxlab":
+                found |= {f"cxlab.{alias.name}" for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cxlab."):
+                found.add(".".join(node.module.split(".")[:2]))
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names if a.name.startswith("cxlab.")]
+                found |= {".".join(name.split(".")[:2]) for name in names}
+    return {m for m in found if importlib.util.find_spec(m) is not None}
+
+
+def _analytics(modules: set[str]) -> set[str]:
+    return {m for m in modules if m.removeprefix("cxlab.") not in NOT_ANALYTICS}
+
+
+def test_chapter_pieces_are_named_after_the_chapter_module():
+    journey = curriculum.chapter("03")
+    assert (journey.topic, journey.plots_module, journey.teaching_module, journey.tests) == (
+        "journey",
+        "cxlab.plots._journey",
+        "cxlab.teaching._journey",
+        "tests/test_journey*.py",
+    )
+    assert curriculum.chapter("02").modules == ("cxlab.drivers", "cxlab.metrics", "cxlab.journey")
+
+
+def test_chapter_rejects_a_module_that_is_not_a_cxlab_topic():
+    with pytest.raises(ValueError, match=r"cxlab\.<topic>"):
+        Chapter("01", "t", "01_t.ipynb", "metrics", ("responses",), "c")
+    with pytest.raises(ValueError, match=r"cxlab\.<topic>"):
+        Chapter("01", "t", "01_t.ipynb", "cxlab.t", ("responses",), "c", uses=("cxlab.a.b",))
+
+
+@pytest.mark.parametrize("chapter", curriculum.available(), ids=lambda c: c.number)
+def test_every_piece_of_an_available_chapter_exists_where_the_map_says(chapter):
+    for module in (*chapter.modules, chapter.plots_module, chapter.teaching_module):
+        assert importlib.util.find_spec(module) is not None, module
+    assert sorted(ROOT.glob(chapter.tests)), f"no {chapter.tests}"
+
+
+@pytest.mark.parametrize("chapter", curriculum.available(), ids=lambda c: c.number)
+def test_the_map_lists_every_analytics_module_the_chapter_notebooks_import(chapter):
+    imported = _cxlab_modules_imported(NOTEBOOKS / chapter.notebook)
+    imported |= _cxlab_modules_imported(NOTEBOOKS / "solutions" / chapter.solutions)
+    assert chapter.module in imported
+    assert _analytics(imported) <= set(chapter.modules), (
+        f"chapter {chapter.number} imports {sorted(_analytics(imported) - set(chapter.modules))}"
+        " without listing them in cxlab.curriculum (uses=...)"
+    )
+
+
+def test_the_teaching_module_of_a_chapter_registers_that_chapters_exercises():
+    from cxlab import teaching
+
+    for chapter in curriculum.available():
+        module = importlib.import_module(chapter.teaching_module)
+        sets = [v for v in vars(module).values() if isinstance(v, teaching.ExerciseSet)]
+        assert [s.chapter for s in sets] == [chapter.number], chapter.teaching_module
+
+
+def test_every_chapter_plots_and_teaching_file_belongs_to_a_chapter():
+    package = ROOT / "src" / "cxlab"
+    topics = {c.topic for c in curriculum.CHAPTERS}
+    shared = {"_base", "_docs", "_core"}  # the theme, the plot convention, the check machinery
+    for folder in ("plots", "teaching"):
+        names = {p.stem for p in (package / folder).glob("_*.py")} - {"__init__"} - shared
+        assert {n.removeprefix("_") for n in names} <= topics, folder
+
+
+def test_the_architecture_page_draws_the_same_map():
+    rows = [
+        [cell.strip().strip("`") for cell in line.strip().strip("|").split("|")]
+        for line in (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| 0")
+    ]
+    drawn = [
+        (r[0], r[1] + ".ipynb", r[2], tuple(f"cxlab.{m.strip()}" for m in r[3].split(",") if m))
+        for r in rows
+    ]
+    pieces = [tuple(r[4:7]) for r in rows]
+    expected = [(c.number, c.notebook, c.module, c.uses) for c in curriculum.available()]
+    expected_pieces = [
+        (f"plots/_{c.topic}.py", f"teaching/_{c.topic}.py", c.tests.removeprefix("tests/"))
+        for c in curriculum.available()
+    ]
+    assert pieces == expected_pieces
+    assert drawn == expected

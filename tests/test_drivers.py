@@ -577,4 +577,9 @@ def test_raw_weights_are_non_negative_and_sum_to_r2_in_unit_interval(df, seed):
     assert -1e-12 <= res.r2 <= 1 + 1e-9
     assert raw.sum() == pytest.approx(res.r2, abs=1e-9)
     t = res.table
-    assert (t["raw_low"] <= raw).all() and (raw <= t["raw_high"]).all()
+    if f"{res.n_boot} of {res.n_boot} bootstrap resamples" in res.warning:
+        # no resample was usable (a driver non-zero in one row drops out of most resamples):
+        # the limits are missing, as documented, and the warning says why
+        assert t[["raw_low", "raw_high"]].isna().all().all()
+    else:
+        assert (t["raw_low"] <= raw).all() and (raw <= t["raw_high"]).all()

@@ -11,7 +11,7 @@ from statsmodels.stats.multitest import multipletests
 from cxlab import datasets, journey, metrics
 from cxlab.contract.config import Scale
 from cxlab.errors import DataError
-from cxlab.journey._health import holm
+from cxlab.stats import holm
 
 
 def _events() -> pd.DataFrame:

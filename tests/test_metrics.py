@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from cxlab.contract.config import Scale
 from cxlab.errors import DataError
 from cxlab.metrics import CESScore, CSATScore, NPSScore, ces, csat, nps
-from cxlab.metrics._intervals import nps_adjusted_wald
+from cxlab.stats import nps_adjusted_wald
 
 Z95 = 1.959963984540054  # standard-normal 97.5 % quantile
 

@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import calendar
+import inspect
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -19,6 +20,7 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from cxlab import overview, plots
+from cxlab.plots._docs import KIND, PIECES, axes_level, figure_level
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +32,102 @@ def _close_figures():
 
 def _title(ax: Axes) -> str:
     return ax.get_title(loc="left") or ax.get_title()
+
+
+# --------------------------------------------------------------------------------------------
+# the plot convention
+
+_HELPERS = {"use_theme", "palette", "close"}
+
+
+def _plot_functions():
+    return [
+        (name, getattr(plots, name))
+        for name in plots.__all__
+        if callable(getattr(plots, name)) and name not in _HELPERS
+    ]
+
+
+def test_every_plot_function_is_marked_axes_or_figure_level():
+    kinds = {name: getattr(func, KIND, None) for name, func in _plot_functions()}
+    assert set(kinds.values()) == {"axes", "figure"}, kinds
+    assert kinds["journey_heatmap"] == "figure" and kinds["funnel_chart"] == "axes"
+
+
+@pytest.mark.parametrize("name", plots.__all__)
+def test_axes_level_takes_ax_and_returns_axes_figure_level_returns_a_figure(name):
+    func = getattr(plots, name)
+    kind = getattr(func, KIND, None)
+    if kind is None:
+        assert name in _HELPERS or not callable(func)
+        return
+    params = inspect.signature(func).parameters
+    annotation = str(inspect.signature(func).return_annotation)
+    assert params["title"].kind is inspect.Parameter.KEYWORD_ONLY
+    if kind == "axes":
+        assert params["ax"].kind is inspect.Parameter.KEYWORD_ONLY
+        assert params["ax"].default is None
+        assert annotation == "Axes"
+        assert PIECES["ax"].splitlines()[1].strip() in func.__doc__
+        assert PIECES["returns_axes"].splitlines()[1].strip() in func.__doc__
+    else:
+        assert "ax" not in params
+        assert annotation == "Figure"
+        assert "figure-level" in func.__doc__
+    assert "{ax}" not in func.__doc__ and "{returns_" not in func.__doc__
+
+
+def test_axes_level_draws_on_the_axes_given_and_returns_it():
+    fig, (left, right) = plt.subplots(1, 2)
+    monthly = overview.monthly_revenue(
+        pd.DataFrame(
+            {
+                "customer_id": ["a", "b"],
+                "date": pd.to_datetime(["2024-01-05", "2024-02-01"]),
+                "amount": [10.0, 25.0],
+            }
+        )
+    )
+    assert plots.monthly_revenue(monthly, ax=right) is right
+    assert right.figure is fig and left.get_title(loc="left") == ""
+
+
+def test_the_markers_refuse_a_function_that_breaks_the_convention():
+    def no_ax(data, *, title=None):
+        """Draw."""
+
+    def with_ax(data, *, ax=None, title=None):
+        """Draw."""
+
+    def positional_ax(data, ax=None):
+        """Draw."""
+
+    with pytest.raises(TypeError, match="keyword-only ax"):
+        axes_level(no_ax)
+    with pytest.raises(TypeError, match="keyword-only ax"):
+        axes_level(positional_ax)
+    with pytest.raises(TypeError, match="must not take ax"):
+        figure_level(with_ax)
+
+
+def test_shared_pieces_are_indented_like_their_placeholder():
+    def chart(data, *, ax=None, title=None):
+        """Draw a chart.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame
+            The data.
+        {ax}
+
+        Returns
+        -------
+        {returns_axes}
+        """
+
+    doc = axes_level(chart).__doc__
+    assert "\nax : matplotlib.axes.Axes, optional\n    Where to draw;" in doc
+    assert "\nmatplotlib.axes.Axes\n    The Axes drawn on" in doc
 
 
 # --------------------------------------------------------------------------------------------

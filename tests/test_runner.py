@@ -212,6 +212,7 @@ def timeout_run(tmp_path_factory):
     return result, out
 
 
+@pytest.mark.slow  # executes notebooks
 def test_each_fault_fails_only_its_own_notebook(faulty_run):
     result, _, _ = faulty_run
     status = {n.name: n.status for n in result.notebooks}
@@ -228,6 +229,7 @@ def test_each_fault_fails_only_its_own_notebook(faulty_run):
     assert result.status == "failed"
 
 
+@pytest.mark.slow  # executes notebooks
 def test_results_folder_holds_notebooks_report_metrics_and_log(faulty_run):
     result, out, _ = faulty_run
     assert result.folder == out / "bakery-brand"
@@ -242,6 +244,7 @@ def test_results_folder_holds_notebooks_report_metrics_and_log(faulty_run):
     }
 
 
+@pytest.mark.slow  # executes notebooks
 def test_a_failed_notebook_keeps_its_executed_copy_with_the_error(faulty_run):
     result, _, _ = faulty_run
     nb = nbformat.read(result.folder / "01_raises.ipynb", as_version=4)
@@ -249,6 +252,7 @@ def test_a_failed_notebook_keeps_its_executed_copy_with_the_error(faulty_run):
     assert errors and errors[0].ename == "ValueError"
 
 
+@pytest.mark.slow  # executes notebooks
 def test_a_cell_past_the_timeout_fails_its_notebook_with_a_note(timeout_run):
     result, out = timeout_run
     [slow] = result.notebooks
@@ -261,6 +265,7 @@ def test_a_cell_past_the_timeout_fails_its_notebook_with_a_note(timeout_run):
     assert _entries(out) == {"bakery-brand"}
 
 
+@pytest.mark.slow  # executes notebooks
 def test_parameters_reach_the_notebook(faulty_run):
     result, _, _ = faulty_run
     nb = nbformat.read(result.folder / "00_good.ipynb", as_version=4)
@@ -268,6 +273,7 @@ def test_parameters_reach_the_notebook(faulty_run):
     assert "Bakery Brand has 4 customers" in printed
 
 
+@pytest.mark.slow  # executes notebooks
 def test_metrics_json_follows_its_schema_and_carries_headlines(faulty_run):
     result, _, client_data = faulty_run
     metrics = json.loads((result.folder / "metrics.json").read_text(encoding="utf-8"))
@@ -287,6 +293,7 @@ def test_metrics_json_follows_its_schema_and_carries_headlines(faulty_run):
     assert files == expected
 
 
+@pytest.mark.slow  # executes notebooks
 def test_report_is_one_client_ready_page(faulty_run):
     result, _, _ = faulty_run
     page = (result.folder / "report.html").read_text(encoding="utf-8")
@@ -301,6 +308,7 @@ def test_report_is_one_client_ready_page(faulty_run):
     assert "http://" not in page and "https://" not in page  # opens offline, loads nothing
 
 
+@pytest.mark.slow  # executes notebooks
 def test_failed_run_exits_three_with_a_summary_table(tmp_path, client_data, chapters, capsys):
     code = main(
         [
@@ -321,6 +329,7 @@ def test_failed_run_exits_three_with_a_summary_table(tmp_path, client_data, chap
     assert re.search(r"00_good\s+ok", out) and re.search(r"01_raises\s+failed", out)
 
 
+@pytest.mark.slow  # executes notebooks
 def test_rerun_replaces_the_previous_results_whole(tmp_path, client_data, chapters):
     out = tmp_path / "out"
     first = run_client(client_data, out=out, notebook_dir=chapters, notebooks="0,1")
@@ -331,6 +340,7 @@ def test_rerun_replaces_the_previous_results_whole(tmp_path, client_data, chapte
     assert _entries(out) == {"bakery-brand"}
 
 
+@pytest.mark.slow  # executes notebooks
 def test_identical_inputs_give_identical_metrics_apart_from_timings(
     tmp_path, client_data, good_only
 ):
@@ -347,6 +357,7 @@ def test_identical_inputs_give_identical_metrics_apart_from_timings(
 
 
 @pytest.mark.parametrize("name", ["../../x", 'O\'Brien "Bikes"; rm -rf ~'])
+@pytest.mark.slow  # executes notebooks
 def test_hostile_client_names_stay_inside_the_output_folder(tmp_path, client_data, good_only, name):
     out = tmp_path / "deep" / "out"
     result = run_client(client_data, client=name, out=out, notebook_dir=good_only)
@@ -358,6 +369,7 @@ def test_hostile_client_names_stay_inside_the_output_folder(tmp_path, client_dat
     assert metrics["client"]["name"] == name
 
 
+@pytest.mark.slow  # executes notebooks
 def test_welcome_chapter_runs_end_to_end_on_a_demo_client(tmp_path):
     data = datasets.demo_path("consulting")
     result = run_client(data, notebooks="00", out=tmp_path)
@@ -395,6 +407,7 @@ def five_clients(tmp_path, make_bundle) -> Path:
     return _batch_file(tmp_path, clients, jobs=3)
 
 
+@pytest.mark.slow  # executes notebooks
 def test_one_bad_client_in_five_leaves_four_good_reports(five_clients, good_only, capsys):
     code = main(["batch", str(five_clients), "--notebooks-dir", str(good_only), "--quiet"])
     assert code == 3
@@ -410,6 +423,7 @@ def test_one_bad_client_in_five_leaves_four_good_reports(five_clients, good_only
     assert "Broken Ltd" in index and "duplicate_id" in index
 
 
+@pytest.mark.slow  # executes notebooks
 def test_batch_on_a_local_dask_cluster_gives_the_same_results(tmp_path, make_bundle, good_only):
     clients = [
         {"name": f"Dask {i}", "data": make_bundle({"customers.csv": CUSTOMERS}).name}
@@ -469,6 +483,7 @@ def test_chapter_notebooks_declare_the_tables_the_curriculum_lists():
         assert spec.requires == chapter.requires, spec.name
 
 
+@pytest.mark.slow  # executes notebooks
 def test_papermill_runs_a_chapter_directly_with_a_data_dir(tmp_path):
     data = datasets.demo_path("restaurant")
     out = tmp_path / "out.ipynb"
@@ -534,6 +549,7 @@ def test_an_unwritable_output_folder_is_a_clear_error(tmp_path, client_data, goo
     assert "cannot write the results" in err and "Traceback" not in err
 
 
+@pytest.mark.slow  # executes notebooks
 def test_an_unexpected_fault_in_one_client_does_not_stop_the_batch(
     tmp_path, make_bundle, good_only, monkeypatch
 ):
@@ -558,6 +574,7 @@ def test_an_unexpected_fault_in_one_client_does_not_stop_the_batch(
     assert "OSError: disk full" in results[0].validation.errors[0].message
 
 
+@pytest.mark.slow  # executes notebooks
 def test_widget_cells_are_not_run_headless(tmp_path, client_data):
     folder = tmp_path / "widgets"
     folder.mkdir()

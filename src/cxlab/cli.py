@@ -113,8 +113,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     from cxlab.errors import RunError
-    from cxlab.runner import RunInterrupted, read_batch, run_batch
-    from cxlab.runner._batch import summary_table
+    from cxlab.runner import RunInterrupted, read_batch, run_batch, summary_table
 
     try:
         batch = read_batch(args.file)

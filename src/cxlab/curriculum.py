@@ -1,9 +1,15 @@
 """The curriculum map: which notebook teaches what, with which module and which data.
 
 The suite is a sequence of ten chapter notebooks, ``00`` to ``09``. Each :class:`Chapter` records
-its number, title, notebook file, the analytics module behind it (notebook ``NN_topic.ipynb`` ↔
-module ``cxlab.topic`` ↔ ``tests/test_topic.py``), the contract tables it needs, and whether the
-notebook is already part of the suite (``"available"``) or still being written (``"planned"``).
+its number, title, notebook file, the analytics module behind it and any other analytics modules
+it calls, the contract tables it needs, and whether the notebook is already part of the suite
+(``"available"``) or still being written (``"planned"``).
+
+The chapter's module names everything else that belongs to it: for chapter 03, notebook
+``03_journey_mapping.ipynb`` ↔ module ``cxlab.journey`` ↔ its figures in ``cxlab/plots/_journey.py``
+↔ its exercises in ``cxlab/teaching/_journey.py`` ↔ its tests in ``tests/test_journey*.py``
+(:attr:`Chapter.topic`, :attr:`Chapter.plots_module`, :attr:`Chapter.teaching_module`,
+:attr:`Chapter.tests`). ``docs/architecture.md`` shows the whole map.
 
 The welcome notebook renders this map, and the runner reads it to decide which chapters a client
 bundle can feed: a chapter runs only when the bundle holds every table the chapter ``requires``.
@@ -60,6 +66,10 @@ class Chapter:
         One line on what the chapter teaches.
     status : {"available", "planned"}
         Whether the notebook is part of the suite yet.
+    uses : tuple of str
+        Further analytics modules the chapter's notebook calls, besides ``module`` (chapter 02
+        reads scores with :mod:`cxlab.metrics` before ranking drivers with
+        :mod:`cxlab.drivers`).
     """
 
     number: str
@@ -69,6 +79,7 @@ class Chapter:
     requires: tuple[str, ...]
     covers: str
     status: Status = "planned"
+    uses: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.number) != 2 or not self.number.isdigit():
@@ -82,6 +93,40 @@ class Chapter:
             raise ValueError(f"chapter {self.number} requires unknown tables {unknown}")
         if self.status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+        for name in (self.module, *self.uses):
+            if not name.startswith("cxlab.") or name.count(".") != 1:
+                raise ValueError(f"modules must be named cxlab.<topic>, got {name!r}")
+
+    @property
+    def topic(self) -> str:
+        """The chapter module's name without ``cxlab.``: what its other pieces are named after.
+
+        Examples
+        --------
+        >>> chapter("02").topic
+        'drivers'
+        """
+        return self.module.removeprefix("cxlab.")
+
+    @property
+    def modules(self) -> tuple[str, ...]:
+        """Every analytics module the chapter calls: its own first, then :attr:`uses`."""
+        return (self.module, *self.uses)
+
+    @property
+    def plots_module(self) -> str:
+        """Dotted name of the module holding the chapter's figures (``cxlab.plots._<topic>``)."""
+        return f"cxlab.plots._{self.topic}"
+
+    @property
+    def teaching_module(self) -> str:
+        """Dotted name of the module holding the chapter's exercises."""
+        return f"cxlab.teaching._{self.topic}"
+
+    @property
+    def tests(self) -> str:
+        """Glob pattern, from the repository root, of the chapter module's test files."""
+        return f"tests/test_{self.topic}*.py"
 
     @property
     def solutions(self) -> str:
@@ -112,6 +157,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         ("responses",),
         "CSAT, NPS and CES, their uncertainty at small samples, first improvement strategies",
         status="available",
+        uses=("cxlab.overview",),
     ),
     Chapter(
         "02",
@@ -121,6 +167,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         ("responses",),
         "score breakdowns, benchmarking and goals, significance of change, key drivers",
         status="available",
+        uses=("cxlab.metrics", "cxlab.journey"),
     ),
     Chapter(
         "03",
@@ -130,6 +177,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         ("events",),
         "personas, touchpoints, pain points and delights, stage-by-stage journey analytics",
         status="available",
+        uses=("cxlab.metrics",),
     ),
     Chapter(
         "04",

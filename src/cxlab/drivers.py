@@ -74,7 +74,6 @@ References
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -83,7 +82,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxlab.errors import DataError, examples
+from cxlab import stats
+from cxlab.checks import require_columns, rows_problem
+from cxlab.errors import DataError
 
 __all__ = ["DEFAULT_N_BOOT", "QUADRANTS", "KeyDrivers", "key_drivers"]
 
@@ -615,8 +616,7 @@ def _check_arguments(
         raise ValueError("drivers is empty: name at least one driver column")
     if int(n_boot) != n_boot or n_boot < 0:
         raise ValueError(f"n_boot must be a whole number ≥ 0, got {n_boot!r}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
+    stats.check_confidence(confidence)
     if min_n is not None and min_n < 1:
         raise ValueError(f"min_n must be at least 1, got {min_n!r}")
     seen: set[str] = set()
@@ -636,20 +636,8 @@ def _check_arguments(
             column=outcome,
             hint="remove the outcome from drivers",
         )
-    absent = [c for c in [outcome, *drivers] if c not in df.columns]
-    if absent:
-        role = "outcome" if absent[0] == outcome else "driver"
-        close = difflib.get_close_matches(absent[0], [str(c) for c in df.columns], n=1)
-        listed = ", ".join(repr(str(c)) for c in df.columns[:12])
-        more = ", ..." if len(df.columns) > 12 else ""
-        raise DataError.make(
-            f"the {role} column {absent[0]!r} is not in the table"
-            + (f" (nor are {', '.join(repr(c) for c in absent[1:])})" if len(absent) > 1 else ""),
-            rule="missing_column",
-            column=absent[0],
-            hint=(f"did you mean {close[0]!r}? " if close else "")
-            + f"the table has {listed}{more}",
-        )
+    wanted = {outcome: "outcome"} | dict.fromkeys(drivers, "drivers=[...]")
+    require_columns(df, wanted, table="responses")
     return [*drivers, outcome]
 
 
@@ -669,26 +657,30 @@ def _numeric_column(df: pd.DataFrame, column: str) -> np.ndarray:
         else:  # dates, categories, ...: every filled value is wrong
             parsed = pd.Series(np.nan, index=s.index)
         bad = np.flatnonzero((s.notna() & parsed.isna()).to_numpy())
-        raise DataError.make(
-            f"{column!r} holds {s.dtype} values, not numbers",
-            rule="not_numeric",
-            column=column,
-            rows=examples(bad, s.iloc[bad].tolist()),
-            n_rows=len(bad),
-            hint="ratings must be numbers: recode text answers to scores (cxlab.yml "
-            "'recode:', or pandas.to_numeric); rows are positions in the table",
+        raise DataError(
+            rows_problem(
+                "not_numeric",
+                f"{column!r} holds {s.dtype} values, not numbers",
+                "ratings must be numbers: recode text answers to scores (cxlab.yml "
+                "'recode:', or pandas.to_numeric); rows are positions in the table",
+                column=column,
+                positions=bad,
+                values=s.iloc[bad].tolist(),
+            )
         )
     values = s.to_numpy(dtype="float64", na_value=np.nan)
     infinite = np.flatnonzero(np.isinf(values))
     if infinite.size:
-        raise DataError.make(
-            f"{column!r} holds infinite values",
-            rule="not_finite",
-            column=column,
-            rows=examples(infinite, values[infinite].tolist()),
-            n_rows=int(infinite.size),
-            hint="replace them with a score or leave the answer empty; rows are positions "
-            "in the table",
+        raise DataError(
+            rows_problem(
+                "not_finite",
+                f"{column!r} holds infinite values",
+                "replace them with a score or leave the answer empty; rows are positions "
+                "in the table",
+                column=column,
+                positions=infinite,
+                values=values[infinite].tolist(),
+            )
         )
     return values
 
@@ -728,18 +720,18 @@ def _check_constant(x: np.ndarray, names: list[str], outcome: str, rows: np.ndar
             value = column[0].item()
             shown = int(value) if value.is_integer() else value
             what = "outcome" if name == outcome else "driver"
-            raise DataError.make(
-                f"the {what} {name!r} is {shown} in all {len(column)} complete rows, so it "
-                "cannot explain (or be explained by) differences between responses",
-                rule="constant",
-                column=name,
-                rows=examples(rows, column.tolist()),
-                n_rows=len(column),
-                hint=(
+            raise DataError(
+                rows_problem(
+                    "constant",
+                    f"the {what} {name!r} is {shown} in all {len(column)} complete rows, so it "
+                    "cannot explain (or be explained by) differences between responses",
                     "remove it from drivers"
                     if what == "driver"
-                    else "pick an outcome that varies between respondents"
-                ),
+                    else "pick an outcome that varies between respondents",
+                    column=name,
+                    positions=rows,
+                    values=column.tolist(),
+                )
             )
 
 

@@ -77,7 +77,10 @@ def escape_markdown(value: Any) -> str:
     """
     text = " ".join(str(value).splitlines())
     return "".join(
-        c if c in _SAFE_ASCII or (ord(c) > 127 and (c.isprintable() or c.isspace())) else _reference(c) for c in text
+        c
+        if c in _SAFE_ASCII or (ord(c) > 127 and (c.isprintable() or c.isspace()))
+        else _reference(c)
+        for c in text
     )
 
 

@@ -691,7 +691,7 @@ def stage_counts(
         {"events": grouped.size(), "customers": grouped[customer].nunique()}
     ).astype("int64")
     # Imported here: cxlab.journey pulls in the statistics stack, which the tour does not need.
-    from cxlab.journey._stages import infer_stage_order
+    from cxlab.journey import infer_stage_order
 
     inferred = infer_stage_order(ev, stage=stage, customer=customer, timestamp=timestamp)
     if order is None:

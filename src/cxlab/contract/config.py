@@ -65,6 +65,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from cxlab.contract._spec import CSAT_SCALES
 from cxlab.errors import Problem
 
 __all__ = ["DATE_FLOOR", "BundleConfig", "ChurnRule", "Scale", "TableSource"]
@@ -92,6 +93,39 @@ class Scale:
     max: int
     satisfied: int | None = None
     direction: Literal["higher_is_easier", "higher_is_harder"] | None = None
+
+    @property
+    def satisfied_threshold(self) -> int:
+        """The lowest score that counts as satisfied (CSAT).
+
+        ``satisfied`` when the scale declares it, else the contract's default for the scale:
+        the top two boxes on 1–5, 1–7 and 0–5, 8 to 10 on 1–10; on any other scale the top
+        box and the one below it (``max - 1``).
+
+        Examples
+        --------
+        >>> Scale(1, 5).satisfied_threshold, Scale(1, 10).satisfied_threshold
+        (4, 8)
+        >>> Scale(1, 10, satisfied=9).satisfied_threshold
+        9
+        """
+        if self.satisfied is not None:
+            return self.satisfied
+        return CSAT_SCALES.get((self.min, self.max), self.max - 1)
+
+    @property
+    def higher_is_easier(self) -> bool:
+        """Whether a higher score means less effort (CES).
+
+        The Python name of the direction that ``cxlab.yml`` declares as ``direction:``; true
+        unless the direction is ``"higher_is_harder"`` (the contract's default is easier).
+
+        Examples
+        --------
+        >>> Scale(1, 7).higher_is_easier, Scale(1, 5, direction="higher_is_harder").higher_is_easier
+        (True, False)
+        """
+        return self.direction != "higher_is_harder"
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from cxlab.journey._log import Log, prepare
-from cxlab.metrics import _intervals as iv
+from cxlab import stats
+from cxlab.journey._log import EventLog, prepare
 
 __all__ = ["durations", "exits", "funnel", "transitions", "variants"]
 
@@ -101,7 +101,7 @@ def funnel(
     buy             2        2        0.67        1
     return          1        1        0.50        1
     """
-    level = iv.check_confidence(confidence)
+    level = stats.check_confidence(confidence)
     log = prepare(
         events, stages=stages, customer=customer, stage=stage, timestamp=timestamp, sort=False
     )
@@ -109,7 +109,7 @@ def funnel(
     return _funnel_table(log.stages, reached, visited, level, log.n_customers, log.n_events)
 
 
-def _reach(log: Log) -> tuple[np.ndarray, np.ndarray]:
+def _reach(log: EventLog) -> tuple[np.ndarray, np.ndarray]:
     """Count customers reaching each stage or a later one, and customers visiting each stage."""
     k = len(log.stages)
     n = log.n_customers
@@ -148,7 +148,7 @@ def _funnel_table(
     ok = np.flatnonzero(prev > 0)
     if len(ok):
         conv[ok + 1] = cur[ok] / prev[ok]
-        lo, hi = iv.wilson(cur[ok], prev[ok], level)
+        lo, hi = stats.wilson(cur[ok], prev[ok], level)
         low[ok + 1], high[ok + 1] = lo, hi
     dropped = np.zeros(k, dtype="int64")
     dropped[1:] = prev - cur
@@ -171,7 +171,7 @@ def _funnel_table(
     return out
 
 
-def _steps(log: Log, collapse: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _steps(log: EventLog, collapse: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Directly-follows pairs of a sorted log: from code, to code, positions of both events."""
     keep = log.runs() if collapse else np.ones(log.n_events, dtype=bool)
     cust, stage = log.cust[keep], log.stage[keep]

@@ -7,8 +7,9 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
+from cxlab import stats
+from cxlab.checks import raise_problems, require_columns
 from cxlab.journey._common import (
     answered,
     check_metrics,
@@ -16,8 +17,7 @@ from cxlab.journey._common import (
     touchpoint_stages,
     unpack,
 )
-from cxlab.journey._log import check_columns, prepare, raise_problems, timestamps
-from cxlab.metrics import _intervals as iv
+from cxlab.journey._log import prepare, timestamps
 from cxlab.metrics import ces, compare, csat, nps, trend
 
 __all__ = ["ALL_TOUCHPOINTS", "HEALTH_COLUMNS", "health"]
@@ -183,7 +183,7 @@ def health(
     0  2024-01   buy  100    0.5     NaN    False
     1  2024-02   buy  100    0.9     0.4     True
     """
-    level = iv.check_confidence(confidence)
+    level = stats.check_confidence(confidence)
     if isinstance(sigma, bool) or not float(sigma) > 0:
         raise ValueError(f"sigma must be a positive number of standard errors; got {sigma!r}")
     wanted = check_metrics(metrics)
@@ -197,9 +197,9 @@ def health(
     resp = inp.responses
     score_periods = None
     if resp is not None:
-        raise_problems(check_columns(resp, {date: "date"}, table="responses"))
+        require_columns(resp, {date: "date"}, table="responses")
         parsed, problems = timestamps(resp[date], column=date, table="responses")
-        raise_problems([p for p in problems if p.rule != "missing_timestamp"])
+        raise_problems([p for p in problems if p.rule != "missing_timestamp"], source="responses")
         score_periods = pd.Series(parsed, index=resp.index).dt.to_period(freq)
     first = periods.min() if score_periods is None else min(periods.min(), score_periods.min())
     last = periods.max() if score_periods is None else max(periods.max(), score_periods.max())
@@ -301,11 +301,11 @@ def _conversion(
         high = np.full(n_periods, np.nan)
         value[has] = x[has] / n[has]
         if has.any():
-            low[has], high[has] = iv.wilson(x[has], n[has], level)
+            low[has], high[has] = stats.wilson(x[has], n[has], level)
         change = np.full((n_periods, 4), np.nan)
         for i in range(1, n_periods):
             if has[i] and has[i - 1]:
-                lo, hi, p = iv.csat_difference((x[i], n[i]), (x[i - 1], n[i - 1]), level)
+                lo, hi, p = stats.csat_difference((x[i], n[i]), (x[i - 1], n[i - 1]), level)
                 change[i] = (value[i] - value[i - 1], lo, hi, p)
         previous = np.r_[np.nan, value[:-1]]
         total = n.sum()
@@ -398,30 +398,9 @@ def _scores(
     )
 
 
-def holm(p: np.ndarray) -> np.ndarray:
-    """Holm's step-down adjusted p-values.
-
-    The same numbers as ``multipletests(p, method="holm")[1]``, which runs ``gc.collect()`` on
-    every call — a tenth of a second each with pandas loaded, once per period here.
-
-    Examples
-    --------
-    >>> holm(np.array([0.01, 0.04, 0.03])).round(2).tolist()
-    [0.03, 0.06, 0.06]
-    """
-    p = np.asarray(p, dtype="float64")
-    m = len(p)
-    order = np.argsort(p, kind="stable")
-    stepped = np.maximum.accumulate(p[order] * np.arange(m, 0, -1))
-    out = np.empty(m)
-    out[order] = np.minimum(stepped, 1.0)
-    return out
-
-
 def _adjust(out: pd.DataFrame, correction: str, level: float) -> pd.DataFrame:
     """Adjust the change p-values within each period; flag the adjusted ones below alpha."""
-    if correction not in ("holm", "fdr_bh"):
-        raise ValueError(f"correction must be 'holm' or 'fdr_bh'; got {correction!r}")
+    stats.check_correction(correction)
     out = out.copy()
     adjusted = np.full(len(out), np.nan)
     changed = np.zeros(len(out), dtype=bool)
@@ -430,10 +409,7 @@ def _adjust(out: pd.DataFrame, correction: str, level: float) -> pd.DataFrame:
     alpha = 1 - level
     for _, rows in out[tested].groupby("period", sort=False).indices.items():
         positions = np.flatnonzero(tested)[rows]
-        if correction == "holm":
-            adj = holm(p[positions])
-        else:
-            adj = multipletests(p[positions], alpha=alpha, method=correction)[1]
+        adj = stats.adjust_pvalues(p[positions], method=correction)
         adjusted[positions] = adj
         changed[positions] = adj < alpha
     out["p_adjusted"] = adjusted

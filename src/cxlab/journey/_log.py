@@ -2,9 +2,10 @@
 
 Every journey function starts here. :func:`prepare` checks the log (columns present, rows
 present, every event with a customer, a valid timestamp and a declared stage), reports every
-problem at once, and returns a :class:`Log`: customers and stages as integer codes, timestamps
-as ``datetime64``, optionally sorted by customer, time and declared stage order. The analyses
-then work on numpy arrays (``bincount``, comparisons of neighbours) instead of grouping strings.
+problem at once (through :mod:`cxlab.checks`), and returns an :class:`EventLog`: customers and
+stages as integer codes, timestamps as ``datetime64``, optionally sorted by customer, time and
+declared stage order. The analyses then work on numpy arrays (``bincount``, comparisons of
+neighbours) instead of grouping strings.
 """
 
 from __future__ import annotations
@@ -15,16 +16,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cxlab.errors import BundleError, DataError, Problem, ValidationReport, examples
+from cxlab.checks import raise_problems, require_columns, rows_problem
+from cxlab.errors import DataError, Problem
 from cxlab.journey._stages import infer_stage_order, resolve_stages
 
-__all__ = ["Log", "check_columns", "prepare", "raise_problems", "row_labels"]
+__all__ = ["EventLog", "prepare", "timestamps"]
 
 TABLE = "events"
 
 
 @dataclass(frozen=True)
-class Log:
+class EventLog:
     """An event log as integer codes.
 
     Parameters
@@ -77,68 +79,6 @@ class Log:
         return out
 
 
-def row_labels(index: pd.Index, positions: np.ndarray) -> np.ndarray:
-    """Row identifiers for messages: integer index labels, else 0-based positions."""
-    if pd.api.types.is_integer_dtype(index.dtype):
-        return np.asarray(index)[positions]
-    return positions
-
-
-def _rows_problem(
-    rule: str,
-    message: str,
-    hint: str,
-    *,
-    column: str,
-    index: pd.Index,
-    positions: np.ndarray,
-    values: np.ndarray,
-    table: str = TABLE,
-) -> Problem:
-    labels = row_labels(index, positions[:5])
-    return Problem(
-        "error",
-        rule,
-        message,
-        table=table,
-        column=column,
-        rows=examples(list(labels), list(values[:5])),
-        n_rows=len(positions),
-        hint=hint,
-    )
-
-
-def raise_problems(problems: Sequence[Problem], source: str = TABLE) -> None:
-    """Raise one :class:`DataError` for one problem, a :class:`BundleError` for several."""
-    if not problems:
-        return
-    if len(problems) == 1:
-        raise DataError(problems[0])
-    raise BundleError(ValidationReport(source, list(problems)))
-
-
-def check_columns(df: pd.DataFrame, wanted: dict[str, str], *, table: str = TABLE) -> list[Problem]:
-    """One problem per missing column; ``wanted`` maps column name to the argument naming it."""
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"the {table} table must be a pandas DataFrame; got {type(df).__name__}")
-    have = ", ".join(map(str, df.columns[:15])) + (" ..." if len(df.columns) > 15 else "")
-    problems = []
-    for col, arg in wanted.items():
-        if col not in df.columns:
-            problems.append(
-                Problem(
-                    "error",
-                    "missing_column",
-                    f"the {table} table has no column {col!r}",
-                    table=table,
-                    column=col,
-                    hint=f"its columns are: {have or 'none'}; pass {arg}='<column>' to use "
-                    f"another column, or rename it in cxlab.yml under columns:",
-                )
-            )
-    return problems
-
-
 def timestamps(
     values: pd.Series, *, column: str, table: str = TABLE
 ) -> tuple[np.ndarray, list[Problem]]:
@@ -152,7 +92,7 @@ def timestamps(
     elif pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
         positions = np.flatnonzero(values.notna().to_numpy())
         problems.append(
-            _rows_problem(
+            rows_problem(
                 "bad_timestamp",
                 f"column {column!r} holds numbers, not dates and times",
                 "convert it to dates first (pandas.to_datetime with the right unit), or load "
@@ -174,7 +114,7 @@ def timestamps(
         if bad.any():
             positions = np.flatnonzero(bad)
             problems.append(
-                _rows_problem(
+                rows_problem(
                     "bad_timestamp",
                     f"{len(positions):,} value(s) in column {column!r} are not dates and times",
                     "write timestamps as ISO 8601 (2024-03-01 10:05:00), or declare their "
@@ -190,7 +130,7 @@ def timestamps(
     if missing.any():
         positions = np.flatnonzero(missing)
         problems.append(
-            _rows_problem(
+            rows_problem(
                 "missing_timestamp",
                 f"{len(positions):,} event(s) have no timestamp in column {column!r}",
                 "every event needs a time to be placed in the journey: fill them in from the "
@@ -235,8 +175,8 @@ def prepare(
     timestamp: str = "timestamp",
     sort: bool = True,
     extra: dict[str, str] | None = None,
-) -> Log:
-    """Check an event log and return it as a :class:`Log`.
+) -> EventLog:
+    """Check an event log and return it as an :class:`EventLog`.
 
     Parameters
     ----------
@@ -259,7 +199,7 @@ def prepare(
         problem when there are several.
     """
     wanted = {customer: "customer", timestamp: "timestamp", stage: "stage"} | dict(extra or {})
-    raise_problems(check_columns(events, wanted))
+    require_columns(events, wanted, table=TABLE)
     names = resolve_stages(stages, events, stage=stage, customer=customer, timestamp=timestamp)
     if len(events) == 0:
         raise DataError.make(
@@ -277,13 +217,14 @@ def prepare(
     if missing_cust.any():
         positions = np.flatnonzero(missing_cust)
         problems.append(
-            _rows_problem(
+            rows_problem(
                 "missing_customer",
                 f"{len(positions):,} event(s) have no customer in column {customer!r}",
                 "a journey follows one customer: fill the customer id in, or drop anonymous "
                 "events before the analysis",
                 column=customer,
                 index=index,
+                table=TABLE,
                 positions=positions,
                 values=np.full(len(positions), None, dtype=object),
             )
@@ -300,12 +241,13 @@ def prepare(
     if missing_stage.any():
         positions = np.flatnonzero(missing_stage)
         problems.append(
-            _rows_problem(
+            rows_problem(
                 "missing_stage",
                 f"{len(positions):,} event(s) have no stage in column {stage!r}",
                 "fill the stage in (each touchpoint belongs to one stage), or drop those rows",
                 column=stage,
                 index=index,
+                table=TABLE,
                 positions=positions,
                 values=np.full(len(positions), None, dtype=object),
             )
@@ -323,7 +265,7 @@ def prepare(
             timestamp=timestamp,
         )
         problems.append(
-            _rows_problem(
+            rows_problem(
                 "unknown_stage",
                 f"{len(positions):,} event(s) have a stage that is not among the declared stages "
                 f"({', '.join(names)}): {listed}{more}",
@@ -331,18 +273,19 @@ def prepare(
                 f"suggest: {suggested}), pass stages='infer', or recode the stage names",
                 column=stage,
                 index=index,
+                table=TABLE,
                 positions=positions,
                 values=events[stage].to_numpy()[positions],
             )
         )
-    raise_problems(problems)
+    raise_problems(problems, source=TABLE)
 
     cust = cust_codes.astype("int64", copy=False)
     rows = np.arange(len(events))
     if sort:
         order = _order(cust, ts.view("int64"), stage_codes, len(names))
         cust, stage_codes, ts, rows = cust[order], stage_codes[order], ts[order], order
-    return Log(
+    return EventLog(
         stages=names,
         customers=pd.Index(cust_labels),
         cust=cust,

@@ -9,6 +9,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from cxlab import stats
+from cxlab.checks import missing_columns, raise_problems, require_columns
 from cxlab.errors import DataError, Problem
 from cxlab.journey._common import (
     NO_STAGE,
@@ -20,8 +22,7 @@ from cxlab.journey._common import (
     unpack,
 )
 from cxlab.journey._flow import _funnel_table, _reach
-from cxlab.journey._log import Log, check_columns, prepare, raise_problems
-from cxlab.metrics import _intervals as iv
+from cxlab.journey._log import EventLog, prepare
 from cxlab.metrics import breakdown, ces, csat, nps
 
 __all__ = ["JourneyMap", "emotion_curve", "journey_map"]
@@ -216,7 +217,7 @@ def journey_map(
     >>> m.pain_points.index.tolist()
     [('purchase', 'checkout')]
     """
-    level = iv.check_confidence(confidence)
+    level = stats.check_confidence(confidence)
     wanted = check_metrics(metrics)
     inp = unpack(events, responses, customers, stages, csat_scale, ces_scale)
     ev = inp.events
@@ -232,7 +233,7 @@ def journey_map(
     names = log.stages
     resp = inp.responses
     if resp is not None:
-        raise_problems(check_columns(resp, {touchpoint: "touchpoint"}, table="responses"))
+        require_columns(resp, {touchpoint: "touchpoint"}, table="responses")
     sent = _sentiment_values(resp, sentiment, comment) if resp is not None else None
     notes: list[str] = []
     present = tuple(m for m in wanted if resp is not None and _has_answers(resp, m, touchpoint))
@@ -311,7 +312,7 @@ def _has_answers(resp: pd.DataFrame, metric: str, touchpoint: str) -> bool:
     return answered(resp[resp[touchpoint].notna()], metric)
 
 
-def _subset(log: Log, mask: np.ndarray) -> Log:
+def _subset(log: EventLog, mask: np.ndarray) -> EventLog:
     """Return the events of ``mask`` as a log of their own (customer codes renumbered)."""
     cust = log.cust[mask]
     codes, uniques = pd.factorize(cust, sort=True)
@@ -342,7 +343,7 @@ def _segments(
         if lookup is None:
             if customers is None:
                 return None
-            found = check_columns(customers, {customer: "customer", by: "by"}, table="customers")
+            found = missing_columns(customers, {customer: "customer", by: "by"}, table="customers")
             if found:
                 problems.extend(found)
                 return None
@@ -374,7 +375,7 @@ def _segments(
 
     ev_by = segment_of(events, "events")
     resp_by = segment_of(responses, "responses") if responses is not None else None
-    raise_problems(problems)
+    raise_problems(problems, source="events")
     assert ev_by is not None
     return ev_by, resp_by
 
@@ -385,14 +386,14 @@ def _sentiment_values(
     if sentiment is None:
         return None
     if isinstance(sentiment, str):
-        raise_problems(check_columns(responses, {sentiment: "sentiment"}, table="responses"))
+        require_columns(responses, {sentiment: "sentiment"}, table="responses")
         return as_float(responses[sentiment])
     if not callable(sentiment):
         raise TypeError(
             f"sentiment must be a column name or a function of the comments; got "
             f"{type(sentiment).__name__}"
         )
-    raise_problems(check_columns(responses, {comment: "comment"}, table="responses"))
+    require_columns(responses, {comment: "comment"}, table="responses")
     values = as_float(np.asarray(sentiment(responses[comment]), dtype="float64"))
     if len(values) != len(responses):
         raise ValueError(
@@ -523,7 +524,7 @@ def _add_sentiment(
     mean = g.mean().reindex(order).to_numpy(dtype="float64")
     sd = g.std().reindex(order).to_numpy(dtype="float64")
     with np.errstate(invalid="ignore", divide="ignore"):
-        low, high = iv.t_interval(mean, sd, n, level)
+        low, high = stats.t_interval(mean, sd, n, level)
     table["sentiment_n"] = n
     table["sentiment"] = mean
     table["sentiment_low"] = low

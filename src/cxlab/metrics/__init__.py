@@ -39,6 +39,8 @@ read_benchmarks, benchmark
     up with the scores.
 nps_groups
     Promoters, passives and detractors: counts, profile and sample comments.
+by_metric
+    Score results keyed by metric (nps, csat, ces), for figures and tables of all three.
 
 A survey's own history, and findings in words
 ---------------------------------------------
@@ -55,19 +57,15 @@ target_finding, headline_numbers
     The sentence each analysis supports (a :class:`cxlab.findings.Finding`), saying plainly
     when the data do not support it, and the headline numbers behind them.
 
-Why some intervals are written here
------------------------------------
-Where a library has the method, it is used: Wilson intervals come from statsmodels'
-``proportion_confint``, Newcombe's interval for two proportions and its score test from
-``confint_proportions_2indep`` and ``test_proportions_2indep``, power from
-``statsmodels.stats.power``, multiple-testing adjustment from ``multipletests``. Written here,
-because no library we depend on has them: the adjusted-Wald interval of the NPS and of a
-difference of two NPS (Rocks 2016; the NPS is a difference of two dependent proportions, which
-no binomial routine covers), the finite-population correction of every interval (statsmodels'
-intervals assume an infinite population), the NPS sample-size formula, and a bootstrap of the
-mean that resamples counts per scale point instead of raw answers (``scipy.stats.bootstrap``
-resamples the raw data, which for ten million answers would need gigabytes; the multinomial
-draw is the same resampling distribution at a cost independent of ``n``).
+Where the statistics live
+-------------------------
+The interval, test and multiple-testing formulas behind every score are public in
+:mod:`cxlab.stats`, shared with the other chapters' modules; that module's docstring says which
+come from statsmodels and scipy and which are written there, and why (the adjusted-Wald NPS
+interval of Rocks 2016, the finite-population correction, a bootstrap over counts per scale
+point). Written here, because no library we depend on has it: the NPS sample-size formula.
+Power comes from ``statsmodels.stats.power``, the multiple-testing adjustment of
+:func:`breakdown` from ``multipletests``.
 
 Speed: answers are reduced once to counts per scale point with :func:`numpy.bincount`, so a
 score of ten million answers costs about as much as counting them (see
@@ -111,7 +109,7 @@ from cxlab.metrics._history import (
     period_scores,
     sample_size_table,
 )
-from cxlab.metrics._planning import margin_curve, sample_size
+from cxlab.metrics._planning import by_metric, margin_curve, sample_size
 from cxlab.metrics._scores import (
     METRICS,
     SMALL_N,
@@ -140,6 +138,7 @@ __all__ = [
     "against_target",
     "benchmark",
     "breakdown",
+    "by_metric",
     "ces",
     "compare",
     "csat",

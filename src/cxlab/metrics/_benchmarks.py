@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxlab.errors import BundleError, DataError, Problem, ValidationReport, examples
+from cxlab.checks import did_you_mean, raise_problems, rows_problem
+from cxlab.errors import Problem
 from cxlab.metrics._scores import METRICS, CESScore, CSATScore, Score
 
 __all__ = ["BENCHMARK_COLUMNS", "benchmark", "read_benchmarks"]
@@ -55,27 +56,29 @@ def _check(raw: pd.DataFrame, file: str | None, first_row: int) -> list[Problem]
             _problem(
                 "missing_column",
                 f"the benchmark table lacks column(s) {', '.join(missing)}",
-                "the header must name at least metric, source and value; optional: "
+                did_you_mean(missing[0], raw.columns)
+                + "the header must name at least metric, source and value; optional: "
                 "segment, low, high, n, year, scale",
                 file=file,
                 column=missing[0],
             )
         )
         return problems
-    rownum = np.arange(len(raw)) + first_row
+    rownum = pd.Index(np.arange(len(raw)) + first_row)
 
     def flag(mask: pd.Series, column: str, rule: str, message: str, hint: str) -> None:
         bad = np.flatnonzero(mask.to_numpy())
         if len(bad):
             problems.append(
-                _problem(
+                rows_problem(
                     rule,
                     message.format(k=len(bad)),
                     hint,
                     file=file,
                     column=column,
-                    rows=examples(list(rownum[bad]), list(raw[column].to_numpy()[bad])),
-                    n_rows=len(bad),
+                    index=rownum,
+                    positions=bad,
+                    values=raw[column].to_numpy()[bad],
                 )
             )
 
@@ -201,10 +204,7 @@ def _check(raw: pd.DataFrame, file: str | None, first_row: int) -> list[Problem]
 def _finish(raw: pd.DataFrame, file: str | None, first_row: int) -> pd.DataFrame:
     raw = raw.rename(columns=lambda c: str(c).strip().lower())
     problems = _check(raw, file, first_row)
-    if problems:
-        if len(problems) == 1:
-            raise DataError(problems[0])
-        raise BundleError(ValidationReport(file or "benchmark table", problems))
+    raise_problems(problems, source=file or "benchmark table")
     out = pd.DataFrame(index=pd.RangeIndex(len(raw)))
     text = {c: raw[c].fillna("").astype(str).str.strip() for c in raw.columns}
     out["metric"] = text["metric"].str.lower()

@@ -9,7 +9,7 @@ import pandas as pd
 from scipy.special import gammaln
 from statsmodels.stats.multitest import multipletests
 
-from cxlab.metrics import _intervals as iv
+from cxlab import stats
 from cxlab.metrics._compare import compare_scores
 from cxlab.metrics._scores import CESScore, CSATScore, NPSScore, Scorer, scorer
 
@@ -125,11 +125,10 @@ def breakdown(
     store      40   25.0   False     True
     web        40  100.0   False     True
     """
-    if correction not in ("holm", "fdr_bh"):
-        raise ValueError(f"correction must be 'holm' or 'fdr_bh'; got {correction!r}")
+    stats.check_correction(correction)
     if isinstance(min_n, bool) or int(min_n) != min_n or min_n < 1:
         raise ValueError(f"min_n must be a whole number of at least 1; got {min_n!r}")
-    level = iv.check_confidence(confidence)
+    level = stats.check_confidence(confidence)
     sc = scorer(metric, **options)
     values = _column(df, score or metric, "score")
     groups = _column(df, by, "group")
@@ -267,7 +266,7 @@ def trend(
     2024-02  50   80.0    False
     2024-03  50   20.0     True
     """
-    level = iv.check_confidence(confidence)
+    level = stats.check_confidence(confidence)
     if isinstance(sigma, bool) or not float(sigma) > 0:
         raise ValueError(f"sigma must be a positive number of standard errors; got {sigma!r}")
     sc = scorer(metric, **options)

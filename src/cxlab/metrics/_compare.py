@@ -7,9 +7,9 @@ from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 import pandas as pd
-from scipy import stats
+from scipy import stats as scipy_stats
 
-from cxlab.metrics import _intervals as iv
+from cxlab import stats
 from cxlab.metrics._scores import (
     METRICS,
     CESScore,
@@ -164,18 +164,18 @@ def _metric_of(a: Any, b: Any, metric: str | None) -> str:
 
 def compare_scores(a: Score, b: Score, *, confidence: float = 0.95) -> Comparison:
     """Compare two score results of the same metric (see :func:`compare`)."""
-    level = iv.check_confidence(confidence)
+    level = stats.check_confidence(confidence)
     metric = a.metric
     if isinstance(a, NPSScore) and isinstance(b, NPSScore):
-        low, high, p = iv.nps_difference(
+        low, high, p = stats.nps_difference(
             (a.promoters, a.detractors, a.n), (b.promoters, b.detractors, b.n), level
         )
         low, high = 100 * low, 100 * high
     elif isinstance(a, CSATScore) and isinstance(b, CSATScore):
-        low, high, p = iv.csat_difference((a.satisfied, a.n), (b.satisfied, b.n), level)
+        low, high, p = stats.csat_difference((a.satisfied, a.n), (b.satisfied, b.n), level)
         low, high = 100 * low, 100 * high
     elif isinstance(a, CESScore) and isinstance(b, CESScore):
-        low, high, p = iv.ces_difference((a.value, a.sd, a.n), (b.value, b.sd, b.n), level)
+        low, high, p = stats.ces_difference((a.value, a.sd, a.n), (b.value, b.sd, b.n), level)
     else:
         raise ValueError(f"cannot compare a {a.metric} result with a {b.metric} result")
     notes = []
@@ -360,7 +360,7 @@ def against_target(
     metric = metric or found or "nps"
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {', '.join(METRICS)}; got {metric!r}")
-    level = iv.check_confidence(confidence)
+    level = stats.check_confidence(confidence)
     if isinstance(scores, Score):
         s = _as_score(scores, metric, {}, None)
         if options:
@@ -372,20 +372,20 @@ def against_target(
         sc = scorer(metric, **options)
         s = sc.score(sc.sample(scores), confidence=level, population=population)
     t = _check_target(metric, target, s)
-    f = iv.fpc_factor(s.n, s.population)
+    f = stats.fpc_factor(s.n, s.population)
     if isinstance(s, NPSScore):
-        centre, se = iv.nps_adjusted(s.promoters, s.detractors, s.n, f)
+        centre, se = stats.nps_adjusted(s.promoters, s.detractors, s.n, f)
         stat, se = 100 * float(centre) - t, 100 * float(se)
-        dist: Any = stats.norm
+        dist: Any = scipy_stats.norm
         method = "z test of the adjusted-Wald NPS (Rocks 2016)"
     elif isinstance(s, CSATScore):
         p0 = t / 100
         stat, se = s.value - t, 100 * f * math.sqrt(p0 * (1 - p0) / s.n)
-        dist = stats.norm
+        dist = scipy_stats.norm
         method = "score test of one proportion (Wilson 1927)"
     else:
         stat, se = s.value - t, f * s.sd / math.sqrt(s.n) if s.n >= 2 else float("nan")
-        dist = stats.t(s.n - 1) if s.n >= 2 else None
+        dist = scipy_stats.t(s.n - 1) if s.n >= 2 else None
         method = "one-sample t test (Student 1908)"
     if dist is None or math.isnan(se):
         p_above = p_below = float("nan")
@@ -425,15 +425,15 @@ def _rescore(s: Score, level: float) -> Score:
     """Recompute a result's interval at another confidence level from the same counts."""
     from dataclasses import replace
 
-    f = iv.fpc_factor(s.n, s.population)
+    f = stats.fpc_factor(s.n, s.population)
     if isinstance(s, NPSScore):
-        low, high = iv.nps_adjusted_wald(s.promoters, s.detractors, s.n, level, f)
+        low, high = stats.nps_adjusted_wald(s.promoters, s.detractors, s.n, level, f)
         return replace(s, low=100 * float(low), high=100 * float(high), confidence=level)
     if isinstance(s, CSATScore):
-        low, high = iv.wilson(s.satisfied, s.n, level, f)
+        low, high = stats.wilson(s.satisfied, s.n, level, f)
         return replace(s, low=100 * float(low), high=100 * float(high), confidence=level)
     if isinstance(s, CESScore) and s.method.startswith("t interval"):
-        low, high = iv.t_interval(s.value, s.sd, s.n, level, f)
+        low, high = stats.t_interval(s.value, s.sd, s.n, level, f)
         lo, hi = s.scale
         return replace(s, low=max(float(low), lo), high=min(float(high), hi), confidence=level)
     raise ValueError(

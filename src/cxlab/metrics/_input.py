@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxlab.contract._spec import CSAT_SCALES
-from cxlab.errors import DataError, examples
+from cxlab.checks import rows_problem
+from cxlab.contract import Scale
+from cxlab.errors import DataError
 
 __all__ = [
     "NPS_SCALE",
@@ -33,7 +34,8 @@ NPS_SCALE: tuple[int, int] = (0, 10)
 
 #: What a ``scale`` argument may be: the highest score (the lowest is then 1), a ``(min, max)``
 #: pair, or an object with ``min`` and ``max`` attributes such as
-#: :class:`cxlab.contract.config.Scale` (``bundle.config.csat_scale``).
+#: :class:`cxlab.contract.config.Scale` (``bundle.config.csat_scale``), whose
+#: ``satisfied_threshold`` (CSAT) and ``higher_is_easier`` (CES) are used as the defaults.
 ScaleLike = Any
 
 _LABELS = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
@@ -114,11 +116,12 @@ def csat_scale(scale: ScaleLike = 5, threshold: int | None = None) -> tuple[int,
     Parameters
     ----------
     scale : int, (int, int) or Scale-like, default 5
-        See :data:`ScaleLike`; a Scale-like object may carry ``satisfied``.
+        See :data:`ScaleLike`.
     threshold : int, optional
-        Lowest score that counts as satisfied. Default: the object's ``satisfied`` when it has
-        one, else the data contract's default for the scale (the top two boxes on 1–5, 1–7 and
-        0–5; 8–10 on 1–10), else ``max - 1``.
+        Lowest score that counts as satisfied. Default: the scale's
+        :attr:`~cxlab.contract.config.Scale.satisfied_threshold` — what it declares, else the
+        data contract's default for the scale (the top two boxes on 1–5, 1–7 and 0–5; 8–10 on
+        1–10), else ``max - 1``.
 
     Returns
     -------
@@ -137,9 +140,7 @@ def csat_scale(scale: ScaleLike = 5, threshold: int | None = None) -> tuple[int,
     """
     lo, hi = _bounds(scale, what="CSAT")
     if threshold is None:
-        threshold = getattr(scale, "satisfied", None)
-    if threshold is None:
-        threshold = CSAT_SCALES.get((lo, hi), hi - 1)
+        threshold = Scale(lo, hi, satisfied=getattr(scale, "satisfied", None)).satisfied_threshold
     if isinstance(threshold, bool) or int(threshold) != threshold or not lo < threshold <= hi:
         raise ValueError(
             f"the satisfied threshold must be a whole number above {lo} and at most {hi} "
@@ -158,11 +159,12 @@ def ces_scale(
     Parameters
     ----------
     scale : int, (int, int) or Scale-like, default 7
-        See :data:`ScaleLike`; a Scale-like object may carry ``direction``
-        (``"higher_is_easier"`` or ``"higher_is_harder"``).
+        See :data:`ScaleLike`.
     higher_is_easier : bool, optional
-        Direction of the scale. Default: the object's ``direction`` when it has one, else True
-        (the contract's default, and the demo clients' declaration).
+        Direction of the scale. Default: the scale's
+        :attr:`~cxlab.contract.config.Scale.higher_is_easier` (from ``direction:`` in
+        ``cxlab.yml``) when it has one, else True (the contract's default, and the demo
+        clients' declaration).
     easy_threshold : int, optional
         The score where low-effort answers start: with ``higher_is_easier`` answers at or above
         it count as low effort, otherwise answers at or below it. Default: every point on the
@@ -185,12 +187,7 @@ def ces_scale(
     """
     lo, hi = _bounds(scale, what="CES")
     if higher_is_easier is None:
-        direction = getattr(scale, "direction", None)
-        if direction not in (None, "higher_is_easier", "higher_is_harder"):
-            raise ValueError(
-                f"CES direction must be 'higher_is_easier' or 'higher_is_harder'; got {direction!r}"
-            )
-        higher_is_easier = direction != "higher_is_harder"
+        higher_is_easier = getattr(scale, "higher_is_easier", True)
     mid = (lo + hi) / 2
     if easy_threshold is None:
         easy_threshold = int(np.floor(mid)) + 1 if higher_is_easier else int(np.ceil(mid)) - 1
@@ -205,15 +202,8 @@ def ces_scale(
     return lo, hi, bool(higher_is_easier), int(easy_threshold)
 
 
-def _row_labels(index: pd.Index | None, positions: np.ndarray) -> np.ndarray:
-    """Row identifiers for messages: integer index labels, else 0-based positions."""
-    if index is not None and pd.api.types.is_integer_dtype(index.dtype):
-        return np.asarray(index)[positions]
-    return positions
-
-
-def _error(rule: str, message: str, hint: str, *, name: str, **extra: Any) -> DataError:
-    return DataError.make(message, rule=rule, hint=hint, column=name, **extra)
+def _error(rule: str, message: str, hint: str, *, name: str) -> DataError:
+    return DataError.make(message, rule=rule, hint=hint, column=name)
 
 
 def _empty(name: str, total: int, metric: str) -> DataError:
@@ -244,14 +234,10 @@ def _bad_rows(
     positions: np.ndarray,
     values: np.ndarray,
 ) -> DataError:
-    labels = _row_labels(index, positions[:5])
-    return _error(
-        rule,
-        message,
-        hint,
-        name=name,
-        rows=examples(list(labels), list(values[:5])),
-        n_rows=len(positions),
+    return DataError(
+        rows_problem(
+            rule, message, hint, column=name, index=index, positions=positions, values=values
+        )
     )
 
 
@@ -359,6 +345,19 @@ def sample(
     scale_hint = f"{label} answers run from {lo} to {hi}; fix or remove these rows" + (
         "" if metric == "nps" else ", or pass the scale the survey used (scale=...)"
     )
+
+    def out_of_scale(positions: np.ndarray, values: np.ndarray) -> DataError:
+        return _bad_rows(
+            "out_of_scale",
+            f"column {name!r} has {len(positions):,} value(s) outside the {label} scale "
+            f"{_scale_text(lo, hi)}",
+            scale_hint,
+            name=name,
+            index=index,
+            positions=positions,
+            values=values,
+        )
+
     if arr.dtype.kind in "iu":
         if arr.dtype.kind == "u" and arr.dtype.itemsize >= 8:
             arr = arr.astype("int64")  # bincount cannot take uint64
@@ -374,16 +373,7 @@ def sample(
                 counts = None
         if counts is None:
             positions = np.flatnonzero((arr < lo) | (arr > hi))
-            raise _bad_rows(
-                "out_of_scale",
-                f"column {name!r} has {len(positions):,} value(s) outside the {label} scale "
-                f"{_scale_text(lo, hi)}",
-                scale_hint,
-                name=name,
-                index=index,
-                positions=positions,
-                values=arr[positions],
-            )
+            raise out_of_scale(positions, arr[positions])
         counts = counts[lo:].astype("int64")
         counts[0] -= filled  # missing answers were filled with the bottom of the scale
         return Sample(name, np.arange(lo, hi + 1, dtype="float64"), counts)
@@ -404,16 +394,7 @@ def sample(
     outside = ~((arr >= lo) & (arr <= hi))
     if outside.any():
         positions = positions_of(outside)
-        raise _bad_rows(
-            "out_of_scale",
-            f"column {name!r} has {len(positions):,} value(s) outside the {label} scale "
-            f"{_scale_text(lo, hi)}",
-            scale_hint,
-            name=name,
-            index=index,
-            positions=positions,
-            values=arr[outside],
-        )
+        raise out_of_scale(positions, arr[outside])
     as_int = arr.astype("int64")
     fraction = as_int != arr
     if not fraction.any():

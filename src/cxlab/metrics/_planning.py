@@ -11,7 +11,7 @@ import pandas as pd
 from statsmodels.stats.power import NormalIndPower, TTestIndPower
 from statsmodels.stats.proportion import proportion_effectsize
 
-from cxlab.metrics import _intervals as iv
+from cxlab import stats
 from cxlab.metrics._scores import METRICS, SMALL_N, CESScore, CSATScore, NPSScore, Score
 
 __all__ = ["by_metric", "margin_curve", "sample_size"]
@@ -161,7 +161,29 @@ def sample_size(
 
 
 def by_metric(scores: Mapping[str, Score] | Iterable[Score]) -> dict[str, Score]:
-    """Score results keyed by metric, in the order nps, csat, ces."""
+    """Key score results by their metric, in the order nps, csat, ces.
+
+    Parameters
+    ----------
+    scores : mapping or iterable of Score
+        Results of :func:`cxlab.metrics.nps`, :func:`~cxlab.metrics.csat` or
+        :func:`~cxlab.metrics.ces`; a later result of the same metric replaces an earlier one.
+
+    Returns
+    -------
+    dict of str to Score
+
+    Raises
+    ------
+    TypeError
+        If an item is not a score result.
+
+    Examples
+    --------
+    >>> from cxlab.metrics import csat, nps
+    >>> list(by_metric([csat([5, 4, 2]), nps([10, 9, 3])]))
+    ['nps', 'csat']
+    """
     items = scores.values() if isinstance(scores, Mapping) else scores
     found: dict[str, Score] = {}
     for score in items:
@@ -177,14 +199,14 @@ def _half_width(score: Score, n: np.ndarray) -> np.ndarray:
     """Half the interval width the score would have with ``n`` answers and the same mix."""
     if isinstance(score, NPSScore):
         promoters, detractors = score.promoters / score.n * n, score.detractors / score.n * n
-        low, high = iv.nps_adjusted_wald(promoters, detractors, n, score.confidence)
+        low, high = stats.nps_adjusted_wald(promoters, detractors, n, score.confidence)
         return 100 * (high - low) / 2
     if isinstance(score, CSATScore):
-        low, high = iv.wilson(score.satisfied_share * n, n, score.confidence)
+        low, high = stats.wilson(score.satisfied_share * n, n, score.confidence)
         return 100 * (high - low) / 2
     if isinstance(score, CESScore):
         sd = 0.0 if np.isnan(score.sd) else score.sd
-        low, high = iv.t_interval(score.value, sd, n, score.confidence)
+        low, high = stats.t_interval(score.value, sd, n, score.confidence)
         return (high - low) / 2
     raise TypeError(f"no margin for a {type(score).__name__}")
 

@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from cxlab.metrics import _intervals as iv
+from cxlab import stats
 from cxlab.metrics._input import NPS_SCALE, Sample, ScaleLike, ces_scale, csat_scale, sample
 
 __all__ = [
@@ -239,15 +239,15 @@ def nps_score(s: Sample, *, confidence: float = 0.95, population: int | None = N
     """Build an :class:`NPSScore` from a checked 0–10 sample."""
     promoters, passives, detractors = nps_counts(s)
     n = s.n
-    f = iv.fpc_factor(n, population)
-    low, high = iv.nps_adjusted_wald(promoters, detractors, n, confidence, f)
+    f = stats.fpc_factor(n, population)
+    low, high = stats.nps_adjusted_wald(promoters, detractors, n, confidence, f)
     return NPSScore(
         value=100 * ((promoters - detractors) / n),  # as in the interval, to the last bit
         low=100 * float(low),
         high=100 * float(high),
         n=n,
         method="adjusted Wald (Rocks 2016)" + _fpc_text(population),
-        confidence=iv.check_confidence(confidence),
+        confidence=stats.check_confidence(confidence),
         warning=small_sample_warning(n),
         population=population,
         column=s.name,
@@ -344,15 +344,15 @@ def csat_score(
     """Build a :class:`CSATScore` from a checked sample."""
     n = s.n
     satisfied = s.count_at_least(threshold)
-    f = iv.fpc_factor(n, population)
-    low, high = iv.wilson(satisfied, n, confidence, f)
+    f = stats.fpc_factor(n, population)
+    low, high = stats.wilson(satisfied, n, confidence, f)
     return CSATScore(
         value=100 * (satisfied / n),
         low=100 * float(low),
         high=100 * float(high),
         n=n,
         method="Wilson score (Wilson 1927)" + _fpc_text(population),
-        confidence=iv.check_confidence(confidence),
+        confidence=stats.check_confidence(confidence),
         warning=small_sample_warning(n),
         population=population,
         column=s.name,
@@ -456,12 +456,12 @@ def ces_score(
     """Build a :class:`CESScore` from a checked sample."""
     n = s.n
     mean, sd = s.mean(), s.sd()
-    f = iv.fpc_factor(n, population)
+    f = stats.fpc_factor(n, population)
     if method == "t":
-        low, high = (float(x) for x in iv.t_interval(mean, sd, n, confidence, f))
+        low, high = (float(x) for x in stats.t_interval(mean, sd, n, confidence, f))
         text = "t interval (Student 1908)"
     elif method == "bootstrap":
-        low, high = iv.bootstrap_mean(
+        low, high = stats.bootstrap_mean(
             s.points, s.counts, confidence, resamples=BOOTSTRAP_RESAMPLES, seed=seed, fpc=f
         )
         text = f"percentile bootstrap ({BOOTSTRAP_RESAMPLES:,} resamples, seed {seed})"
@@ -482,7 +482,7 @@ def ces_score(
         high=high,
         n=n,
         method=text + _fpc_text(population),
-        confidence=iv.check_confidence(confidence),
+        confidence=stats.check_confidence(confidence),
         warning=warning,
         population=population,
         column=s.name,

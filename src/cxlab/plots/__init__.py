@@ -2,17 +2,25 @@
 
 Every figure in cxlab goes through :func:`use_theme`: seaborn's colour-blind-safe palette, a
 modest size and resolution (committed notebooks stay light), readable fonts, and titles on the
-left where a reader starts. Plot functions take the results of the analytics modules (here,
-:mod:`cxlab.overview`), never raw client files, and return the matplotlib ``Axes`` or ``Figure``
-they drew on so a notebook can adjust them.
+left where a reader starts. Plot functions take the results of the analytics modules, never raw
+client files, and come in two kinds (``_docs`` holds the convention and the docstring pieces
+they share):
+
+* **axes-level** functions draw one chart, take ``ax=`` (a new figure by default) and return
+  that ``Axes``, so a chart can be one panel of a larger figure;
+* **figure-level** functions lay out panels of their own, take no ``ax`` and return the new
+  ``Figure`` — :func:`attribute_bars`, :func:`score_distributions`, :func:`score_categories`,
+  :func:`margin_by_sample_size`, :func:`nps_group_chart`, :func:`driver_chart` and
+  :func:`journey_heatmap`.
 
 Titles state the finding. When ``title`` is not given, each function writes one from the data it
 is handed ("Revenue peaks in December 2024 at 41,200 EUR") so the text cannot drift from the
 figure; pass ``title=`` to say it differently.
 
-Each chapter's figures live in a module of their own in this package (``_overview`` for the
-welcome tour), built on the shared theme and helpers in ``_base``, and are re-exported here so a
-notebook only needs ``from cxlab import plots``.
+Each chapter's figures live in a module of their own in this package, named like the chapter's
+analytics module (``_overview`` for the welcome tour, ``_metrics``, ``_drivers``, ``_journey``,
+``_segmentation``), built on the shared theme and helpers in ``_base``, and are re-exported here
+so a notebook only needs ``from cxlab import plots``.
 
 Examples
 --------

@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from cxlab.plots._base import METRIC_LABEL, axes_or_new, palette, percent_axis
+from cxlab.plots._docs import axes_level, figure_level
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxlab.drivers import KeyDrivers
@@ -66,6 +67,7 @@ def _period_word(index: pd.Index) -> str:
 # groups
 
 
+@axes_level
 def breakdown_chart(
     table: pd.DataFrame,
     *,
@@ -81,8 +83,7 @@ def breakdown_chart(
     ----------
     table : pandas.DataFrame
         Output of :func:`cxlab.metrics.breakdown` (its ``attrs`` name the metric and scale).
-    ax : matplotlib.axes.Axes, optional
-        Where to draw (a new figure by default).
+    {ax}
     order : sequence of str, optional
         Groups from top to bottom (e.g. journey order); groups not listed follow, and listed
         groups not in the table are ignored. Default: the table's order.
@@ -96,7 +97,7 @@ def breakdown_chart(
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
         Groups are labelled with their ``n``; masked (too small) groups are listed without a
         score.
 
@@ -183,6 +184,7 @@ def breakdown_chart(
 # time
 
 
+@axes_level
 def control_chart(
     table: pd.DataFrame,
     *,
@@ -197,8 +199,7 @@ def control_chart(
     ----------
     table : pandas.DataFrame
         Output of :func:`cxlab.metrics.trend`.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw.
+    {ax}
     min_n : int, default 1
         Periods with fewer answers are left out (e.g. the quiet quarters between survey
         waves).
@@ -212,7 +213,7 @@ def control_chart(
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
 
     Examples
     --------
@@ -362,6 +363,7 @@ def _distinctive_attribute(profile: pd.DataFrame) -> str:
     return str(gaps.idxmax())
 
 
+@figure_level
 def nps_group_chart(
     groups: NPSGroups,
     *,
@@ -383,7 +385,7 @@ def nps_group_chart(
 
     Returns
     -------
-    matplotlib.figure.Figure
+    {returns_figure}
 
     Examples
     --------
@@ -466,6 +468,7 @@ def nps_group_chart(
 # key drivers
 
 
+@figure_level
 def driver_chart(result: KeyDrivers, *, title: str | None = None) -> Figure:
     """Relative weights with their intervals, and the importance × performance quadrant.
 
@@ -478,7 +481,7 @@ def driver_chart(result: KeyDrivers, *, title: str | None = None) -> Figure:
 
     Returns
     -------
-    matplotlib.figure.Figure
+    {returns_figure}
         Left: rescaled weights (percent of R²) with bootstrap intervals, most important on top.
         Right: importance against performance (mean item score), cut at the drivers' means,
         with the quadrant names in the corners. The performance axis spans at least half a

@@ -24,6 +24,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from matplotlib.ticker import FixedLocator, NullLocator, PercentFormatter
 
 from cxlab.plots._base import METRIC_LABEL, axes_or_new, palette, percent_axis
+from cxlab.plots._docs import axes_level, figure_level
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxlab.journey import JourneyMap
@@ -93,6 +94,7 @@ def _stage_order(names: Sequence[str], stages: Sequence[str] | None) -> list[str
 # the journey map
 
 
+@figure_level
 def journey_heatmap(
     jmap: JourneyMap,
     *,
@@ -134,7 +136,7 @@ def journey_heatmap(
 
     Returns
     -------
-    matplotlib.figure.Figure
+    {returns_figure}
 
     Raises
     ------
@@ -409,6 +411,7 @@ def _map_title(table: pd.DataFrame, metric: str | None, higher_is_better: bool) 
 # funnel
 
 
+@axes_level
 def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Draw the customers reaching each stage, with each drop-off and its interval.
 
@@ -416,14 +419,13 @@ def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str | N
     ----------
     funnel : pandas.DataFrame
         Output of :func:`cxlab.journey.funnel` (or ``JourneyMap.funnel`` without ``by``).
-    ax : matplotlib.axes.Axes, optional
-        Where to draw.
+    {ax}
     title : str, optional
         By default: the step with the largest drop-off, its share and 95% interval.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
 
     Examples
     --------
@@ -495,6 +497,7 @@ def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str | N
 # flows and paths
 
 
+@axes_level
 def flow_diagram(
     transitions: pd.DataFrame,
     *,
@@ -514,14 +517,13 @@ def flow_diagram(
         Output of :func:`cxlab.journey.transitions` (``from``, ``to``, ``count``).
     stages : sequence of str, optional
         The stages in journey order (default: order of first appearance in the table).
-    ax : matplotlib.axes.Axes, optional
-        Where to draw.
+    {ax}
     title : str, optional
         By default: the busiest move between two different stages and how many moves go back.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
 
     Examples
     --------
@@ -624,6 +626,7 @@ def flow_diagram(
     return ax
 
 
+@axes_level
 def variants_chart(
     variants: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None
 ) -> Axes:
@@ -634,14 +637,13 @@ def variants_chart(
     variants : pandas.DataFrame
         Output of :func:`cxlab.journey.variants` (its ``(other variants)`` row, if any, is
         drawn in grey).
-    ax : matplotlib.axes.Axes, optional
-        Where to draw.
+    {ax}
     title : str, optional
         By default: the most common path and its share, and the share the listed paths cover.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
 
     Examples
     --------
@@ -696,6 +698,7 @@ def variants_chart(
 _DAY_TICKS = [(1 / 24, "1 h"), (1, "1 d"), (7, "1 wk"), (30, "1 mo"), (91, "3 mo"), (365, "1 yr")]
 
 
+@axes_level
 def stage_durations(
     durations: pd.DataFrame,
     *,
@@ -719,14 +722,13 @@ def stage_durations(
         The stages in journey order.
     min_count : int, default 5
         Moves observed fewer times are left out.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw.
+    {ax}
     title : str, optional
         By default: the quickest and the slowest forward step, by median.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
 
     Examples
     --------
@@ -842,6 +844,7 @@ def _days(value: float) -> str:
 # health over time
 
 
+@axes_level
 def health_chart(
     health: pd.DataFrame,
     *,
@@ -867,15 +870,14 @@ def health_chart(
         For ``"conversion"``: the stage converted into.
     touchpoint : str, optional
         For a score: the touchpoint (``"(all)"`` for all answers together).
-    ax : matplotlib.axes.Axes, optional
-        Where to draw.
+    {ax}
     title : str, optional
         By default: how many periods fall outside the limits and how many changes are
         flagged, with the latest value.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
 
     Raises
     ------

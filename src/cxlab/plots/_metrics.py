@@ -23,9 +23,17 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-from cxlab.metrics._planning import by_metric
-from cxlab.metrics._scores import METRICS, SMALL_N, CESScore, CSATScore, NPSScore, Score
+from cxlab.metrics import (
+    METRICS,
+    SMALL_N,
+    CESScore,
+    CSATScore,
+    NPSScore,
+    Score,
+    by_metric,
+)
 from cxlab.plots._base import METRIC_LABEL, axes_or_new, palette, percent_axis
+from cxlab.plots._docs import axes_level, figure_level
 
 __all__ = ["margin_by_sample_size", "score_categories", "small_surveys"]
 
@@ -87,6 +95,7 @@ def _finding(scores: dict[str, Score]) -> str:
     return parts[0]
 
 
+@figure_level
 def score_categories(
     dist: pd.DataFrame,
     scores: Mapping[str, Score] | Iterable[Score],
@@ -113,7 +122,7 @@ def score_categories(
 
     Returns
     -------
-    matplotlib.figure.Figure
+    {returns_figure}
         Panel titles give each score's calculation and ``n``; bar labels the share in percent.
 
     Raises
@@ -185,6 +194,7 @@ def _fmt(score: Score, value: float) -> str:
     return f"{value:.{digits}f}".replace("-", "−")
 
 
+@axes_level
 def small_surveys(
     surveys: pd.DataFrame,
     *,
@@ -202,14 +212,13 @@ def small_surveys(
     reference : score result
         The score of all the answers the surveys were drawn from; drawn as a line with its
         interval as a band.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw.
+    {ax}
     title : str, optional
         By default: how far the surveys' scores spread, and the reference score.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
         Intervals that miss the reference score are drawn in the palette's second colour.
 
     Examples
@@ -275,6 +284,7 @@ def _at(curve: pd.DataFrame, n: int) -> float:
     return float(curve.loc[curve["n"] == n, "margin"].iloc[0])
 
 
+@figure_level
 def margin_by_sample_size(
     curve: pd.DataFrame,
     *,
@@ -296,7 +306,7 @@ def margin_by_sample_size(
 
     Returns
     -------
-    matplotlib.figure.Figure
+    {returns_figure}
         One panel per metric, sample size on a logarithmic axis; the NPS and CSAT panels share
         their unit (points) and their vertical axis.
 

@@ -23,6 +23,7 @@ from cxlab.plots._base import (
     percent_axis,
     thousands_axis,
 )
+from cxlab.plots._docs import axes_level, figure_level
 
 __all__ = [
     "attribute_bars",
@@ -38,6 +39,7 @@ __all__ = [
 # customers
 
 
+@figure_level
 def attribute_bars(
     counts: pd.DataFrame,
     *,
@@ -60,7 +62,7 @@ def attribute_bars(
 
     Returns
     -------
-    matplotlib.figure.Figure
+    {returns_figure}
         One panel per attribute, bars labelled with their count; each panel title names the
         largest group and its share.
     """
@@ -95,6 +97,7 @@ def attribute_bars(
 # revenue
 
 
+@axes_level
 def monthly_revenue(
     monthly: pd.DataFrame,
     *,
@@ -110,14 +113,13 @@ def monthly_revenue(
         Output of :func:`cxlab.overview.monthly_revenue`.
     currency : str, default "EUR"
         Shown in the axis label and the title (``bundle.config.currency``).
-    ax : matplotlib.axes.Axes, optional
-        Where to draw (a new figure by default).
+    {ax}
     title : str, optional
         By default: the peak month and its revenue.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
     """
     ax = axes_or_new(ax)
     colours = palette(4)
@@ -145,6 +147,7 @@ def monthly_revenue(
     return ax
 
 
+@axes_level
 def seasonal_index(
     seasonal: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None
 ) -> Axes:
@@ -154,14 +157,13 @@ def seasonal_index(
     ----------
     seasonal : pandas.DataFrame
         Output of :func:`cxlab.overview.seasonal_index`.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw.
+    {ax}
     title : str, optional
         By default: the strongest and weakest months and how far they sit from ordinary.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
     """
     ax = axes_or_new(ax)
     colours = palette(3)
@@ -185,6 +187,7 @@ def seasonal_index(
 # responses
 
 
+@axes_level
 def responses_per_month(
     counts: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None
 ) -> Axes:
@@ -194,14 +197,13 @@ def responses_per_month(
     ----------
     counts : pandas.DataFrame
         Output of :func:`cxlab.overview.responses_per_month`.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw.
+    {ax}
     title : str, optional
         By default: which group collects the most feedback, and its share.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
     """
     ax = axes_or_new(ax)
     named = [c for c in counts.columns if c != MISSING]
@@ -234,6 +236,7 @@ def responses_per_month(
     return ax
 
 
+@figure_level
 def score_distributions(dist: pd.DataFrame, *, title: str | None = None) -> Figure:
     """One panel per rating metric: share of answers at each score, each bar labelled with n.
 
@@ -246,7 +249,7 @@ def score_distributions(dist: pd.DataFrame, *, title: str | None = None) -> Figu
 
     Returns
     -------
-    matplotlib.figure.Figure
+    {returns_figure}
         Panel titles give the metric, its scale and its ``n``.
     """
     metrics = list(dict.fromkeys(dist["metric"]))
@@ -281,6 +284,7 @@ def score_distributions(dist: pd.DataFrame, *, title: str | None = None) -> Figu
 # journey
 
 
+@axes_level
 def journey_stages(
     stages: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None
 ) -> Axes:
@@ -290,8 +294,7 @@ def journey_stages(
     ----------
     stages : pandas.DataFrame
         Output of :func:`cxlab.overview.stage_counts`.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw.
+    {ax}
     title : str, optional
         By default, when the counts fall from stage to stage like a funnel: the step where the
         largest share of customers does not go on. Otherwise (event logs often miss early
@@ -299,7 +302,7 @@ def journey_stages(
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
         Bars labelled with the number of customers and their share of all customers.
     """
     ax = axes_or_new(ax)

@@ -26,6 +26,7 @@ from matplotlib.colors import TwoSlopeNorm
 from matplotlib.lines import Line2D
 
 from cxlab.plots._base import METRIC_LABEL, axes_or_new, palette, percent_axis
+from cxlab.plots._docs import axes_level
 
 __all__ = [
     "k_choice",
@@ -53,6 +54,7 @@ def _pct(share: float) -> str:
     return f"{100 * share:.0f}%"
 
 
+@axes_level
 def rfm_grid(table: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Heat-map of customers in each cell of the recency × frequency score grid.
 
@@ -63,14 +65,14 @@ def rfm_grid(table: pd.DataFrame, *, ax: Axes | None = None, title: str | None =
     ----------
     table : pandas.DataFrame
         Output of :func:`cxlab.segmentation.rfm` (``r_score`` and ``f_score`` columns).
-    ax : matplotlib.axes.Axes, optional
+    {ax}
     title : str, optional
         By default: the share of customers who bought both recently and often (R and F
         scores in the top two of the grid).
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
 
     Examples
     --------
@@ -130,6 +132,7 @@ def _value_shares(
     return out
 
 
+@axes_level
 def segment_value(
     table: pd.DataFrame,
     *,
@@ -150,13 +153,13 @@ def segment_value(
         Column names.
     order : sequence, optional
         Segments in the order to draw (default: largest share of revenue first).
-    ax : matplotlib.axes.Axes, optional
+    {ax}
     title : str, optional
         By default: the segment with the largest share of revenue, with both shares.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
 
     Examples
     --------
@@ -188,6 +191,7 @@ def segment_value(
     return ax
 
 
+@axes_level
 def pareto_curve(
     spend: pd.Series,
     *,
@@ -204,13 +208,13 @@ def pareto_curve(
     mark : float, default 0.2
         Share of customers marked on the curve: the first ``ceil(mark × n)`` customers, as
         in :func:`cxlab.segmentation.value_segments`.
-    ax : matplotlib.axes.Axes, optional
+    {ax}
     title : str, optional
         By default: the share of revenue of the marked customers.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
 
     Raises
     ------
@@ -254,6 +258,7 @@ def pareto_curve(
     return ax
 
 
+@axes_level
 def k_choice(
     scores: pd.DataFrame,
     *,
@@ -270,13 +275,13 @@ def k_choice(
         ``chosen``.
     min_stability : float, default 0.8
         The stability a ``k`` needed to be chosen (drawn as a dashed line).
-    ax : matplotlib.axes.Axes, optional
+    {ax}
     title : str, optional
         By default: the chosen ``k`` and why it was chosen.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
 
     Examples
     --------
@@ -326,6 +331,7 @@ def k_choice(
     return ax
 
 
+@axes_level
 def profile_heatmap(
     profile: pd.DataFrame,
     *,
@@ -349,13 +355,13 @@ def profile_heatmap(
     names : pandas.Series or dict, optional
         Plain-language name of each segment, e.g. from
         :func:`cxlab.segmentation.name_segments`.
-    ax : matplotlib.axes.Axes, optional
+    {ax}
     title : str, optional
         By default: the segment and feature furthest from the average.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
 
     Examples
     --------
@@ -402,6 +408,7 @@ def profile_heatmap(
     return ax
 
 
+@axes_level
 def segment_satisfaction(
     table: pd.DataFrame,
     *,
@@ -416,14 +423,14 @@ def segment_satisfaction(
     table : pandas.DataFrame
         Output of :func:`cxlab.segmentation.satisfaction_by_segment`.
     metric : {"nps", "csat"}, default "nps"
-    ax : matplotlib.axes.Axes, optional
+    {ax}
     title : str, optional
         By default: the segment with the lowest score, and whether it is significantly below
         the others.
 
     Returns
     -------
-    matplotlib.axes.Axes
+    {returns_axes}
 
     Raises
     ------

@@ -23,7 +23,14 @@ analytics: chapters hand it their numbers through :mod:`cxlab.headlines` and dec
 they need in their notebook metadata (``"cxlab": {"requires": [...]}``).
 """
 
-from cxlab.runner._batch import BatchSpec, ClientSpec, read_batch, run_batch, write_index
+from cxlab.runner._batch import (
+    BatchSpec,
+    ClientSpec,
+    read_batch,
+    run_batch,
+    summary_table,
+    write_index,
+)
 from cxlab.runner._notebooks import NotebookSpec, discover, notebooks_dir, select
 from cxlab.runner._run import NotebookResult, RunResult, metrics_schema, run_client
 from cxlab.runner._signals import RunInterrupted
@@ -44,5 +51,6 @@ __all__ = [
     "run_client",
     "select",
     "slugify",
+    "summary_table",
     "write_index",
 ]

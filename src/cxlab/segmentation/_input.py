@@ -20,7 +20,6 @@ result's ``attrs["cleaning"]`` (a dict) and ``attrs["notes"]`` (plain sentences)
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -29,9 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxlab.errors import BundleError, DataError, Problem, ValidationReport, examples
+from cxlab.checks import raise_problems, require_columns, rows_problem
 
-__all__ = ["Cleaning", "Log", "check_columns", "clean_transactions", "row_labels"]
+__all__ = ["Cleaning", "TransactionLog", "clean_transactions"]
 
 
 @dataclass(frozen=True)
@@ -79,49 +78,8 @@ class Cleaning:
         return asdict(self)
 
 
-def row_labels(index: pd.Index, mask: np.ndarray) -> list[Any]:
-    """Row identifiers for messages: integer index labels, else 0-based positions."""
-    positions = np.flatnonzero(mask)
-    if pd.api.types.is_integer_dtype(index.dtype):
-        return list(np.asarray(index)[positions])
-    return list(positions)
-
-
-def check_columns(df: pd.DataFrame, columns: Sequence[str], *, table: str) -> None:
-    """Raise :class:`DataError` naming the first missing column (and the others) with a hint."""
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{table} must be a pandas DataFrame; got {type(df).__name__}")
-    absent = [c for c in columns if c not in df.columns]
-    if absent:
-        close = difflib.get_close_matches(str(absent[0]), [str(c) for c in df.columns], n=1)
-        listed = ", ".join(repr(str(c)) for c in df.columns[:12])
-        more = ", ..." if len(df.columns) > 12 else ""
-        others = f" (nor are {', '.join(map(repr, absent[1:]))})" if len(absent) > 1 else ""
-        raise DataError.make(
-            f"column {absent[0]!r} is not in the {table} table{others}",
-            rule="missing_column",
-            table=table,
-            column=absent[0],
-            hint=(f"did you mean {close[0]!r}? " if close else "")
-            + f"the table has {listed}{more}; pass the column name as a keyword",
-        )
-
-
-def _bad(table: str, column: str, rule: str, message: str, hint: str, index, mask, values):
-    return Problem(
-        "error",
-        rule,
-        message,
-        table=table,
-        column=column,
-        rows=examples(row_labels(index, mask), list(np.asarray(values)[mask][:5])),
-        n_rows=int(mask.sum()),
-        hint=hint,
-    )
-
-
 @dataclass(frozen=True, eq=False)
-class Log:
+class TransactionLog:
     """A cleaned transactions log as integer codes and numpy arrays.
 
     Parameters
@@ -221,7 +179,7 @@ def clean_transactions(
     keep: Sequence[str] = (),
     asof: Any = None,
     drop_duplicates: bool = True,
-) -> Log:
+) -> TransactionLog:
     """Check, clean and cut a transactions log.
 
     Parameters
@@ -231,7 +189,7 @@ def clean_transactions(
     customer, date, amount : str
         Column names.
     order : str, optional
-        Order id column, coded as integers into ``Log.order``.
+        Order id column, coded as integers into ``TransactionLog.order``.
     keep : sequence of str
         Further columns the caller will read; they must exist.
     asof : date-like, optional
@@ -241,7 +199,7 @@ def clean_transactions(
 
     Returns
     -------
-    Log
+    TransactionLog
 
     Raises
     ------
@@ -249,8 +207,10 @@ def clean_transactions(
         If a column is missing, or dates or amounts are missing or unreadable (every bad row
         of both columns is reported at once).
     """
-    extra = [order] if order is not None else []
-    check_columns(transactions, [customer, date, amount, *extra, *keep], table="transactions")
+    wanted = {customer: "customer", date: "date", amount: "amount"}
+    if order is not None:
+        wanted[order] = "order"
+    require_columns(transactions, dict.fromkeys(keep, "") | wanted, table="transactions")
     df = transactions
     n_in = len(df)
     problems = []
@@ -267,15 +227,15 @@ def clean_transactions(
     bad = dates.isna().to_numpy()
     if bad.any():
         problems.append(
-            _bad(
-                "transactions",
-                date,
+            rows_problem(
                 "bad_date",
                 f"{int(bad.sum()):,} row(s) have a missing or unreadable date",
                 "fill in or correct the dates (ISO format 2024-03-01 reads everywhere)",
-                df.index,
-                bad,
-                raw_dates,
+                table="transactions",
+                column=date,
+                index=df.index,
+                positions=np.flatnonzero(bad),
+                values=np.asarray(raw_dates)[bad],
             )
         )
     raw_amounts = df[amount]
@@ -283,21 +243,18 @@ def clean_transactions(
     bad = ~np.isfinite(amounts)
     if bad.any():
         problems.append(
-            _bad(
-                "transactions",
-                amount,
+            rows_problem(
                 "bad_amount",
                 f"{int(bad.sum()):,} row(s) have a missing or non-numeric amount",
                 "amounts must be plain numbers (refunds negative), without currency signs",
-                df.index,
-                bad,
-                raw_amounts,
+                table="transactions",
+                column=amount,
+                index=df.index,
+                positions=np.flatnonzero(bad),
+                values=np.asarray(raw_amounts)[bad],
             )
         )
-    if len(problems) == 1:
-        raise DataError(problems[0])
-    if problems:
-        raise BundleError(ValidationReport("transactions", problems))
+    raise_problems(problems, source="transactions")
     day = _days(dates.to_numpy())
     # Coding the ids is most of the work on a large log; the customer ids (then the duplicate
     # check) and the order ids are coded in two threads (pandas and pyarrow release the GIL).
@@ -351,7 +308,7 @@ def clean_transactions(
         after_asof=int(later.sum()),
         rows_used=len(rows),
     )
-    return Log(
+    return TransactionLog(
         customers=ids,
         cust=remap[codes[rows]],
         day=day[rows],

@@ -23,8 +23,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
+from cxlab.checks import require_columns
 from cxlab.metrics import breakdown
-from cxlab.segmentation._input import check_columns
 from cxlab.segmentation._micro import _labels
 
 __all__ = [
@@ -375,7 +375,7 @@ def match_plays(
 def _baskets(
     transactions: pd.DataFrame, *, basket: str, item: str, amount: str | None
 ) -> tuple[sparse.csr_matrix, pd.Index, int]:
-    check_columns(transactions, [basket, item], table="transactions")
+    require_columns(transactions, {basket: "basket", item: "item"}, table="transactions")
     df = transactions
     keep = df[basket].notna() & df[item].notna()
     if amount is not None and amount in df.columns:
@@ -550,7 +550,7 @@ def recommend(
     """
     if isinstance(top, bool) or int(top) != top or top < 1:
         raise ValueError(f"top must be a whole number of at least 1; got {top!r}")
-    check_columns(transactions, [customer, item], table="transactions")
+    require_columns(transactions, {customer: "customer", item: "item"}, table="transactions")
     if rules is None:
         rules = association_rules(
             transactions,
@@ -636,7 +636,7 @@ def satisfaction_by_segment(
     champions     30  100.0    False
     """
     seg = _segment_series(segments, segment)
-    check_columns(responses, [customer], table="responses")
+    require_columns(responses, {customer: "customer"}, table="responses")
     ids = responses[customer]
     joined = ids.map(seg)
     left_out = int(joined.isna().sum())
@@ -667,7 +667,7 @@ def satisfaction_by_segment(
 def _segment_series(segments: Any, column: str) -> pd.Series:
     frame = getattr(segments, "segments", segments)
     if isinstance(frame, pd.DataFrame):
-        check_columns(frame, [column], table="segments")
+        require_columns(frame, {column: "segment"}, table="segments")
         return frame[column]
     if isinstance(frame, pd.Series):
         return frame

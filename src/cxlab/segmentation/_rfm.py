@@ -7,7 +7,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from cxlab.segmentation._input import Log, clean_transactions
+from cxlab.segmentation._input import TransactionLog, clean_transactions
 
 __all__ = ["RFM_GRID", "RFM_SEGMENTS", "purchase_summary", "rfm", "rfm_segment", "score"]
 
@@ -143,7 +143,7 @@ def score(
     return (bins - np.searchsorted(cuts, x, side="right")).astype(np.int64)
 
 
-def purchase_summary(log: Log) -> dict[str, np.ndarray]:
+def purchase_summary(log: TransactionLog) -> dict[str, np.ndarray]:
     """Per customer code: last purchase day, orders, net spend, gross spend, first purchase day.
 
     A purchase line is a line with a positive amount. Orders are distinct order ids among

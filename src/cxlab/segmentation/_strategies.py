@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxlab.checks import require_columns
 from cxlab.segmentation._features import customer_features
-from cxlab.segmentation._input import check_columns
 from cxlab.segmentation._micro import MicroSegmenter, name_segments, profile
 from cxlab.segmentation._rfm import rfm
 
@@ -147,7 +147,7 @@ def behavioural_segments(
         cols += [c for c in feats.columns if str(c).startswith(f"{category}:")]
     else:
         cols = list(features)
-        check_columns(feats, cols, table="customer features")
+        require_columns(feats, dict.fromkeys(cols, "features=[...]"), table="customer features")
     model = MicroSegmenter(k=k, method=method, k_range=k_range, random_state=random_state).fit(
         feats[cols]
     )
@@ -238,7 +238,7 @@ def value_segments(
     money = spend.copy()
     categories = names
     if customers is not None:
-        check_columns(customers, [customer], table="customers")
+        require_columns(customers, {customer: "customer"}, table="customers")
         others = pd.Index(customers[customer].dropna().unique()).difference(spend.index)
         if len(others):
             categories = [*names, "no purchase"]
@@ -333,7 +333,9 @@ def needs_segments(
     items = list(items)
     if not items:
         raise ValueError("items must name at least one driver column")
-    check_columns(responses, [customer, *items], table="responses")
+    require_columns(
+        responses, {customer: "customer"} | dict.fromkeys(items, "items=[...]"), table="responses"
+    )
     ids = responses[customer]
     anonymous = int(ids.isna().sum())
     answers = responses.loc[ids.notna(), items].apply(pd.to_numeric, errors="coerce")
@@ -433,7 +435,11 @@ def psychographic_segments(
     columns = list(columns)
     if not columns:
         raise ValueError("columns must name at least one attribute")
-    check_columns(customers, [customer, *columns], table="customers")
+    require_columns(
+        customers,
+        {customer: "customer"} | dict.fromkeys(columns, "columns=[...]"),
+        table="customers",
+    )
     c = customers.loc[customers[customer].notna()]
     text = c[columns].astype("string").fillna("unknown")
     label = text.iloc[:, 0].astype(object)

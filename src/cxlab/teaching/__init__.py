@@ -79,8 +79,8 @@ from cxlab.teaching._core import (
 from cxlab.teaching._drivers import drivers
 from cxlab.teaching._journey import journey
 from cxlab.teaching._metrics import metrics
+from cxlab.teaching._overview import welcome
 from cxlab.teaching._segmentation import segmentation
-from cxlab.teaching._welcome import welcome
 
 __all__ = [
     "EXERCISE_SETS",

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cxlab.contract._spec import CSAT_SCALES
 from cxlab.teaching._core import Exercise, ExerciseSet, Unavailable, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,8 +51,7 @@ def _by_touchpoint(bundle: Bundle, score: str) -> SeriesGroupBy:
 
 
 def _lowest_csat_touchpoint(bundle: Bundle) -> str:
-    scale = bundle.config.csat_scale
-    threshold = scale.satisfied or CSAT_SCALES.get((scale.min, scale.max), scale.max - 1)
+    threshold = bundle.config.csat_scale.satisfied_threshold
     share = _by_touchpoint(bundle, "csat").apply(lambda s: (s >= threshold).mean())
     return str(share.idxmin())
 
@@ -67,8 +65,8 @@ def _detractor_percent(bundle: Bundle) -> float:
 
 def _highest_effort_touchpoint(bundle: Bundle) -> str:
     means = _by_touchpoint(bundle, "ces").mean()
-    harder_is_higher = bundle.config.ces_scale.direction == "higher_is_harder"
-    return str(means.idxmax() if harder_is_higher else means.idxmin())
+    higher_is_easier = bundle.config.ces_scale.higher_is_easier
+    return str(means.idxmin() if higher_is_easier else means.idxmax())
 
 
 def _driver_columns(bundle: Bundle) -> list[str]:

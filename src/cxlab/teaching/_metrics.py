@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from cxlab.contract._spec import CSAT_SCALES
 from cxlab.teaching._core import Exercise, ExerciseSet, Unavailable, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,10 +68,7 @@ def _nps_by_hand(bundle: Bundle) -> float:
 
 def _csat_satisfied(bundle: Bundle) -> float:
     answers = _answers(bundle, "csat")
-    scale = bundle.config.csat_scale
-    threshold = scale.satisfied
-    if threshold is None:
-        threshold = CSAT_SCALES.get((scale.min, scale.max), scale.max - 1)
+    threshold = bundle.config.csat_scale.satisfied_threshold
     return 100 * float((answers >= threshold).mean())
 
 

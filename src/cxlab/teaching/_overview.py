@@ -1,4 +1,8 @@
-"""Chapter 00 · welcome: the exercises of the tour of a client's data."""
+"""Chapter 00 · welcome: the exercises of the tour of a client's data.
+
+The chapter's analytics module is :mod:`cxlab.overview`, which names this file; the set keeps
+the name ``welcome`` that the chapter's notebook calls (``teaching.welcome``).
+"""
 
 from __future__ import annotations
 
