@@ -110,3 +110,43 @@ __all__ = [
     "sample_size",
     "trend",
 ]
+
+# Chapter 01: every answered question scored at once, simulated small surveys, NPS margins for
+# given answer mixes, each score's warning sign, and the sentences the chapter states.
+from cxlab.metrics._findings_scores import (
+    FIRST_ACTIONS,
+    MIN_SURVEY,
+    NPS_MIXES,
+    answered_metrics,
+    definitions_finding,
+    intervals_finding,
+    margins_finding,
+    mix_margins_finding,
+    nps_for_mix,
+    nps_mix_margins,
+    score_responses,
+    small_surveys,
+    small_surveys_finding,
+    survey_finding,
+    warning_signs,
+    warning_signs_finding,
+)
+
+__all__ += [
+    "FIRST_ACTIONS",
+    "MIN_SURVEY",
+    "NPS_MIXES",
+    "answered_metrics",
+    "definitions_finding",
+    "intervals_finding",
+    "margins_finding",
+    "mix_margins_finding",
+    "nps_for_mix",
+    "nps_mix_margins",
+    "score_responses",
+    "small_surveys",
+    "small_surveys_finding",
+    "survey_finding",
+    "warning_signs",
+    "warning_signs_finding",
+]
