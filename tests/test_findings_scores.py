@@ -452,3 +452,18 @@ def test_warning_signs_finding_escapes_its_values():
     out = metrics.warning_signs_finding(signs).to_markdown()
     assert "<img" not in out
     assert "&#60;img" in out
+
+
+def test_small_surveys_finding_says_when_surveys_take_much_of_a_small_pool():
+    pool = pd.Series([10, 9, 8, 3] * 10)  # 40 answers; surveys of 20 take half of them
+    reference = metrics.nps(pool)
+    small = metrics.small_surveys(pool, reference, size=20, surveys=2)
+    text = metrics.small_surveys_finding(small, reference).text
+    assert "Each survey takes 50% of the 40 answers, so the surveys overlap" in text
+
+
+def test_small_surveys_finding_of_a_large_pool_has_no_overlap_note():
+    pool = pd.Series([10, 9, 8, 3] * 100)  # surveys of 25 take 6% of 400 answers
+    reference = metrics.nps(pool)
+    small = metrics.small_surveys(pool, reference, surveys=2)
+    assert "overlap" not in metrics.small_surveys_finding(small, reference).text

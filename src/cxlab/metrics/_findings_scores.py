@@ -81,6 +81,9 @@ _POLARISED, _PASSIVE = NPS_MIXES
 #: The fewest answers a simulated small survey may have.
 MIN_SURVEY = 10
 
+#: Above this share of the pool per survey, the surveys overlap enough to understate the spread.
+_OVERLAP = 0.1
+
 _SCORERS = {"nps": nps, "csat": csat, "ces": ces}
 
 
@@ -512,7 +515,9 @@ def small_surveys_finding(small: pd.DataFrame, reference: Score) -> Finding:
     Finding
         "20 surveys of 25 answers each, all drawn from the same customers, put the NPS anywhere
         between 0 and 48, against 27 from all 907 answers. 20 of the 20 intervals contain that
-        score — ..." Unsupported when there were too few answers to draw surveys from. Its
+        score — ..." When each survey takes more than a tenth of the answers, it says that the
+        overlapping surveys understate the spread; when the score of all answers is itself
+        small, it says so. Unsupported when there were too few answers to draw surveys from. Its
         ``facts``: ``surveys``, ``size``, ``lowest``, ``highest``, ``reference`` and ``hold``.
 
     Examples
@@ -563,6 +568,16 @@ def small_surveys_finding(small: pd.DataFrame, reference: Score) -> Finding:
             level=reference.confidence,
         )
     ]
+    fraction = size / reference.n
+    if fraction > _OVERLAP:
+        parts.append(
+            md(
+                " Each survey takes {fraction:.0%} of the {n:,} answers, so the surveys overlap "
+                "and vary less than surveys of a larger customer base would.",
+                fraction=fraction,
+                n=reference.n,
+            )
+        )
     warning = str(small["warning"].iloc[0])
     if warning:
         parts.append(
