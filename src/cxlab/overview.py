@@ -2,13 +2,15 @@
 
 Each function takes one contract table (or the :class:`~cxlab.contract.bundle.Bundle`) and returns
 a DataFrame or a Series; none of them draws or prints. :mod:`cxlab.plots` turns the results into
-figures, and the welcome notebook (chapter 00) strings them into a guided tour.
+figures, and the welcome notebook (chapter 00) strings them into a guided tour. The tour's
+sentences are findings (:class:`cxlab.findings.Finding`), built here next to the summaries they
+state, so client text in them is escaped and they say plainly what the data cannot support.
 
 Functions
 ---------
 key_figures, headline
     Headline counts for a bundle (customers, orders, net revenue, responses, events, period),
-    as a Series and as one sentence.
+    as a Series and as a one-sentence finding.
 table_profile
     Per column: dtype, filled and missing values, distinct values.
 attribute_counts
@@ -25,6 +27,8 @@ score_scales, score_distributions
     The rating scales in use and how answers spread over them, each with its ``n``.
 stage_counts
     Customers and events at each journey stage, in journey order, with step conversion.
+largest_groups_finding, seasonality_finding, answers_finding, stages_finding
+    The tour's sentences about those summaries, as findings.
 """
 
 from __future__ import annotations
@@ -46,15 +50,19 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "MISSING",
     "answer_coverage",
+    "answers_finding",
     "attribute_counts",
     "headline",
     "key_figures",
+    "largest_groups_finding",
     "monthly_revenue",
     "responses_per_month",
     "score_distributions",
     "score_scales",
     "seasonal_index",
+    "seasonality_finding",
     "stage_counts",
+    "stages_finding",
     "table_profile",
 ]
 
