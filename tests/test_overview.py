@@ -60,19 +60,19 @@ def test_headline_reports_figures_and_period():
     tx = _tx([("a", "2024-01-02", 1200.0, "o1"), ("b", "2024-03-01", -200.0, "o2")])
     customers = pd.DataFrame({"customer_id": ["a", "b"]})
     bundle = Bundle(Path("shop"), BundleConfig(client="Shop"), customers, tx)
-    assert overview.headline(bundle) == (
-        "**Shop**: **2** customers; **1** orders worth **1,000 EUR** net of refunds; "
+    assert overview.headline(bundle).to_markdown() == (
+        "**Shop**: **2** customers; **1** order worth **1,000 EUR** net of refunds; "
         "no responses table; no events table, dated 02 January 2024 to 01 March 2024."
     )
 
 
 def test_headline_uses_the_display_name_given():
     bundle = Bundle(Path("shop"), BundleConfig(client="Shop"))
-    assert overview.headline(bundle, name="Threadline").startswith("**Threadline**: ")
+    assert overview.headline(bundle, name="Threadline").to_markdown().startswith("**Threadline**: ")
 
 
 def test_headline_names_missing_tables_instead_of_zero():
-    text = overview.headline(Bundle(Path("empty"), BundleConfig()))
+    text = overview.headline(Bundle(Path("empty"), BundleConfig())).text
     assert "no customers table" in text
     assert "dated" not in text
 

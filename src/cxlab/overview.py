@@ -2,13 +2,15 @@
 
 Each function takes one contract table (or the :class:`~cxlab.contract.bundle.Bundle`) and returns
 a DataFrame or a Series; none of them draws or prints. :mod:`cxlab.plots` turns the results into
-figures, and the welcome notebook (chapter 00) strings them into a guided tour.
+figures, and the welcome notebook (chapter 00) strings them into a guided tour. The tour's
+sentences are findings (:class:`cxlab.findings.Finding`), built here next to the summaries they
+state, so client text in them is escaped and they say plainly what the data cannot support.
 
 Functions
 ---------
 key_figures, headline
     Headline counts for a bundle (customers, orders, net revenue, responses, events, period),
-    as a Series and as one sentence.
+    as a Series and as a one-sentence finding.
 table_profile
     Per column: dtype, filled and missing values, distinct values.
 attribute_counts
@@ -25,16 +27,21 @@ score_scales, score_distributions
     The rating scales in use and how answers spread over them, each with its ``n``.
 stage_counts
     Customers and events at each journey stage, in journey order, with step conversion.
+largest_groups_finding, seasonality_finding, answers_finding, stages_finding
+    The tour's sentences about those summaries, as findings.
 """
 
 from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
+
+from cxlab.findings import Finding, join, md
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxlab.contract.bundle import Bundle
@@ -43,15 +50,19 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "MISSING",
     "answer_coverage",
+    "answers_finding",
     "attribute_counts",
     "headline",
     "key_figures",
+    "largest_groups_finding",
     "monthly_revenue",
     "responses_per_month",
     "score_distributions",
     "score_scales",
     "seasonal_index",
+    "seasonality_finding",
     "stage_counts",
+    "stages_finding",
     "table_profile",
 ]
 
@@ -109,10 +120,11 @@ def key_figures(bundle: Bundle) -> pd.Series:
     return pd.Series(values, dtype=object, name=bundle.name)
 
 
-def headline(bundle: Bundle, *, name: str | None = None) -> str:
-    """Describe a bundle in one Markdown sentence built from :func:`key_figures`.
+def headline(bundle: Bundle, *, name: str | None = None) -> Finding:
+    """Describe a bundle in one sentence built from :func:`key_figures`.
 
-    Tables the bundle lacks are named as missing rather than reported as zero.
+    Tables the bundle lacks are named as missing rather than reported as zero. The client's name
+    and currency are client text: they are values of the finding, escaped when it is shown.
 
     Parameters
     ----------
@@ -123,8 +135,9 @@ def headline(bundle: Bundle, *, name: str | None = None) -> str:
 
     Returns
     -------
-    str
-        Markdown text, e.g. ``"**Shop**: **2** customers; **3** orders ..."``.
+    Finding
+        ``"**Shop**: **2** customers; **3** orders worth ..."``; its ``facts`` are the key
+        figures.
 
     Examples
     --------
@@ -132,31 +145,65 @@ def headline(bundle: Bundle, *, name: str | None = None) -> str:
     >>> from cxlab.contract.bundle import Bundle
     >>> from cxlab.contract.config import BundleConfig
     >>> customers = pd.DataFrame({"customer_id": ["a", "b"]})
-    >>> print(headline(Bundle(Path("shop"), BundleConfig(), customers=customers)))
-    **shop**: **2** customers; no transactions table; no responses table; no events table.
+    >>> bundle = Bundle(Path("shop"), BundleConfig(), customers=customers)
+    >>> print(headline(bundle))
+    shop: 2 customers; no transactions table; no responses table; no events table.
+    >>> headline(bundle, name="<b>Shop</b>").to_markdown().split(":")[0]
+    '**&#60;b&#62;Shop&#60;&#47;b&#62;**'
     """
     kf = key_figures(bundle)
-    parts = []
+    clauses: list[Finding | str] = []
     if bundle.customers is not None:
-        parts.append(f"**{kf['customers']:,}** customers")
+        n = kf["customers"]
+        clauses.append(md("**{n:,}** " + _noun(n, "customer"), n=n))
     else:
-        parts.append("no customers table")
+        clauses.append("no customers table")
     if bundle.transactions is not None:
-        parts.append(
-            f"**{kf['orders']:,}** orders worth **{kf['net_revenue']:,.0f} {kf['currency']}** "
-            f"net of refunds"
+        orders = kf["orders"]
+        clauses.append(
+            md(
+                "**{orders:,}** " + _noun(orders, "order") + " worth **{revenue:,.0f} {currency}** "
+                "net of refunds",
+                orders=orders,
+                revenue=kf["net_revenue"],
+                currency=kf["currency"],
+            )
         )
     else:
-        parts.append("no transactions table")
-    for table, noun in (("responses", "survey responses"), ("events", "journey events")):
+        clauses.append("no transactions table")
+    for table, noun in (("responses", "survey response"), ("events", "journey event")):
         if getattr(bundle, table) is not None:
-            parts.append(f"**{kf[table]:,}** {noun}")
+            clauses.append(md("**{n:,}** " + _noun(kf[table], noun), n=kf[table]))
         else:
-            parts.append(f"no {table} table")
-    text = f"**{name or kf['client']}**: " + "; ".join(parts)
+            clauses.append(f"no {table} table")
+    client = name or kf["client"]
+    parts: list[Finding | str] = [md("**{client}**: ", client=client)]
+    parts += _series(clauses, sep="; ", last="; ")
     if pd.notna(kf["first_date"]):
-        text += f", dated {kf['first_date']:%d %B %Y} to {kf['last_date']:%d %B %Y}"
-    return text + "."
+        parts.append(
+            md(
+                ", dated {first:%d %B %Y} to {last:%d %B %Y}",
+                first=kf["first_date"],
+                last=kf["last_date"],
+            )
+        )
+    parts.append(".")
+    return replace(join(parts, sep=""), numbers=kf.to_dict() | {"client": client})
+
+
+def _noun(n: object, singular: str) -> str:
+    """Return our noun in the singular for exactly one, else in the plural."""
+    return singular if n == 1 else singular + "s"
+
+
+def _series(items: Sequence[Finding | str], *, sep: str = ", ", last: str = " and ") -> list:
+    """Interleave parts with separators, the last pair joined by ``last`` ("a, b and c")."""
+    out: list[Finding | str] = []
+    for i, item in enumerate(items):
+        if i:
+            out.append(last if i == len(items) - 1 else sep)
+        out.append(item)
+    return out
 
 
 def _count(df: pd.DataFrame | None) -> object:
@@ -704,3 +751,363 @@ def stage_counts(
     table["share"] = table["customers"] / n_customers if n_customers else np.nan
     table["step_conversion"] = table["customers"] / table["customers"].shift(1)
     return table
+
+
+# ----------------------------------------------------------------------------------------------
+# Findings: the sentences the welcome tour states, true for whichever client is loaded
+
+
+def _small_n() -> int:
+    """Return the count of answers (or customers) below which a share is indicative."""
+    # Imported here: cxlab.metrics pulls in the statistics stack, which the tour does not need.
+    from cxlab.metrics import SMALL_N
+
+    return SMALL_N
+
+
+def _tied(values: pd.Series, best: float) -> list[str]:
+    """Labels (index) of ``values`` equal to ``best``, within floating-point noise."""
+    return [str(k) for k in values.index[np.isclose(values.to_numpy(dtype=float), best)]]
+
+
+def _names(names: Sequence[str], *, bold: bool = False) -> list[Finding | str]:
+    """List names as values of the sentence ("a, b and c"), each escaped when shown."""
+    return _series([md("**{name}**" if bold else "{name}", name=name) for name in names])
+
+
+def largest_groups_finding(counts: pd.DataFrame) -> Finding:
+    """State the largest group of customers in each attribute.
+
+    Levels that tie for the largest are all named. Missing values are never called a group,
+    but when more customers lack a value than belong to the largest group, the sentence says
+    so. Below 30 customers (:data:`cxlab.metrics.SMALL_N`) the shares are called indicative.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Output of :func:`attribute_counts`: columns ``attribute``, ``level``, ``n`` and
+        ``share``, every customer counted once per attribute (missing values as
+        :data:`MISSING`).
+
+    Returns
+    -------
+    Finding
+        "Largest group in each attribute — region: London (20%); ...". Its ``facts`` map each
+        attribute to ``levels`` (the largest, a list), ``n`` and ``share`` (0–1). Unsupported
+        when the table has no attributes.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"customer_id": list("abcd"), "region": ["N", "S", "N", None]})
+    >>> f = largest_groups_finding(attribute_counts(df))
+    >>> f.text.split(".")[0]
+    'Largest group in each attribute — region: N (50%)'
+    >>> f.facts["region"]
+    {'levels': ['N'], 'n': 2, 'share': 0.5}
+    """
+    if counts.empty:
+        return Finding.unsupported(
+            "The customers table has no descriptive attributes besides the identifier, so there "
+            "are no groups to describe."
+        )
+    pieces: list[Finding | str] = []
+    numbers: dict[str, dict[str, object]] = {}
+    total = 0
+    for attribute, part in counts.groupby("attribute", sort=False):
+        total = int(part["n"].sum())
+        levels = part[part["level"] != MISSING].set_index("level")["n"]
+        missing = int(part.loc[part["level"] == MISSING, "n"].sum())
+        if levels.empty:
+            pieces.append(md("{attribute}: no value recorded", attribute=attribute))
+            numbers[str(attribute)] = {"levels": [], "n": 0, "share": 0.0}
+            continue
+        top_n = int(levels.max())
+        top = _tied(levels, top_n)
+        share = top_n / total if total else 0.0
+        each = " each" if len(top) > 1 else ""
+        piece: list[Finding | str] = [md("{attribute}: ", attribute=attribute)]
+        piece += _series([md("{level}", level=level) for level in top])
+        piece.append(md(" ({share:.0%}" + each + ")", share=share))
+        if missing > top_n:
+            piece.append(md(", though {missing:.0%} have no value", missing=missing / total))
+        pieces.append(join(piece, sep=""))
+        numbers[str(attribute)] = {"levels": top, "n": top_n, "share": share}
+    parts = ["Largest group in each attribute — ", *_series(pieces, sep="; ", last="; "), "."]
+    if total < _small_n():
+        parts.append(md(" With only {n:,} customers, these shares are indicative.", n=total))
+    return replace(join(parts, sep=""), numbers=numbers)
+
+
+def seasonality_finding(monthly: pd.DataFrame, seasonal: pd.DataFrame) -> Finding:
+    """State the strongest and weakest calendar months, the refund rate and the method.
+
+    Says so when the data cannot show a season: no dated transactions, a single month, net
+    revenue that sums to zero, or every month alike. It names every month that ties for
+    strongest or weakest, notes when only some calendar months are covered or each index
+    rests on a single year, and states the method of :func:`seasonal_index` in words.
+
+    Parameters
+    ----------
+    monthly : pandas.DataFrame
+        Output of :func:`monthly_revenue` (columns ``sales`` and ``refunds`` used).
+    seasonal : pandas.DataFrame
+        Output of :func:`seasonal_index` for ``monthly``.
+
+    Returns
+    -------
+    Finding
+        "Over 24 months, December is the strongest month (index 1.78) and February the weakest
+        (0.62); refunds take back 9.2% of sales. ..." Its ``facts``: ``months``, ``strongest``
+        and ``weakest`` (lists of month names), ``strongest_index``, ``weakest_index``,
+        ``refunded`` (0–1, or None without sales) and ``method``.
+
+    References
+    ----------
+    .. [1] Hyndman, R. J., & Athanasopoulos, G. (2021). *Forecasting: Principles and Practice*
+       (3rd ed.), section 3.4 "Classical decomposition". OTexts.
+
+    Examples
+    --------
+    >>> months = pd.date_range("2024-01-01", periods=3, freq="MS", name="month")
+    >>> monthly = pd.DataFrame(
+    ...     {"revenue": [80.0, 100.0, 120.0], "sales": [100.0, 100.0, 120.0]}, index=months
+    ... ).assign(refunds=[20.0, 0.0, 0.0])
+    >>> f = seasonality_finding(monthly, seasonal_index(monthly))
+    >>> f.facts["strongest"], round(f.facts["strongest_index"], 2), round(f.facts["refunded"], 4)
+    (['March'], 1.2, 0.0625)
+    """
+    months = len(monthly)
+    if months == 0:
+        return Finding.unsupported(
+            "There are no dated transactions, so there is no monthly pattern to describe."
+        )
+    if months < 2:
+        return Finding.unsupported(
+            "The transactions cover a single month, so no month can be compared with another."
+        )
+    index = seasonal["index"].dropna()
+    if index.empty:
+        return Finding.unsupported(
+            "Net revenue sums to zero over the {months} months, so no month can be measured "
+            "against an ordinary one.",
+            months=months,
+        )
+    names = seasonal.loc[index.index, "month_name"]
+    index.index = names.to_numpy()
+    strongest, weakest = _tied(index, index.max()), _tied(index, index.min())
+    method = str(seasonal["method"].iloc[0])
+    if len(strongest) == len(index):
+        parts: list[Finding | str] = [
+            md(
+                "Over {months} months, no calendar month stands out: each has the index "
+                "{index:.2f}",
+                months=months,
+                index=index.iloc[0],
+            )
+        ]
+    else:
+        parts = [md("Over {months} months, ", months=months), *_names(strongest)]
+        parts.append(
+            md(
+                (
+                    " are the strongest months (index {high:.2f} each) and "
+                    if len(strongest) > 1
+                    else " is the strongest month (index {high:.2f}) and "
+                ),
+                high=index.max(),
+            )
+        )
+        parts += _names(weakest)
+        parts.append(
+            md(" the weakest ({low:.2f}" + (" each)" if len(weakest) > 1 else ")"), low=index.min())
+        )
+    sales, refunds = float(monthly["sales"].sum()), float(monthly["refunds"].sum())
+    refunded = refunds / sales if sales > 0 else None
+    if refunded is not None and refunds > 0:
+        parts.append(md("; refunds take back {refunded:.1%} of sales", refunded=refunded))
+    elif refunded is not None:
+        parts.append("; there are no refunds")
+    parts.append(".")
+    if len(index) < 12:
+        parts.append(
+            md(
+                " Only {k} of the 12 calendar months appear, so the comparison covers those alone.",
+                k=len(index),
+            )
+        )
+    if int(seasonal["years"].max()) == 1:
+        parts.append(" Each month's index rests on a single year, so the pattern may not repeat.")
+    if method == "moving_average":
+        parts.append(" Method: ratio to a centred 12-month moving average.")
+    else:
+        parts.append(
+            " Method: ratio to the average month, which does not separate season from growth."
+        )
+    numbers = {
+        "months": months,
+        "strongest": strongest,
+        "weakest": weakest,
+        "strongest_index": float(index.max()),
+        "weakest_index": float(index.min()),
+        "refunded": refunded,
+        "method": method,
+    }
+    return replace(join(parts, sep=""), numbers=numbers)
+
+
+def answers_finding(distributions: pd.DataFrame, *, responses: int) -> Finding:
+    """State how many responses answer each rating question, and flag small ones.
+
+    Parameters
+    ----------
+    distributions : pandas.DataFrame
+        Output of :func:`score_distributions` (columns ``metric`` and ``total`` used).
+    responses : int
+        The number of responses in the table, answered or not.
+
+    Returns
+    -------
+    Finding
+        "Of 2,627 responses, each metric rests on its own n: NPS n = 907, ...". A metric with
+        fewer than 30 answers (:data:`cxlab.metrics.SMALL_N`) is called indicative. Its
+        ``facts`` map each metric to its ``n``. Unsupported when no question is answered.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"nps": [10, 9, None], "csat": [5, None, 4]})
+    >>> print(answers_finding(score_distributions(r), responses=3))  # doctest: +ELLIPSIS
+    Of 3 responses, each metric rests on its own n: NPS n = 2, CSAT n = 2. NPS and CSAT ...
+    """
+    totals = distributions.groupby("metric", sort=False)["total"].first().astype("int64")
+    if totals.empty:
+        return Finding.unsupported(
+            "None of the {responses:,} responses answers a rating question (NPS, CSAT or CES), "
+            "so there is no score to describe.",
+            responses=responses,
+        )
+    counts = [
+        md("{metric} n = {n:,}", metric=str(metric).upper(), n=int(n))
+        for metric, n in totals.items()
+    ]
+    if len(counts) == 1:
+        parts: list[Finding | str] = [
+            md("Of {responses:,} responses, only one question is answered: ", responses=responses)
+        ]
+    else:
+        parts = [
+            md("Of {responses:,} responses, each metric rests on its own n: ", responses=responses)
+        ]
+    parts += [*_series(counts, sep=", ", last=", "), "."]
+    small = [str(m).upper() for m, n in totals.items() if n < _small_n()]
+    if small:
+        parts += [" ", *_series([md("{m}", m=m) for m in small])]
+        verb = " rests" if len(small) == 1 else " rest"
+        parts.append(
+            md(
+                verb + " on fewer than {small_n} answers, so read it as indicative.",
+                small_n=_small_n(),
+            )
+            if len(small) == 1
+            else md(
+                verb + " on fewer than {small_n} answers, so read them as indicative.",
+                small_n=_small_n(),
+            )
+        )
+    numbers = {str(m): int(n) for m, n in totals.items()}
+    return replace(join(parts, sep=""), numbers=numbers)
+
+
+def stages_finding(stages: pd.DataFrame) -> Finding:
+    """State the most and the least observed journey stage, and whether the log is a funnel.
+
+    Stage names are client text and are escaped when shown. Stages that tie are all named.
+    When a stage is seen for more customers than the stage before it, the sentence warns that
+    the log misses part of the early journey, so the bars are not a strict funnel. Below 30
+    customers (:data:`cxlab.metrics.SMALL_N`) the shares are called indicative.
+
+    Parameters
+    ----------
+    stages : pandas.DataFrame
+        Output of :func:`stage_counts` (columns ``customers``, ``share`` and
+        ``step_conversion``, indexed by stage in journey order).
+
+    Returns
+    -------
+    Finding
+        "Of 2,000 customers with events, 88% have at least one **purchase** event and 46% a
+        **loyalty** event. ..." Its ``facts``: ``customers`` (with a staged event), ``most``
+        and ``least`` (lists of stages), ``most_share``, ``least_share`` and ``funnel``
+        (False when a stage outnumbers the one before). Unsupported without stages.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame(
+    ...     {
+    ...         "customer_id": ["a", "a", "b", "c", "c"],
+    ...         "timestamp": pd.to_datetime(
+    ...             ["2024-01-01", "2024-01-03", "2024-01-02", "2024-01-01", "2024-01-05"]
+    ...         ),
+    ...         "stage": ["visit", "buy", "visit", "visit", "buy"],
+    ...     }
+    ... )
+    >>> f = stages_finding(stage_counts(ev))
+    >>> f.text.split(". ")[0]
+    'Of 3 customers with events, 100% have at least one visit event and 67% a buy event'
+    """
+    seen = stages[stages["share"] > 0]
+    if seen.empty:
+        return Finding.unsupported(
+            "The events table has no customers with a stage, so there is no journey to count."
+        )
+    # the shares are of every customer with a staged event; recover that number from them
+    total = round(float(seen["customers"].iloc[0]) / float(seen["share"].iloc[0]))
+    share = stages["share"].astype(float)
+    most, least = _tied(share, share.max()), _tied(share, share.min())
+    intro = md("Of {total:,} customers with events, ", total=total)
+    if len(most) == len(stages):
+        parts: list[Finding | str] = [intro, md("{share:.0%} are seen in ", share=share.max())]
+        parts += [
+            *_names(most, bold=True),
+            (" — every stage alike." if len(most) > 1 else ", the only stage in the log."),
+        ]
+    elif len(most) == 1 and len(least) == 1:
+        parts = [
+            intro,
+            md(
+                "{most_share:.0%} have at least one **{most}** event and {least_share:.0%} a "
+                "**{least}** event.",
+                most_share=share.max(),
+                most=most[0],
+                least_share=share.min(),
+                least=least[0],
+            ),
+        ]
+    else:
+        several = len(most) > 1
+        parts = [intro, "the most observed stage" + ("s " if several else " ")]
+        parts += _names(most, bold=True)
+        seen_for = (
+            " are each seen for {s:.0%} of them" if several else " is seen for {s:.0%} of them"
+        )
+        parts.append(md(seen_for, s=share.max()))
+        parts.append(", and the least observed " + ("ones " if len(least) > 1 else ""))
+        parts += _names(least, bold=True)
+        parts.append(md((" each" if len(least) > 1 else "") + " for {s:.0%}.", s=share.min()))
+    funnel = not bool((stages["step_conversion"].dropna() > 1).any())
+    if not funnel:
+        parts.append(
+            " Some stages are seen for more customers than the stage before them, so the log "
+            "misses part of the early journey: read the bars as where customers were observed, "
+            "not as a strict funnel."
+        )
+    if total < _small_n():
+        parts.append(md(" With only {n:,} customers, these shares are indicative.", n=total))
+    numbers = {
+        "customers": total,
+        "most": most,
+        "least": least,
+        "most_share": float(share.max()),
+        "least_share": float(share.min()),
+        "funnel": funnel,
+    }
+    return replace(join(parts, sep=""), numbers=numbers)
