@@ -13,12 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxlab.datasets import demo_path
+from cxlab.datasets import demo_path, planted_segments
 from cxlab.segmentation import (
     RFM_SEGMENTS,
     co_purchase_rules,
     loyalty_ideas,
-    planted_segments,
     segment_summary,
     summary_headlines,
 )

@@ -42,6 +42,8 @@ from cxlab.datasets._truth import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from cxlab.contract.bundle import Bundle
 
 __all__ = [
@@ -57,6 +59,7 @@ __all__ = [
     "describe",
     "generate",
     "load_demo",
+    "planted_segments",
     "planted_truth",
     "regenerate",
     "write_demo",
@@ -307,3 +310,42 @@ def planted_truth(name: str) -> PlantedTruth:
     ('onboarding', 'label')
     """
     return generate(name).truth
+
+
+def planted_segments(source: str | os.PathLike[str]) -> pd.Series | None:
+    """Return the segments planted in a demo client, or None for any other bundle.
+
+    Only the demo clients have a known truth (:func:`cxlab.datasets.planted_truth`). A bundle
+    is a demo when ``source`` is a demo's name or its bundle folder
+    (:func:`cxlab.datasets.demo_path`); a copy of a demo elsewhere is treated as a client's
+    own bundle, since nothing guarantees it still holds the planted data.
+
+    Parameters
+    ----------
+    source : str or path
+        A demo name (``"saas"``) or the folder a bundle was loaded from.
+
+    Returns
+    -------
+    pandas.Series or None
+        Planted segment per customer id, named ``"planted segment"``; ``attrs["demo"]`` names
+        the demo.
+
+    Examples
+    --------
+    >>> truth = planted_segments("restaurant")
+    >>> truth.attrs["demo"], truth.nunique()
+    ('restaurant', 3)
+    >>> planted_segments("/no/such/bundle") is None
+    True
+    """
+    name = str(source)
+    demo = name if name in DEMOS else None
+    if demo is None and name and Path(source).name in DEMOS:  # only then can it be a demo folder
+        folder = Path(source).resolve()
+        demo = Path(source).name if demo_path(Path(source).name).resolve() == folder else None
+    if demo is None:
+        return None
+    truth = planted_truth(demo).customers["segment"].rename("planted segment")
+    truth.attrs["demo"] = demo
+    return truth

@@ -149,7 +149,6 @@ from cxlab.segmentation._summary import (
     LOYALTY_IDEAS,
     co_purchase_rules,
     loyalty_ideas,
-    planted_segments,
     segment_summary,
     summary_headlines,
 )
@@ -172,7 +171,6 @@ __all__ += [
     "loyalty_finding",
     "loyalty_ideas",
     "micro_segments_finding",
-    "planted_segments",
     "planted_truth_finding",
     "plays_finding",
     "rfm_finding",

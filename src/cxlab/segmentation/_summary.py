@@ -9,9 +9,7 @@ planted.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,7 +21,6 @@ __all__ = [
     "LOYALTY_IDEAS",
     "co_purchase_rules",
     "loyalty_ideas",
-    "planted_segments",
     "segment_summary",
     "summary_headlines",
 ]
@@ -246,43 +243,3 @@ def co_purchase_rules(
     rules.attrs["item"] = item
     return rules
 
-
-def planted_segments(source: str | os.PathLike[str]) -> pd.Series | None:
-    """Return the segments planted in a demo client, or None for any other bundle.
-
-    Only the demo clients have a known truth (:func:`cxlab.datasets.planted_truth`). A bundle
-    is a demo when ``source`` is a demo's name or its bundle folder
-    (:func:`cxlab.datasets.demo_path`); a copy of a demo elsewhere is treated as a client's
-    own bundle, since nothing guarantees it still holds the planted data.
-
-    Parameters
-    ----------
-    source : str or path
-        A demo name (``"saas"``) or the folder a bundle was loaded from.
-
-    Returns
-    -------
-    pandas.Series or None
-        Planted segment per customer id, named ``"planted segment"``; ``attrs["demo"]`` names
-        the demo.
-
-    Examples
-    --------
-    >>> truth = planted_segments("restaurant")
-    >>> truth.attrs["demo"], truth.nunique()
-    ('restaurant', 3)
-    >>> planted_segments("/no/such/bundle") is None
-    True
-    """
-    from cxlab.datasets import DEMOS, demo_path, planted_truth
-
-    name = str(source)
-    demo = name if name in DEMOS else None
-    if demo is None and name and Path(source).name in DEMOS:  # only then can it be a demo folder
-        folder = Path(source).resolve()
-        demo = Path(source).name if demo_path(Path(source).name).resolve() == folder else None
-    if demo is None:
-        return None
-    truth = planted_truth(demo).customers["segment"].rename("planted segment")
-    truth.attrs["demo"] = demo
-    return truth
