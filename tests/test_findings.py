@@ -56,7 +56,7 @@ def test_escaped_value_renders_back_to_the_same_text(value):
 def test_format_specs_apply_before_escaping():
     f = md("NPS {nps:+.0f} from {n:,} answers", nps=27.12, n=1234)
     assert f.text == "NPS +27 from 1,234 answers"
-    assert f.to_markdown() == "NPS &#43;27 from 1,234 answers"
+    assert f.to_markdown() == "NPS +27 from 1,234 answers"  # signs before digits stay plain
 
 
 def test_plain_text_drops_bold_markers_only():
@@ -91,3 +91,16 @@ def test_repr_markdown_is_the_escaped_form():
     f = md("{v}", v="<b>")
     assert f._repr_markdown_() == "&#60;b&#62;"
     assert str(f) == "<b>"
+
+
+def test_numbers_stay_readable_in_the_markdown_source():
+    assert escape_markdown("27.1% at 10:30, -3 and +4") == "27.1% at 10:30, -3 and +4"
+
+
+@pytest.mark.parametrize("value", ["1. item", "- item", "+ item", "www.example.com", "a.b"])
+def test_points_and_signs_outside_numbers_are_still_escaped(value):
+    assert not re.search(r"[.+\-]", escape_markdown(value).replace("&#", ""))
+
+
+def test_repr_is_the_plain_sentence():
+    assert repr(md("**{v}** rose", v="<NPS>")) == "<NPS> rose"

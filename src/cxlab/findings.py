@@ -49,6 +49,11 @@ __all__ = ["Finding", "escape_markdown", "join", "md"]
 _SAFE_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,;?%'\"=")
 
 
+# Inside numbers, a point, a sign or a colon cannot start markup (a list marker needs a space
+# after it, an autolink needs letters), so "27.1", "-3", "+4" and "10:30" stay readable.
+_NUMERIC_PUNCTUATION = re.compile(r"(?<=\d)[.:](?=\d)|[-+](?=\d)")
+
+
 def escape_markdown(value: Any) -> str:
     """Return ``str(value)`` made safe to place inside Markdown that will be rendered as HTML.
 
@@ -76,11 +81,12 @@ def escape_markdown(value: Any) -> str:
     '5 &#42; 3 = 15'
     """
     text = " ".join(str(value).splitlines())
+    keep = {m.start() for m in _NUMERIC_PUNCTUATION.finditer(text)}
     return "".join(
         c
-        if c in _SAFE_ASCII or (ord(c) > 127 and (c.isprintable() or c.isspace()))
+        if c in _SAFE_ASCII or i in keep or (ord(c) > 127 and (c.isprintable() or c.isspace()))
         else _reference(c)
-        for c in text
+        for i, c in enumerate(text)
     )
 
 
@@ -170,6 +176,10 @@ class Finding:
         return self.to_markdown()
 
     def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        # The plain-text form a notebook stores beside the Markdown: the sentence itself.
         return self.text
 
 
