@@ -33,6 +33,7 @@ LAYER_OF = {
     "cxlab.datasets": "data",
     "cxlab.curriculum": "data",
     "cxlab.plots": "presentation",
+    "cxlab.widgets": "presentation",
     "cxlab.teaching": "presentation",
     "cxlab.runner": "runner",
     "cxlab.cli": "interface",
