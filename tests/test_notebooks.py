@@ -391,3 +391,73 @@ def test_papermill_injects_data_dir_right_after_the_parameters_cell():
     assert "injected-parameters" in _tags(code[1])
     assert 'data_dir = "client_export"' in code[1].source
     assert "load_bundle(data_dir)" in code[2].source
+
+
+# --- Thin notebooks (STYLE.md §1): the logic lives in the package, where unit tests see it. ---
+#: Code lines a chapter or solutions cell may hold, blank and comment-only lines not counted.
+#: A call with its arguments, a figure and a finding fit in twelve; more means a package function
+#: is missing. Widget cells are exempt (they build controls around a package object).
+MAX_CODE_LINES = 12
+THIN = CHAPTERS + SOLUTIONS
+HEADLINES_BEFORE = ROOT / "tests" / "data" / "headlines_before_house_rules.json"
+
+
+def _code_lines(source: str) -> int:
+    return sum(
+        1 for line in source.splitlines() if line.strip() and not line.strip().startswith("#")
+    )
+
+
+@pytest.mark.parametrize("path", THIN, ids=_id)
+def test_no_def_or_class_outside_widget_cells(path):
+    offenders = []
+    for i, cell in enumerate(_read(path).cells):
+        if cell.cell_type != "code" or "widget" in _tags(cell):
+            continue
+        tree = ast.parse(
+            "\n".join(ln for ln in cell.source.splitlines() if not ln.startswith(("%", "!")))
+        )
+        defs = [
+            n.name
+            for n in ast.walk(tree)
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        ]
+        if defs:
+            offenders.append((i, defs))
+    assert not offenders, f"def/class in cells (move them into the package): {offenders}"
+
+
+@pytest.mark.parametrize("path", THIN, ids=_id)
+def test_code_cells_stay_short(path):
+    long_cells = [
+        (i, _code_lines(cell.source))
+        for i, cell in enumerate(_read(path).cells)
+        if cell.cell_type == "code"
+        and "widget" not in _tags(cell)
+        and _code_lines(cell.source) > MAX_CODE_LINES
+    ]
+    assert not long_cells, f"cells over {MAX_CODE_LINES} code lines (cell, lines): {long_cells}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_id)
+def test_no_markdown_built_from_f_strings(path):
+    # Client text reaches Markdown only through cxlab.findings, which escapes every value.
+    pattern = re.compile(r"Markdown\(\s*(f[\"']|[\"'][^\"']*[\"']\s*\.format|\w+\s*\+)")
+    offenders = [
+        i
+        for i, cell in enumerate(_read(path).cells)
+        if cell.cell_type == "code" and pattern.search(cell.source)
+    ]
+    assert not offenders, f"cells build Markdown from f-strings; use cxlab.findings.md: {offenders}"
+
+
+def test_headline_numbers_unchanged_by_moving_logic_into_the_package():
+    # Values recorded from the executed chapters before their logic moved into the package; nbval
+    # keeps the committed outputs equal to a fresh run, so comparing them compares the runs.
+    from cxlab import headlines
+
+    before = json.loads(HEADLINES_BEFORE.read_text(encoding="utf-8"))
+    for name, expected in before.items():
+        nb = _read(NOTEBOOK_DIR / f"{name}.ipynb")
+        got = headlines.collect(o for c in _code_cells(nb) for o in c.get("outputs", []))
+        assert got == expected, name
