@@ -150,6 +150,7 @@ NOT_ANALYTICS = {
     "plots",
     "stats",
     "teaching",
+    "widgets",
     "versions",
 }
 
