@@ -1,0 +1,116 @@
+"""A hostile client: script in every text column and in the client name never runs in the report.
+
+The bundle is a small demo client whose every free-text value — customer attributes, products,
+touchpoints, stages, comments — is replaced by one of the payloads below, and whose client name
+is a script. ``cxlab run`` executes every chapter on it; the report must then hold no live
+script, no event-handler attribute and no ``javascript:`` link, and must show the payloads as
+text. The client's own ``cxlab.yml`` names are kept, so every chapter has data to narrate.
+"""
+
+from __future__ import annotations
+
+import html
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cxlab import datasets
+from cxlab.runner import run_client
+
+pytestmark = pytest.mark.slow  # runs every chapter
+
+PAYLOADS = [
+    "<script>alert('x')</script>",
+    "<svg onload=alert(1)>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+]
+CLIENT = "<script>alert('client')</script> & Co"
+
+#: Text columns of the demo tables that carry client text, and are not ids, dates or numbers.
+TEXT_COLUMNS = {
+    "customers.csv": ["region", "channel", "age_band", "gender"],
+    "transactions.csv": ["category", "channel"],
+    "responses.csv": ["touchpoint", "channel", "comment"],
+    "events.csv": ["stage", "touchpoint", "channel", "event"],
+}
+
+
+class _Live(HTMLParser):
+    """Collect what would run or navigate in a browser: script/svg/iframe tags, on* handlers,
+    and javascript: URLs."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "svg", "iframe", "object", "embed"}:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.lower().startswith("on"):
+                self.found.append(f"{tag} {name}=")
+            if value and value.strip().lower().startswith("javascript:"):
+                self.found.append(f"{tag} {name}=javascript:")
+            if tag == "img" and name == "src" and value == "x":
+                self.found.append("<img src=x>")
+
+
+def _poison(folder: Path) -> dict[str, int]:
+    """Replace the text columns' values by the payloads, cycling; return how many were set."""
+    counts = {}
+    for name, columns in TEXT_COLUMNS.items():
+        path = folder / name
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for col in columns:
+            if col not in df:
+                continue
+            # Keep the column's variety (chapters group by it) but make each value hostile.
+            levels = {
+                v: f"{PAYLOADS[i % len(PAYLOADS)]} {v}" for i, v in enumerate(sorted(set(df[col])))
+            }
+            df[col] = df[col].map(lambda v, levels=levels: levels[v] if v else v)
+            counts[f"{name}:{col}"] = int((df[col] != "").sum())
+        df.to_csv(path, index=False)
+    return counts
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory):
+    base = tmp_path_factory.mktemp("hostile")
+    folder = datasets.write_demo("clothing_retailer", base / "client", n_customers=300)
+    counts = _poison(folder)
+    result = run_client(folder, client=CLIENT, out=base / "out")
+    return result, counts
+
+
+def test_every_chapter_ran_on_the_hostile_bundle(hostile_report):
+    result, counts = hostile_report
+    assert all(counts.values()), counts
+    status = {n.name: n.status for n in result.notebooks}
+    assert status and all(s in {"ok", "skipped"} for s in status.values()), status
+
+
+def test_no_client_text_is_live_html_in_the_report(hostile_report):
+    result, _ = hostile_report
+    page = (result.folder / "report.html").read_text(encoding="utf-8")
+    parser = _Live()
+    parser.feed(page)
+    assert not parser.found, parser.found[:10]
+
+
+def test_the_payloads_are_shown_as_text(hostile_report):
+    result, _ = hostile_report
+    page = (result.folder / "report.html").read_text(encoding="utf-8")
+    text = html.unescape(page)
+    assert "alert('client')" in text
+    shown = [p for p in PAYLOADS if p in text or html.escape(p) in page]
+    assert len(shown) >= 3, f"payloads shown as text: {shown}"
+
+
+def test_the_report_forbids_scripts(hostile_report):
+    result, _ = hostile_report
+    page = (result.folder / "report.html").read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in page and "script-src 'none'" in page
