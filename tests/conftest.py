@@ -12,6 +12,14 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, settings
+
+# No property test may depend on how busy the machine is: no per-example deadline and no
+# "too slow" health check (both time examples); no example database, so runs repeat exactly.
+settings.register_profile(
+    "cxlab", deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("cxlab")
 
 #: A clean customers table: 4 customers, header on row 1, C1 on row 2 ... C4 on row 5.
 CUSTOMERS = (
