@@ -5,6 +5,7 @@ owns reading files (CSV, Excel, Parquet), applying ``cxlab.yml`` (renames, recod
 formats), validation, and the errors a client sees.
 """
 
+from cxlab.contract._init import Draft, DraftSource, draft_config, write_draft
 from cxlab.contract.bundle import TABLES, Bundle, SourceFile
 from cxlab.contract.config import BundleConfig, ChurnRule, Scale, TableSource
 from cxlab.contract.load import load_bundle, read_config, validate_bundle
@@ -14,10 +15,14 @@ __all__ = [
     "Bundle",
     "BundleConfig",
     "ChurnRule",
+    "Draft",
+    "DraftSource",
     "Scale",
     "SourceFile",
     "TableSource",
+    "draft_config",
     "load_bundle",
     "read_config",
     "validate_bundle",
+    "write_draft",
 ]
