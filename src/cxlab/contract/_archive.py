@@ -134,6 +134,18 @@ def _zip_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
     return member
 
 
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise FileRefused(
+            "unsupported_format",
+            "the file is named .zip but is not a zip archive",
+            "check that it was downloaded completely; if it is a plain table, rename it to end "
+            "in .csv",
+        ) from None
+
+
 def _too_large(size: int | None = None) -> FileRefused:
     cap = MAX_UNPACKED_BYTES
     what = f"would unpack to {size:,} bytes" if size else f"unpacks to more than {cap:,} bytes"
@@ -165,7 +177,7 @@ def table_format(path: Path) -> str:
     """
     _, suffix = name_parts(path.name)
     if suffix.endswith(".zip"):
-        with zipfile.ZipFile(path) as archive:
+        with _open_zip(path) as archive:
             suffix = Path(_zip_member(archive).filename).suffix.lower()
     elif suffix.endswith(".gz"):
         suffix = suffix[: -len(".gz")]
@@ -233,16 +245,7 @@ def open_unpacked(path: Path) -> Iterator[BinaryIO]:
             raise _damaged(exc, "gzip file") from None
         return
     if suffix.endswith(".zip"):
-        try:
-            archive = zipfile.ZipFile(path)
-        except zipfile.BadZipFile:
-            raise FileRefused(
-                "unsupported_format",
-                "the file is named .zip but is not a zip archive",
-                "check that it was downloaded completely; if it is a plain table, rename it to "
-                "end in .csv",
-            ) from None
-        with archive:
+        with _open_zip(path) as archive:
             member = _zip_member(archive)
             try:
                 with archive.open(member) as fh:
