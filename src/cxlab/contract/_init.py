@@ -124,11 +124,12 @@ _NAMES: dict[str, frozenset[str]] = {
         "consent marketingconsent newsletter optin marketingoptin emailoptin einwilligung".split()
     ),
     "churn": frozenset("churn churned cancelled canceled exited attrition lost".split()),
-    "sensitive": frozenset(
-        "gender sex age ageband agegroup ethnicity religion disability nationality "
-        "maritalstatus geschlecht alter".split()
-    ),
+    "sensitive": frozenset("sex age ageband agegroup alter".split()),
 }
+#: Parts of a column name that mark a protected attribute (``owner_gender``, ``ethnic_group``).
+_SENSITIVE_PARTS = (
+    "gender", "ethnic", "religio", "disab", "nationalit", "marital", "geschlecht",
+)  # fmt: skip
 #: Parts of a column name that say a survey question is a score.
 _SCORE_PARTS = {
     "nps": ("recommend", "nps", "weiterempf"),
@@ -232,21 +233,14 @@ def _profile(name: str, written: str, s: pd.Series) -> Profile:
     text = _parse.as_text(present).astype("str")
     _counts(prof, text)
     words = text.str.strip().str.casefold()
-    numbers, bad = _parse.parse_numbers(text, ".")
-    if bad.any():
-        comma, bad_comma = _parse.parse_numbers(text, ",")
-        if not bad_comma.any() and text.str.contains(",", regex=False).any():
-            numbers, bad, prof.decimal = comma, bad_comma, ","
-    if not bad.any():
-        if words.isin(BOOL_TRUE + BOOL_FALSE).all() and not words.isin(("0", "1")).all():
-            prof.kind = "bool"
-        else:
-            _numeric(prof, numbers)
-    elif words.isin(BOOL_TRUE + BOOL_FALSE).all():
+    if words.isin(BOOL_TRUE + BOOL_FALSE).all() and not words.isin(("0", "1")).all():
         prof.kind = "bool"
+    elif (number := _numbers(text)) is not None:
+        _numeric(prof, number[0])
+        prof.decimal = number[1]
     else:
-        dates = _parse.parse_dates(text)
-        if not dates.bad.any() and dates.values.notna().any():
+        dates = _parse.parse_dates(text) if _dates_at_head(text) else None
+        if dates is not None and not dates.bad.any() and dates.values.notna().any():
             _dated(prof, dates.values, dates.format, dates.ambiguous)
         else:
             prof.kind = "text"
@@ -254,6 +248,29 @@ def _profile(name: str, written: str, s: pd.Series) -> Profile:
     if prof.kind in ("text", "integer", "number"):
         prof.pii = _pii_in_values(text)
     return prof
+
+
+#: Values looked at first: a column whose first values are not all numbers (or dates) is not
+#: parsed whole, which keeps a draft of a million-row export to seconds.
+_HEAD = 1000
+
+
+def _numbers(text: pd.Series) -> tuple[pd.Series, str] | None:
+    """Parse a column of numbers written as text, with "." or "," as decimal separator."""
+    head = text.iloc[:_HEAD]
+    for decimal in (".", ","):
+        if decimal == "," and not head.str.contains(",", regex=False).any():
+            return None
+        if _parse.parse_numbers(head, decimal)[1].any():
+            continue
+        values, bad = _parse.parse_numbers(text, decimal)
+        if not bad.any():
+            return values, decimal
+    return None
+
+
+def _dates_at_head(text: pd.Series) -> bool:
+    return not _parse.parse_dates(text.iloc[:_HEAD]).bad.any()
 
 
 def _counts(prof: Profile, text: pd.Series) -> None:
@@ -463,6 +480,8 @@ def _named(prof: Profile, role: str) -> bool:
     key = prof.key
     if key in _NAMES[role]:
         return True
+    if role == "sensitive":
+        return any(part in key for part in _SENSITIVE_PARTS)
     return role == "customer_id" and key.endswith("customerid")
 
 
@@ -526,7 +545,6 @@ def _assign(table: str, profiles: list[Profile], fmt: str) -> dict[str, Profile]
     take("customer_id", lambda p: _named(p, "customer_id") and p.kind != "date")
     if table == "customers":
         take("signup_date", dated("signup_date"))
-        take("consent", lambda p: _named(p, "consent") and p.kind == "bool")
         return out
     if table == "transactions":
         take("date", dated("date"))
@@ -677,8 +695,8 @@ def _c(value: object, width: int = VALUE_WIDTH) -> str:
 def _number(x: object) -> str:
     value = float(x)  # type: ignore[arg-type]
     if value.is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}"
+        return f"{int(value)}"
+    return f"{value:.2f}"
 
 
 def _day(x: object) -> str:
@@ -853,22 +871,19 @@ def _render_decisions(
     out.add(f"client: {yaml_text(name)}", live=False, note="the name on every report")
     out.add("industry: ecommerce", live=False, note="or saas, restaurant, consulting, …")
     out.add("currency: EUR", live=False, note="ISO code of the amounts; EUR when left out")
-    if "customers" in chosen:
-        label = next(
-            (p for p in chosen["customers"].profiles if _named(p, "churn") and p.kind == "bool"),
-            None,
+    customers = chosen["customers"].profiles if "customers" in chosen else []
+    label = next((p for p in customers if _named(p, "churn") and p.kind == "bool"), None)
+    if label is not None:
+        out.add(
+            f"churn: {{label: {yaml_text(label.name)}}}",
+            live=False,
+            note=f"{_c(label.written, NAME_WIDTH)} is {evidence(label)}",
         )
-        if label is not None:
-            out.add(
-                f"churn: {{label: {yaml_text(label.name)}}}",
-                live=False,
-                note=f"{_c(label.written, NAME_WIDTH)} is {evidence(label)}",
-            )
     if "transactions" in chosen:
         out.add(
             "churn: {inactive_days: 180}",
             live=False,
-            note="how long without a purchase counts as churn",
+            note=("or " if label else "") + "how long without a purchase counts as churn",
         )
     if "responses" in chosen:
         items = _items(chosen["responses"].profiles, mapped["responses"])
@@ -1098,19 +1113,17 @@ def _render_customers(
     if "customers" not in chosen:
         return
     profs = chosen["customers"].profiles
-    m = mapped["customers"]
-    sensitive = [
-        p for p in profs if _named(p, "sensitive") and p.name not in {q.name for q in m.values()}
-    ]
-    consent = m.get("consent")
-    if consent is not None and consent.key == column_key("consent"):
-        consent = None  # read as consent by its name already
+    used = {p.name for p in mapped["customers"].values()}
+    free = [p for p in profs if p.name not in used]
+    sensitive = [p for p in profs if _named(p, "sensitive")]
+    # a column named consent is read as consent already; another one is named under consent:
+    consent = _pick(free, set(), lambda p: _named(p, "consent") and p.kind == "bool")
     if not sensitive and consent is None:
         return
     out.block("customers: protected attributes and consent")
     if sensitive:
         names = ", ".join(yaml_text(p.name) for p in sensitive)
-        out.add(f"sensitive: [{names}]", note="checked in the fairness audit, never a target")
+        out.add(f"sensitive: [{names}]", note="protected attributes, for the ethics audit")
     if consent is not None:
         out.add(f"consent: {yaml_text(consent.name)}", note=evidence(consent))
 
