@@ -1,8 +1,9 @@
 """The contract layer: read a client bundle, map it onto the contract, validate it.
 
 Every notebook and analytics module reads client data through :func:`load_bundle`. This layer
-owns reading files (CSV, Excel, Parquet), applying ``cxlab.yml`` (renames, recodes, scales, date
-formats), validation, and the errors a client sees.
+owns reading files (CSV, Excel, Parquet, XES event logs, and CSV or XES compressed as ``.gz`` or
+``.zip``), applying ``cxlab.yml`` (renames, recodes, scales, date formats), validation, and the
+errors a client sees; :func:`draft_config` drafts a ``cxlab.yml`` for a new client's exports.
 """
 
 from cxlab.contract._init import Draft, DraftSource, draft_config, write_draft

@@ -199,8 +199,11 @@ class Profile:
 
     @property
     def scale(self) -> tuple[int, int] | None:
-        """The smallest usual rating scale holding the column's whole numbers, if any."""
-        if self.kind != "integer" or self.distinct > 11:
+        """The smallest usual rating scale holding the column's whole numbers, if any.
+
+        A column of only two values is a flag or too thin to tell; it has no scale.
+        """
+        if self.kind != "integer" or not 3 <= self.distinct <= 11:
             return None
         low, high = int(self.low), int(self.high)  # type: ignore[call-overload]
         if low < 0 or high > 10 or high == low:

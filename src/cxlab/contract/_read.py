@@ -3,8 +3,10 @@
 Discovery decides which file (and sheet) holds which contract table. The readers turn CSV, Excel
 and Parquet files into one shape: a :class:`RawTable` whose frame has the client's header names as
 columns, the file's row numbers as index (counted as a spreadsheet counts them) and the cell
-values as text (Parquet keeps its typed columns). Nothing here knows what a valid value is; that is
-the job of :mod:`cxlab.contract._validate`.
+values as text (Parquet keeps its typed columns). XES event logs become one row per event
+(:mod:`cxlab.contract._xes`), and ``.gz`` and ``.zip`` files are read as the CSV or XES file they
+hold (:mod:`cxlab.contract._archive`). Nothing here knows what a valid value is; that is the job
+of :mod:`cxlab.contract._validate`.
 
 CSV sniffing is written here rather than left to :class:`csv.Sniffer` because the header line is
 the only reliable witness in client exports (data lines hold commas inside comments and decimal
@@ -13,7 +15,8 @@ splits badly: when the header reads as one column, the reader tries the other us
 (``:`` too) and names the one that splits the header and the rows alike. Before any of this, the
 bytes are checked: binary content (an image, an archive, a renamed workbook) is "not a text
 table", and UTF-16 text without a byte-order mark is recognised by its zero bytes, which every
-second byte of mostly Latin text is.
+second byte of mostly Latin text is. A header that holds numbers or dates rather than names is
+questioned (``header_row``), and the unnamed index column ``DataFrame.to_csv`` writes is dropped.
 
 Only regular files inside the bundle folder are read (:func:`cxlab.contract._files.unsafe_reason`).
 """
