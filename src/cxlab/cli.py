@@ -71,7 +71,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     try:
         target, draft = write_draft(path, force=args.force)
     except FileExistsError as exc:
-        if "exists already" in str(exc):
+        if exc.filename:  # a configuration is there; the other refusals carry no file name
             message = (
                 f"{shown} already has a {excerpt(exc.filename or 'cxlab.yml', 40)}; cxlab init "
                 "does not overwrite it. Check it with `cxlab validate`, or replace it with a "
@@ -101,9 +101,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
             print(f"  {line}")
     if not draft.tables:
         print("no file was recognised as a table; map them in the draft by hand")
-    print(
-        "next: read the draft, settle the lines marked DECIDE, then run: cxlab validate " + shown
-    )
+    print("next: read the draft, settle the lines marked DECIDE, then run: cxlab validate " + shown)
     return 0
 
 
