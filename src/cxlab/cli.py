@@ -4,6 +4,10 @@ Sub-commands
 ------------
 ``cxlab validate PATH``
     Check a client bundle against the contract; print every problem; exit 1 on errors.
+``cxlab init PATH [--force]``
+    Inspect a folder of client exports and write a commented draft ``PATH/cxlab.yml``: which
+    file is which table, which column is which, scales, date formats, suspected personal data.
+    An existing ``cxlab.yml`` is replaced only with ``--force``.
 ``cxlab demo list`` / ``cxlab demo path NAME`` / ``cxlab demo regenerate [--out DIR]``
     The demo clients: list them, print a demo's folder, or regenerate the committed files.
 ``cxlab run --data PATH [--client NAME] [--notebooks 00,01|all] [--out DIR] [--jobs N]``
@@ -43,6 +47,62 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     report = validate_bundle(path)
     print(report.format())
     return 0 if report.ok else 1
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from cxlab.contract import write_draft
+    from cxlab.errors import excerpt
+
+    path = Path(args.path)
+    shown = excerpt(path, 200)
+    if not path.exists():
+        print(
+            f"cxlab init: {shown} does not exist; give the folder holding the client's files.",
+            file=sys.stderr,
+        )
+        return 2
+    if not path.is_dir():
+        print(
+            f"cxlab init: {shown} is not a folder; give the folder holding the client's "
+            "export files (cxlab init writes cxlab.yml into it).",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        target, draft = write_draft(path, force=args.force)
+    except FileExistsError as exc:
+        if exc.filename:  # a configuration is there; the other refusals carry no file name
+            message = (
+                f"{shown} already has a {excerpt(exc.filename or 'cxlab.yml', 40)}; cxlab init "
+                "does not overwrite it. Check it with `cxlab validate`, or replace it with a "
+                "new draft: cxlab init --force " + shown
+            )
+        else:
+            message = excerpt(exc, 400)
+        print(f"cxlab init: {message}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(
+            f"cxlab init: cannot write cxlab.yml in {shown}: {excerpt(exc, 200)}",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"wrote {excerpt(target, 200)}, a draft to check:")
+    for src in draft.sources:
+        if src.table:
+            unit = "events" if src.fmt == "xes" else "rows"
+            what = f"{src.table} ({src.rows:,} {unit})"
+        else:
+            what = src.note or "not used"
+        print(f"  {excerpt(src.label, 60)} -> {excerpt(what, 160)}")
+    if draft.personal:
+        print("personal data suspected (see the draft):")
+        for line in draft.personal:
+            print(f"  {line}")
+    if not draft.tables:
+        print("no file was recognised as a table; map them in the draft by hand")
+    print("next: read the draft, settle the lines marked DECIDE, then run: cxlab validate " + shown)
+    return 0
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -151,6 +211,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a client bundle against the data contract")
     p.add_argument("path", help="bundle folder (or a single .xlsx workbook)")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("init", help="draft a commented cxlab.yml for a folder of client exports")
+    p.add_argument("path", help="the folder holding the client's export files")
+    p.add_argument("--force", action="store_true", help="replace an existing cxlab.yml")
+    p.set_defaults(func=_cmd_init)
 
     p = sub.add_parser("demo", help="the embedded demo clients")
     p.add_argument("action", choices=["list", "path", "regenerate"])

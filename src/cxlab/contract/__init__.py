@@ -1,10 +1,12 @@
 """The contract layer: read a client bundle, map it onto the contract, validate it.
 
 Every notebook and analytics module reads client data through :func:`load_bundle`. This layer
-owns reading files (CSV, Excel, Parquet), applying ``cxlab.yml`` (renames, recodes, scales, date
-formats), validation, and the errors a client sees.
+owns reading files (CSV, Excel, Parquet, XES event logs, and CSV or XES compressed as ``.gz`` or
+``.zip``), applying ``cxlab.yml`` (renames, recodes, scales, date formats), validation, and the
+errors a client sees; :func:`draft_config` drafts a ``cxlab.yml`` for a new client's exports.
 """
 
+from cxlab.contract._init import Draft, DraftSource, draft_config, write_draft
 from cxlab.contract.bundle import TABLES, Bundle, SourceFile
 from cxlab.contract.config import BundleConfig, ChurnRule, Scale, TableSource
 from cxlab.contract.load import load_bundle, read_config, validate_bundle
@@ -14,10 +16,14 @@ __all__ = [
     "Bundle",
     "BundleConfig",
     "ChurnRule",
+    "Draft",
+    "DraftSource",
     "Scale",
     "SourceFile",
     "TableSource",
+    "draft_config",
     "load_bundle",
     "read_config",
     "validate_bundle",
+    "write_draft",
 ]

@@ -3,8 +3,10 @@
 Discovery decides which file (and sheet) holds which contract table. The readers turn CSV, Excel
 and Parquet files into one shape: a :class:`RawTable` whose frame has the client's header names as
 columns, the file's row numbers as index (counted as a spreadsheet counts them) and the cell
-values as text (Parquet keeps its typed columns). Nothing here knows what a valid value is; that is
-the job of :mod:`cxlab.contract._validate`.
+values as text (Parquet keeps its typed columns). XES event logs become one row per event
+(:mod:`cxlab.contract._xes`), and ``.gz`` and ``.zip`` files are read as the CSV or XES file they
+hold (:mod:`cxlab.contract._archive`). Nothing here knows what a valid value is; that is the job
+of :mod:`cxlab.contract._validate`.
 
 CSV sniffing is written here rather than left to :class:`csv.Sniffer` because the header line is
 the only reliable witness in client exports (data lines hold commas inside comments and decimal
@@ -13,7 +15,8 @@ splits badly: when the header reads as one column, the reader tries the other us
 (``:`` too) and names the one that splits the header and the rows alike. Before any of this, the
 bytes are checked: binary content (an image, an archive, a renamed workbook) is "not a text
 table", and UTF-16 text without a byte-order mark is recognised by its zero bytes, which every
-second byte of mostly Latin text is.
+second byte of mostly Latin text is. A header that holds numbers or dates rather than names is
+questioned (``header_row``), and the unnamed index column ``DataFrame.to_csv`` writes is dropped.
 
 Only regular files inside the bundle folder are read (:func:`cxlab.contract._files.unsafe_reason`).
 """
@@ -24,6 +27,7 @@ import csv
 import datetime as dt
 import difflib
 import io
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +37,7 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from cxlab.contract import _archive, _xes
 from cxlab.contract._files import unsafe_reason
 from cxlab.contract._spec import KINDS, MISSING, column_key, required_present
 from cxlab.contract._yaml import CONFIG_NAMES
@@ -45,13 +50,26 @@ __all__ = ["Candidate", "RawTable", "Workbooks", "discover", "read_table"]
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 PARQUET_SUFFIXES = (".parquet", ".pq")
-READABLE = CSV_SUFFIXES + EXCEL_SUFFIXES + PARQUET_SUFFIXES
+XES_SUFFIXES = _archive.XES_SUFFIXES
+#: Compressed files read as what they hold (see :mod:`cxlab.contract._archive`).
+PACKED_SUFFIXES = (
+    *(inner + ".gz" for inner in CSV_SUFFIXES + XES_SUFFIXES),
+    ".zip",
+    *(inner + ".zip" for inner in CSV_SUFFIXES + XES_SUFFIXES),
+)
+READABLE = CSV_SUFFIXES + EXCEL_SUFFIXES + PARQUET_SUFFIXES + XES_SUFFIXES + PACKED_SUFFIXES
 #: Formats clients send that cxlab cannot read, with what to do instead.
 UNSUPPORTED = {
     ".xls": "the old .xls format cannot be read; open it in Excel and save it as .xlsx",
     ".ods": "open it in LibreOffice and save it as .xlsx or .csv",
     ".numbers": "export it from Numbers as .xlsx or .csv",
     ".json": "export the table as .csv, .xlsx or .parquet",
+    ".gz": "cxlab unpacks .gz files named after what they hold, e.g. events.xes.gz or "
+    "transactions.csv.gz",
+    ".bz2": "unpack it, or compress the CSV or XES file with gzip (.gz) or zip instead",
+    ".xz": "unpack it, or compress the CSV or XES file with gzip (.gz) or zip instead",
+    ".7z": "unpack it, or compress the CSV or XES file with gzip (.gz) or zip instead",
+    ".rar": "unpack it, or compress the CSV or XES file with gzip (.gz) or zip instead",
 }
 DELIMITERS = (",", ";", "\t", "|")
 #: Delimiters named when a file splits badly: the detected ones, and ":" which is only ever
@@ -65,6 +83,7 @@ _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
         b"PK\x03\x04",
         "a zip archive",
         "an .xlsx workbook is a zip archive: if this is one, rename it to .xlsx; otherwise "
+        "rename it to end in .zip (cxlab reads a zip archive holding one CSV or XES file), or "
         + _UNPACK,
     ),
     (b"PAR1", "a Parquet file", "rename it to .parquet"),
@@ -73,7 +92,11 @@ _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
         "an old Office file such as an .xls workbook",
         "open it in Excel and save it as .xlsx or as CSV",
     ),
-    (b"\x1f\x8b", "a gzip-compressed file", _UNPACK),
+    (
+        b"\x1f\x8b",
+        "a gzip-compressed file",
+        "rename it to end in .csv.gz, which cxlab unpacks while reading, or " + _UNPACK,
+    ),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", _UNPACK),
     (b"Rar!", "a RAR archive", _UNPACK),
     (b"SQLite format 3\x00", "an SQLite database", "export the table from it as CSV"),
@@ -135,6 +158,11 @@ class Workbooks:
 
 
 # -- discovery ------------------------------------------------------------------------------
+
+
+def _parts(path: Path) -> tuple[str, str]:
+    """Split a file's name into stem and suffix; ``.csv.gz`` and ``.xes.zip`` are one suffix."""
+    return _archive.name_parts(path.name)
 
 
 def _table_of(name: str) -> str | None:
@@ -296,8 +324,8 @@ def discover(
             continue
         rel = path.name
         if path in unsafe:
-            table = _table_of(path.stem)
-            suffix = path.suffix.lower()
+            stem, suffix = _parts(path)
+            table = _table_of(stem)
             read = (table is not None and suffix in READABLE) or suffix in EXCEL_SUFFIXES
             problems.append(_unsafe_problem(path, *unsafe[path], table, read=read))
             continue
@@ -312,8 +340,8 @@ def discover(
                 )
             )
             continue
-        suffix = path.suffix.lower()
-        table = _table_of(path.stem)
+        stem, suffix = _parts(path)
+        table = _table_of(stem)
         if table is not None and suffix in READABLE:
             if table in config.tables and config.tables[table].file:
                 problems.append(
@@ -340,7 +368,8 @@ def discover(
                     f"{rel} looks like the {table} table, but {UNSUPPORTED[suffix]}",
                     table=table,
                     file=rel,
-                    hint="cxlab reads .csv, .xlsx and .parquet files",
+                    hint="cxlab reads .csv, .xlsx, .parquet and .xes files, and .csv and .xes "
+                    "files compressed as .gz or .zip",
                 )
             )
         else:
@@ -450,14 +479,21 @@ def read_table(
 ) -> RawTable | None:
     """Read one table's file into a :class:`RawTable`; None when it cannot be read."""
     rel = cand.path.name
-    suffix = cand.path.suffix.lower()
     renames = config.columns.get(cand.table, {})
     try:
-        if suffix in EXCEL_SUFFIXES:
+        kind = _archive.table_format(cand.path)
+        if kind == "excel":
             return _read_excel(cand, rel, renames, cfg_file, books, problems)
-        if suffix in PARQUET_SUFFIXES:
+        if kind == "parquet":
             return _read_parquet(cand, rel, problems)
+        if kind == "xes":
+            return _read_xes(cand, rel, problems)
         return _read_csv(cand, rel, renames, problems)
+    except _archive.FileRefused as exc:
+        problems.append(
+            Problem("error", exc.rule, exc.message, table=cand.table, file=rel, hint=exc.hint)
+        )
+        return None
     except Exception as exc:  # damaged files are a data problem, reported, never a traceback
         problems.append(_unreadable(cand.path, rel, exc, cand.table))
         return None
@@ -586,14 +622,148 @@ def _find_header(table: str, rows: list[list[object]], renames: dict[str, str]) 
 
 
 def _fallback_header(rows: list[list[object]]) -> int:
-    """First of the fullest rows at the top: title rows hold one cell, headers hold many."""
+    """First of the fullest rows at the top: title rows hold one cell, headers hold many.
+
+    A header whose first cell is empty while the next is not counts that cell as filled: it is
+    the header ``DataFrame.to_csv`` writes above its unnamed index, as wide as the rows below.
+    """
     counts = [
-        sum(c is not None and str(c).strip() != "" for c in cells)
+        sum(_filled(c) for c in cells)
+        + (len(cells) > 1 and not _filled(cells[0]) and _filled(cells[1]))
         for cells in rows[:HEADER_SEARCH_ROWS]
     ]
     if not counts or max(counts) == 0:
         return 0
     return counts.index(max(counts))
+
+
+def _filled(cell: object) -> bool:
+    return cell is not None and str(cell).strip() != ""
+
+
+# -- header checks ----------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,']\d+)*|[.,]\d+)%?")
+_DATE = re.compile(
+    r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?:[ T]\d{1,2}:\d{2}.*)?"
+)
+
+
+def _data_like(cell: object) -> str | None:
+    """``"date"`` or ``"number"`` when a header cell is a value rather than a column name."""
+    text = "" if cell is None else str(cell).strip()
+    if _DATE.fullmatch(text):
+        return "date"
+    if _NUMBER.fullmatch(text):
+        return "number"
+    return None
+
+
+def _looks_like_data(cells: list[object]) -> list[str]:
+    """List the cells of a supposed header that are values (any date, or half numbers)."""
+    filled = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+    kinds = {c: _data_like(c) for c in filled}
+    values = [c for c in filled if kinds[c]]
+    if any(k == "date" for k in kinds.values()) or (filled and len(values) * 2 >= len(filled)):
+        return values
+    return []
+
+
+def _header_problem(
+    table: str,
+    rel: str,
+    sheet: str | None,
+    rows: list[list[object]],
+    header_idx: int,
+    declared: bool,
+) -> Problem | None:
+    """Warn when the header row (guessed or declared) holds numbers or dates as column names.
+
+    The warning names a better row when there is one near the top: the first that holds as many
+    cells as the table is wide, none of them a number or a date, with a row of values below it.
+    """
+    if header_idx >= len(rows):
+        return None
+    values = _looks_like_data(rows[header_idx])
+    if not values:
+        return None
+    width = max(sum(c is not None and str(c).strip() != "" for c in r) for r in rows[:50])
+    better = None
+    for i, cells in enumerate(rows[: HEADER_SEARCH_ROWS + 1]):
+        filled = [c for c in cells if c is not None and str(c).strip()]
+        below = rows[i + 1] if i + 1 < len(rows) else []
+        if (
+            i != header_idx
+            and len(filled) >= max(2, width // 2 + 1)
+            and not any(_data_like(c) for c in filled)
+            and any(c is not None and str(c).strip() for c in below)
+        ):
+            better = i + 1
+            break
+    row = header_idx + 1
+    shown = listing(values, 4, width=24)
+    if declared:
+        message = (
+            f"tables.{table}.header_row is {row}, but row {row} holds values ({shown}), "
+            "not column names"
+        )
+    else:
+        message = (
+            f"the header row looks wrong: no row names the table's columns, and the row taken "
+            f"as the header (row {row}) holds values ({shown}), not column names"
+        )
+    if better is not None:
+        hint = (
+            f"row {better} looks like the header: try header_row: {better}, i.e. "
+            f"tables: {{{table}: {{header_row: {better}}}}} in cxlab.yml"
+        )
+    else:
+        hint = (
+            "the file seems to have no header row: add one naming the columns, or, if the "
+            f"header is further down, declare its row: tables: {{{table}: {{header_row: N}}}}"
+        )
+    return Problem("warning", "header_row", message, table=table, file=rel, sheet=sheet, hint=hint)
+
+
+def _index_column(header: list[object], data: pd.DataFrame) -> bool:
+    """Whether the first column is a row index as ``DataFrame.to_csv`` writes it.
+
+    That is: no header, and in every row a whole number, increasing from row to row
+    (``0, 1, 2, …``, or the index of a filtered frame such as ``3, 7, 12``).
+    """
+    if not header or len(data) == 0 or 0 not in data.columns:
+        return False
+    first = header[0]
+    if first is not None and not (isinstance(first, float) and np.isnan(first)):
+        if str(first).strip():
+            return False
+    col = data[0]
+    if col.isna().any():
+        return False
+    if pd.api.types.is_string_dtype(col.dtype):
+        if not col.str.fullmatch(r"\d{1,15}").all():
+            return False
+        numbers = col.astype("int64")
+    elif pd.api.types.is_integer_dtype(col.dtype):
+        numbers = col.astype("int64")
+    else:
+        return False
+    return bool((numbers >= 0).all() and (numbers.diff().iloc[1:] > 0).all())
+
+
+def _index_problem(table: str, rel: str, sheet: str | None) -> Problem:
+    return Problem(
+        "warning",
+        "index_column",
+        "the first column has no header and numbers the rows (0, 1, 2, …), as pandas writes "
+        "a table's index with DataFrame.to_csv; it is not read",
+        table=table,
+        file=rel,
+        sheet=sheet,
+        column="column A",
+        hint="nothing to do; to leave it out of the export, write it with "
+        "DataFrame.to_csv(path, index=False)",
+    )
 
 
 def _shown(delim: str) -> str:
@@ -696,7 +866,7 @@ def _read_csv(
     cand: Candidate, rel: str, renames: dict[str, str], problems: list[Problem]
 ) -> RawTable | None:
     table, opts = cand.table, cand.options
-    raw = cand.path.read_bytes()
+    raw = _archive.read_unpacked(cand.path)
     if not raw.strip():
         problems.append(
             Problem(
@@ -802,6 +972,10 @@ def _read_csv(
                 _delimiter_problem(table, rel, delim, bool(opts.delimiter), split, badly)
             )
             return None
+    if found is None or opts.header_row:
+        warning = _header_problem(table, rel, None, rows, header_idx, bool(opts.header_row))
+        if warning is not None:
+            problems.append(warning)
     skip = recs[header_idx - 1][1] if header_idx > 0 else 0
     header_row = header_idx + 1
     try:
@@ -825,6 +999,74 @@ def _read_csv(
     header = list(grid.iloc[0]) if len(grid) else []
     data = grid.iloc[1:]
     return _finish(cand, rel, header, data, header_row, opts.decimal, renames, problems)
+
+
+def _read_xes(cand: Candidate, rel: str, problems: list[Problem]) -> RawTable | None:
+    """Read an XES event log (see :mod:`cxlab.contract._xes`): one row per event."""
+    with _archive.open_unpacked(cand.path) as stream:
+        head = stream.read(4096)
+        if not head.strip():
+            problems.append(
+                Problem(
+                    "error",
+                    "empty_file",
+                    "the file is empty",
+                    table=cand.table,
+                    file=rel,
+                    hint="export the event log again; an XES file starts with <?xml or <log",
+                )
+            )
+            return None
+        signature = _signature(head)
+        if signature is not None:
+            what, fix = signature
+            problems.append(
+                Problem(
+                    "error",
+                    "unsupported_format",
+                    f"not an event log: the file holds {what}, not XES text",
+                    table=cand.table,
+                    file=rel,
+                    hint=f"{fix}; cxlab reads event logs as .xes files (or .xes.gz)",
+                )
+            )
+            return None
+        log = _xes.read_log(_Prefixed(head, stream))
+    if not len(log.frame):
+        problems.append(
+            Problem(
+                "error",
+                "no_data_rows",
+                f"the event log holds no events ({log.traces} trace(s) without events)",
+                table=cand.table,
+                file=rel,
+                hint="export the log again with its events",
+            )
+        )
+        return None
+    return _finish(
+        cand, rel, log.header, log.frame, 1, ".", {}, problems, row_numbers=_rows_of(log.lines)
+    )
+
+
+class _Prefixed:
+    """A stream with bytes already read put back in front of it."""
+
+    def __init__(self, head: bytes, stream: object):
+        self.head, self.stream = head, stream
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            out, self.head = self.head, b""
+            return out
+        return self.stream.read(size)  # type: ignore[attr-defined]
+
+
+def _rows_of(lines: np.ndarray) -> np.ndarray | None:
+    """Row numbers for an event log: each event's line, unless several events share a line."""
+    if len(lines) and bool(np.all(np.diff(lines) > 0)):
+        return lines
+    return None
 
 
 def _ragged(
@@ -940,6 +1182,7 @@ def _read_excel(
             )
         )
         return None
+    found = None
     if opts.header_row:
         header_idx = opts.header_row - 1
     else:
@@ -947,6 +1190,10 @@ def _read_excel(
         header_idx = found if found is not None else _fallback_header(rows)  # type: ignore[arg-type]
     if header_idx >= len(rows):
         header_idx = len(rows) - 1
+    if found is None:
+        warning = _header_problem(table, rel, sheet, rows, header_idx, bool(opts.header_row))  # type: ignore[arg-type]
+        if warning is not None:
+            problems.append(warning)
     width = max(len(r) for r in rows)
     body = [r + [None] * (width - len(r)) for r in rows[header_idx + 1 :]]
     header = rows[header_idx] + [None] * (width - len(rows[header_idx]))
@@ -979,11 +1226,19 @@ def _finish(
     decimal: str,
     renames: dict[str, str],
     problems: list[Problem],
+    *,
+    row_numbers: np.ndarray | None = None,
 ) -> RawTable | None:
-    """Name the columns, number the rows, normalise blanks; shared by every reader."""
+    """Name the columns, number the rows, normalise blanks; shared by every reader.
+
+    Rows are numbered from the one below the header, unless ``row_numbers`` gives each row's
+    number (an event log numbers its events by the line they start on).
+    """
     table, sheet = cand.table, cand.sheet
     source = SourceFile(table, cand.path, sheet, header_row)
-    data = data.set_axis(np.arange(header_row + 1, header_row + 1 + len(data)), axis=0)
+    if row_numbers is None:
+        row_numbers = np.arange(header_row + 1, header_row + 1 + len(data))
+    data = data.set_axis(row_numbers, axis=0)
     cols = {}
     for pos in data.columns:
         s = data[pos]
@@ -992,6 +1247,9 @@ def _finish(
             s = s.mask(s.isin(MISSING))
         cols[pos] = s
     data = pd.DataFrame(cols, index=data.index) if cols else data
+    if _index_column(header, data):
+        data = data.drop(columns=[0])
+        problems.append(_index_problem(table, rel, sheet))
     names: list[str] = []
     written: dict[str, str] = {}
     keep = []
