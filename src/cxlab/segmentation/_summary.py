@@ -242,4 +242,3 @@ def co_purchase_rules(
             break
     rules.attrs["item"] = item
     return rules
-
