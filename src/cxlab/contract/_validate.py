@@ -342,6 +342,8 @@ def check_table(
     present = set(work.columns) | created
 
     missing = [c for c in REQUIRED[table] if c not in present]
+    broken = [c for c in missing if f"derive.{table}.{column_key(c)}" in cfg.invalid]
+    missing = [c for c in missing if c not in broken]  # its expression was reported already
     headers = [raw.written.get(h, h) for h in raw.frame.columns]
     taken = {h for h, c in mapping.items() if c in KINDS[table]}
     for col in missing:
@@ -509,7 +511,8 @@ def check_table(
         _range_checks(ctx, num_values, kinds, config)
         _warnings(ctx, work, parsed, kinds, answered, empty)
 
-    if missing or unbuilt or failed or (table == "responses" and not scores and not outcome):
+    no_answers = table == "responses" and not scores and not outcome
+    if missing or broken or unbuilt or failed or no_answers:
         frame = None
     else:
         frame = pd.DataFrame(parsed, index=work.index).reset_index(drop=True)

@@ -28,7 +28,7 @@ import yaml
 
 from cxlab.contract._expr import ExpressionError, compile_expression
 from cxlab.contract._files import unsafe_reason
-from cxlab.contract._spec import CES_SCALES, CSAT_SCALES
+from cxlab.contract._spec import CES_SCALES, CSAT_SCALES, column_key
 from cxlab.contract.bundle import TABLES
 from cxlab.contract.config import (
     DATE_FLOOR,
@@ -1129,6 +1129,7 @@ class _Builder:
                 try:
                     expr = compile_expression(text)
                 except ExpressionError as exc:
+                    self.invalid.add(f"derive.{table}.{column_key(col)}")
                     self.error(
                         value,
                         where,
