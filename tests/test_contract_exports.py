@@ -940,3 +940,36 @@ def test_one_file_feeds_transactions_and_events(make_bundle):
     assert bundle.transactions["amount"].tolist() == [25.0, 40.0]
     assert bundle.events["stage"].tolist() == ["paid", "shipped"]
     assert bundle.sources["events"].path == bundle.sources["transactions"].path
+
+
+# -- hints that lead to the new keys ------------------------------------------------------------
+
+
+def test_a_missing_amount_beside_quantity_and_price_hints_the_derive_line(make_bundle):
+    yml = "columns:\n  transactions: {CustomerID: customer_id, InvoiceDate: date}\n"
+    problem = only(
+        validate_bundle(make_bundle({"transactions.csv": ONLINE_RETAIL}, yml=yml)),
+        "missing_column",
+    )
+    assert problem.column == "amount"
+    assert 'derive: {transactions: {amount: "Quantity * UnitPrice"}}' in problem.hint
+
+
+def test_a_missing_amount_hint_puts_names_with_spaces_in_backticks(make_bundle):
+    text = ONLINE_RETAIL.replace("UnitPrice", "Unit Price", 1)
+    yml = "columns:\n  transactions: {CustomerID: customer_id, InvoiceDate: date}\n"
+    problem = only(
+        validate_bundle(make_bundle({"transactions.csv": text}, yml=yml)), "missing_column"
+    )
+    assert 'amount: "Quantity * `Unit Price`"' in problem.hint
+
+
+def test_missing_customer_ids_in_transactions_hint_the_guest_filter(make_bundle):
+    yml = RETAIL_YML.replace("    - drop: {column: CustomerID, missing: true}\n", "")
+    problem = only(
+        validate_bundle(make_bundle({"online_retail.csv": ONLINE_RETAIL}, yml=yml)),
+        "missing_value",
+    )
+    # row 10, the other guest line, is a postage line and goes with the postage filter
+    assert problem.column == "CustomerID" and [r for r, _ in problem.rows] == [6]
+    assert "filters: {transactions: [{drop: {column: CustomerID, missing: true}}]}" in problem.hint

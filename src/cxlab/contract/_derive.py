@@ -559,7 +559,8 @@ def apply_stages(
         ctx.add(
             "warning",
             "filtered_rows",
-            f"stages.ignore (cxlab.yml line {stages.line}) removed {len(rows):,} of "
+            f"stages.ignore (cxlab.yml line {stages.lines.get(stages.ignore[0], stages.line)}) "
+            f"removed {len(rows):,} of "
             f"{len(work):,} event row(s) whose activities are not journey steps",
             column=col,
             rows=rows,

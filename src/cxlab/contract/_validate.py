@@ -38,6 +38,10 @@ __all__ = ["TableResult", "check_references", "check_table"]
 
 _ID_LIKE = ("id", "code", "zip", "postcode", "plz", "phone", "tel", "number", "no")
 _NUMBER_KINDS = ("amount", "count", "score", "item")
+#: Names of a quantity column and parts of a unit-price column's name (compared as column keys),
+#: for the hint that derives an invoice line's amount.
+_QUANTITY_NAMES = ("quantity", "qty", "menge", "anzahl", "units", "quantité", "cantidad")
+_PRICE_PARTS = ("price", "preis", "prix", "precio", "unitcost")
 
 
 @dataclass
@@ -224,9 +228,23 @@ def _references(
     return refs
 
 
+def _name_in_expression(name: str) -> str:
+    """Write a column name as an expression in ``derive:`` takes it (backticks when needed)."""
+    return name if name.isidentifier() and not name.startswith("__") else f"`{name}`"
+
+
 def _missing_column_hint(table: str, column: str, headers: list[str], taken: set[str]) -> str:
     free = [h for h in headers if h not in taken]
     found = listing(headers, 20) or "none"
+    if table == "transactions" and column == "amount":
+        quantity = [h for h in headers if column_key(h) in _QUANTITY_NAMES]
+        price = [h for h in headers if any(p in column_key(h) for p in _PRICE_PARTS)]
+        if quantity and price:  # an invoice-line export: the amount is their product
+            expr = f"{_name_in_expression(quantity[0])} * {_name_in_expression(price[0])}"
+            return (
+                f"columns found: {found}. The file has a quantity and a unit price: compute "
+                f'the amount in cxlab.yml: derive: {{transactions: {{amount: "{expr}"}}}}'
+            )
     guess = suggest_column(column, free)
     if guess is not None:
         return (
@@ -729,7 +747,14 @@ def _presence_checks(ctx: _Ctx, work: pd.DataFrame, kinds: dict[str, str], empty
                 column=col,
                 rows=rows,
                 hint=f"every {table} row needs a {col}; fill it in, or delete rows that are "
-                "not real records (totals, notes)",
+                "not real records (totals, notes)"
+                + (
+                    "; to leave out rows without a customer (guest checkouts), filter them in "
+                    f"cxlab.yml: filters: {{{table}: [{{drop: {{column: {ctx.name(col)}, "
+                    "missing: true}}]}"
+                    if col == "customer_id"
+                    else ""
+                ),
             )
         elif check == "field_uniqueness" and col == "customer_id":
             n_ids = ctx.orig.loc[rows, col].nunique()

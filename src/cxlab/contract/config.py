@@ -59,7 +59,8 @@ files needs none. The format, with every key::
                                                     # outcome (satisfied or not), usable instead
                                                     # of a score
 
-Mapping real exports (``docs/data-contract.md``, section 6, documents each with an example)::
+Mapping real exports (``docs/data-contract.md``: section 5 describes each key, section 7
+shows them on real-shaped exports)::
 
     defaults:                         # a value for a column: the whole column when the file
       responses: {date: 2024-05-01}   # lacks it, else its empty cells
