@@ -973,3 +973,90 @@ def test_missing_customer_ids_in_transactions_hint_the_guest_filter(make_bundle)
     # row 10, the other guest line, is a postage line and goes with the postage filter
     assert problem.column == "CustomerID" and [r for r, _ in problem.rows] == [6]
     assert "filters: {transactions: [{drop: {column: CustomerID, missing: true}}]}" in problem.hint
+
+
+# -- reading the configuration alone, and its limits ----------------------------------------------
+
+
+def test_read_config_raises_a_config_error_naming_the_expression_key_and_line(make_bundle):
+    from cxlab.contract import read_config
+    from cxlab.errors import ConfigError
+
+    yml = "derive:\n  transactions:\n    amount: \"open('/etc/passwd').read()\"\n"
+    folder = make_bundle({"transactions.csv": ORDERS}, yml=yml)
+    with pytest.raises(ConfigError) as caught:
+        read_config(folder)
+    problem = caught.value.problem
+    assert problem.file == "cxlab.yml" and problem.column == "amount"
+    assert problem.message.startswith("derive.transactions.amount (line 3): not allowed:")
+    assert "round() and abs()" in problem.message
+
+
+def test_read_config_parses_the_new_keys(make_bundle):
+    from cxlab.contract import read_config
+
+    config = read_config(make_bundle({"online_retail.csv": ONLINE_RETAIL}, yml=RETAIL_YML))
+    assert config.derive["transactions"]["amount"].columns == ("Quantity", "UnitPrice")
+    rules = config.filters["transactions"]
+    assert [(r.action, r.condition.column) for r in rules] == [
+        ("drop", "CustomerID"),
+        ("drop", "Description"),
+        ("keep", "InvoiceDate"),
+    ]
+    assert rules[0].condition.missing is True
+    assert rules[1].condition.matches == ("*postage*",)
+    assert str(rules[2].condition.low) == "2010-12-01"
+    assert config.credit_notes.condition.starts_with == ("C",)
+    assert config.derived_tables["customers"].source == "transactions"
+    assert config.derived_tables["customers"].attributes == {"Country": "most_frequent"}
+    assert "customers" not in config.tables
+
+
+def test_too_many_filters_are_refused(make_bundle):
+    many = "".join(f"    - drop: {{column: Country, equals: X{n}}}\n" for n in range(101))
+    yml = f"filters:\n  transactions:\n{many}"
+    problem = only(
+        validate_bundle(make_bundle({"transactions.csv": ORDERS}, yml=yml)), "invalid_config"
+    )
+    assert "filters.transactions (line 3)" in problem.message
+    assert "more than the 100 allowed" in problem.message
+
+
+def test_settings_for_a_derived_table_say_they_are_not_used(make_bundle):
+    yml = "tables:\n  customers: {from: transactions}\nderive:\n  customers: {score: amount * 2}\n"
+    problem = only(
+        validate_bundle(make_bundle({"transactions.csv": ORDERS}, yml=yml)),
+        "unused_setting",
+        "warning",
+    )
+    assert problem.table == "customers"
+    assert "builds from transactions" in problem.message
+    assert "set it for transactions instead" in problem.hint
+
+
+def test_a_filter_on_the_outcome_written_by_stages_runs_after_them(make_bundle):
+    yml = EVENTS_YML.replace(
+        '    - keep: {column: "lifecycle:transition", equals: complete}\n',
+        '    - keep: {column: "lifecycle:transition", equals: complete}\n'
+        "    - drop: {column: outcome, equals: cancelled}\n",
+    )
+    folder = make_bundle({"bpi_log.csv": EVENT_LOG}, yml=yml)
+    report = validate_bundle(folder)
+    assert report.ok, report.format()
+    second = [p for p in report.warnings if p.rule == "filtered_rows"][-1]
+    assert second.rows == ((12, "cancelled"),)
+    assert "removed 1 of 11 row(s)" in second.message  # after the schedule row and work item
+    assert "cancelled" not in load_bundle(folder).events["stage"].tolist()
+
+
+def test_several_patterns_in_one_filter(make_bundle):
+    yml = RETAIL_YML.replace('matches: "*postage*"', 'matches: ["*postage*", "*DUCKS", "alarm*"]')
+    bundle = load_bundle(make_bundle({"online_retail.csv": ONLINE_RETAIL}, yml=yml))
+    # besides postage (row 3), the ducks (row 8) and both alarm clocks (rows 9 and 13) go
+    assert bundle.transactions["order_id"].tolist() == [
+        "536365",
+        "536366",
+        "536367",
+        "C536379",
+        "536386",
+    ]

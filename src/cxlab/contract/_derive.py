@@ -7,8 +7,8 @@ order (``docs/data-contract.md``, section 6, says the same for users):
 2. ``recode:``;
 3. ``filters:`` on columns of the file (and defaults), in the order written;
 4. ``derive:``, in the order written (a derived column may use the ones before it);
-5. ``filters:`` on derived columns;
-6. ``stages:`` (events) — activities to stages, outcomes, ignored work items;
+5. ``stages:`` (events) — activities to stages, outcomes, ignored work items;
+6. ``filters:`` on derived columns and on the ``stage`` and ``outcome`` that stages write;
 7. ``credit_notes:`` (transactions) — which rows are credit notes; their amounts are made
    negative once amounts are parsed.
 
@@ -115,17 +115,18 @@ def glob_pattern(pattern: str) -> re.Pattern[str]:
     >>> bool(glob_pattern("W_*").match("A_Submitted"))
     False
     """
+    return re.compile(_glob_body(pattern) + r"\Z", re.DOTALL)
 
+
+def _glob_body(pattern: str) -> str:
     def literal(part: str) -> str:
         return "".join("." if c == "?" else re.escape(c) for c in part)
 
     parts = pattern.strip().casefold().split("*")
     if len(parts) == 1:
-        body = literal(parts[0])
-    else:
-        middle = "".join(f"(?>.*?{literal(p)})" for p in parts[1:-1] if p)
-        body = literal(parts[0]) + middle + ".*" + literal(parts[-1])
-    return re.compile(body + r"\Z", re.DOTALL)
+        return literal(parts[0])
+    middle = "".join(f"(?>.*?{literal(p)})" for p in parts[1:-1] if p)
+    return literal(parts[0]) + middle + ".*" + literal(parts[-1])
 
 
 def _is_pattern(name: str) -> bool:
@@ -148,8 +149,9 @@ def _text_test(s: pd.Series, cond: Condition) -> pd.Series:
         prefixes = tuple(v.strip().casefold() for v in cond.starts_with)
         hits = [u for u, f in zip(uniq, folded, strict=True) if f.startswith(prefixes)]
     else:
-        patterns = [glob_pattern(p) for p in cond.matches]
-        hits = [u for u, f in zip(uniq, folded, strict=True) if any(p.match(f) for p in patterns)]
+        bodies = "|".join(f"(?:{_glob_body(p)})" for p in cond.matches)
+        anyone = re.compile(f"(?:{bodies})" + r"\Z", re.DOTALL)  # all patterns in one pass
+        hits = [u for u, f in zip(uniq, folded, strict=True) if anyone.match(f)]
     return text.isin(hits).fillna(False).astype(bool)
 
 

@@ -417,7 +417,8 @@ def check_table(
         return date_cache[col]
 
     rules = list(enumerate(config.filters.get(table, ()), start=1))
-    on_derived = [(n, r) for n, r in rules if _resolve(r.condition.column, names) in derived]
+    later = created | derived  # filters on columns that derive or stages write run after them
+    on_derived = [(n, r) for n, r in rules if _resolve(r.condition.column, names) in later]
     on_file = [(n, r) for n, r in rules if (n, r) not in on_derived]
     parse_later = {c for c, k in kinds.items() if k in ("date", *_NUMBER_KINDS)}
     filtering = {"decimal": decimal, "date_of": date_of, "parse_later": parse_later, "full": full}
@@ -427,9 +428,9 @@ def check_table(
     for name, col in refs["recode"].items():
         if col in derived and col in work:
             work[col] = _recode(work[col], config.recode[table][name], decimal)
-    work = _derive.apply_filters(ctx, work, on_derived, client, **filtering)
     if stages is not None:
         work = _derive.apply_stages(ctx, work, stages, client, cfg.file, full)
+    work = _derive.apply_filters(ctx, work, on_derived, client, **filtering)
     notes = None
     if table == "transactions" and config.credit_notes is not None:
         notes = _derive.credit_note_rows(ctx, work, config.credit_notes.condition, client, decimal)

@@ -91,6 +91,12 @@ _CONDITION_TESTS = ("equals", "matches", "starts_with", "missing", "from", "to")
 _STAGES_KEYS = ("column", "order", "activities", "outcomes", "ignore")
 #: Longest pattern or value in a condition or stage mapping.
 MAX_PATTERN = 200
+#: Most filters and derived columns per table; most values in one condition's list; most
+#: patterns (names with * or ?) under ``stages:``. Each costs a pass over the table or over
+#: its distinct values, so a hostile cxlab.yml cannot make validation run for hours.
+MAX_RULES = 100
+MAX_LIST = 1000
+MAX_STAGE_PATTERNS = 200
 _SCALE_KEYS = {
     "csat": ("min", "max", "satisfied"),
     "ces": ("min", "max", "direction"),
@@ -1119,6 +1125,15 @@ class _Builder:
         example = 'derive: {transactions: {amount: "Quantity * UnitPrice"}}'
         for table, child in self.per_table(node, "derive", example):
             exprs: dict[str, Any] = {}
+            if len(child.value) > MAX_RULES:
+                self.error(
+                    child,
+                    f"derive.{table}",
+                    f"{len(child.value):,} derived columns are more than the {MAX_RULES} allowed",
+                    "derive only the columns the analyses need",
+                    table=table,
+                )
+                continue
             for col, value in child.value.items():
                 where = f"derive.{table}.{excerpt(col, 60)}"
                 if not self.plain_key(col, value, "derive." + table):
@@ -1156,6 +1171,15 @@ class _Builder:
             if table is None or not self.expect(child, "seq", f"filters.{table}", example):
                 continue
             rules = []
+            if len(child.value) > MAX_RULES:
+                self.error(
+                    child,
+                    f"filters.{table}",
+                    f"{len(child.value):,} filters are more than the {MAX_RULES} allowed",
+                    "combine filters on one column into one, with a list of values",
+                    table=table,
+                )
+                continue
             for n, item in enumerate(child.value, start=1):
                 where = f"filters.{table}[{n}]"
                 if not self.expect(item, "map", where, "- drop: {column: Country, equals: EIRE}"):
@@ -1237,6 +1261,16 @@ class _Builder:
     def value_list(self, node: Node, where: str, table: str, column: str) -> tuple[str, ...] | None:
         items = node.value if node.kind == "seq" else [node]
         out = []
+        if len(items) > MAX_LIST:
+            self.error(
+                node,
+                where,
+                f"the list holds {len(items):,} values; at most {MAX_LIST:,} are allowed",
+                "use a pattern with * for many similar values",
+                table=table,
+                column=column,
+            )
+            return None
         for item in items:
             if item.kind != "scalar" or item.value is None or not self.scalar_text(item):
                 self.error(
@@ -1494,6 +1528,16 @@ class _Builder:
             for activity, line in found:
                 ok = claim(activity, line, "ignored", "stages.ignore") and ok
                 ignore.append(activity)
+        patterns = [a for a in (*activities, *outcomes, *ignore) if "*" in a or "?" in a]
+        if len(patterns) > MAX_STAGE_PATTERNS:
+            self.error(
+                node,
+                "stages",
+                f"{len(patterns):,} patterns (names with * or ?) are more than the "
+                f"{MAX_STAGE_PATTERNS} allowed",
+                "write activity names out, or use fewer, broader patterns such as W_*",
+            )
+            return None
         if not order and not activities:
             self.error(
                 node,

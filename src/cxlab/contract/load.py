@@ -328,7 +328,24 @@ def _unused_config(
         sections["stages"] = {"events"}
     if config.outcome:
         sections["outcome"] = {"responses"}
+    per_table = ("columns", "recode", "dates", "defaults", "derive", "filters")
     for section, tables in sections.items():
+        for table in sorted(tables & set(config.derived_tables)):
+            if section not in per_table:
+                continue
+            source = config.derived_tables[table].source
+            report.add(
+                Problem(
+                    "warning",
+                    "unused_setting",
+                    f"{section} refers to the {table} table, which cxlab.yml builds from "
+                    f"{source}; the setting is not used",
+                    table=table,
+                    file=cfg.file,
+                    hint=f"set it for {source} instead: the {table} table takes its columns, "
+                    f"as mapped there, under tables.{table}.attributes",
+                )
+            )
         for table in sorted(tables - present):
             report.add(
                 Problem(
