@@ -1060,3 +1060,23 @@ def test_several_patterns_in_one_filter(make_bundle):
         "C536379",
         "536386",
     ]
+
+
+def test_two_rules_naming_one_missing_column_each_give_their_own_line(make_bundle):
+    yml = (
+        "filters:\n  transactions:\n"
+        "    - drop: {column: Kanal, equals: web}\n"
+        "    - keep: {column: Kanal, equals: shop}\n"
+        "derive:\n  transactions:\n"
+        "    a: Kanal + 1\n"
+        "    b: Kanal * 2\n"
+    )
+    report = validate_bundle(make_bundle({"transactions.csv": ORDERS}, yml=yml))
+    lines = sorted(p.message.split(" names")[0] for p in report.errors)
+    assert lines == [
+        "derive.transactions.a (line 7)",
+        "derive.transactions.b (line 8)",
+        "filters.transactions[1] (line 3)",
+        "filters.transactions[2] (line 4)",
+    ]
+    assert all(p.rule == "unknown_column" and p.column == "Kanal" for p in report.errors)

@@ -2,11 +2,22 @@
 
 Every notebook and analytics module reads client data through :func:`load_bundle`. This layer
 owns reading files (CSV, Excel, Parquet), applying ``cxlab.yml`` (renames, recodes, scales, date
-formats), validation, and the errors a client sees.
+formats, and the mapping of real exports: derived columns, filters, credit notes, derived tables,
+stages), validation, and the errors a client sees.
 """
 
 from cxlab.contract.bundle import TABLES, Bundle, SourceFile
-from cxlab.contract.config import BundleConfig, ChurnRule, Scale, TableSource
+from cxlab.contract.config import (
+    BundleConfig,
+    ChurnRule,
+    Condition,
+    CreditNotes,
+    DerivedTable,
+    RowFilter,
+    Scale,
+    Stages,
+    TableSource,
+)
 from cxlab.contract.load import load_bundle, read_config, validate_bundle
 
 __all__ = [
@@ -14,8 +25,13 @@ __all__ = [
     "Bundle",
     "BundleConfig",
     "ChurnRule",
+    "Condition",
+    "CreditNotes",
+    "DerivedTable",
+    "RowFilter",
     "Scale",
     "SourceFile",
+    "Stages",
     "TableSource",
     "load_bundle",
     "read_config",

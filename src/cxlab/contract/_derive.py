@@ -324,7 +324,7 @@ def derive_columns(
             resolved = _resolve(name, work.columns, client)
             if resolved is None:
                 known = [client.get(c, c) for c in work.columns]
-                ctx.config_problem("derive", where, name, known)
+                ctx.config_problem(where, where, name, known)
             else:
                 found[name] = resolved
         if len(found) < len(expr.columns):
@@ -381,7 +381,7 @@ def apply_filters(
         col = _resolve(cond.column, work.columns, client)
         if col is None:
             known = [client.get(c, c) for c in work.columns]
-            ctx.config_problem("filters", rule.where, cond.column, known)
+            ctx.config_problem(rule.where, rule.where, cond.column, known)
             continue
         s = work[col]
         cached = None

@@ -439,9 +439,10 @@ def check_table(
         ctx.add(
             "error",
             "no_data_rows",
-            f"the filters in cxlab.yml removed every one of the {len(orig):,} row(s)",
+            f"the filters and stages in cxlab.yml removed every one of the {len(orig):,} row(s)",
             hint="check the filters against the file: a keep filter's values or date range "
-            "may not match how the file writes them",
+            "may not match how the file writes them (the warnings above say how many rows each "
+            "removed)",
         )
         return TableResult(table, raw, None, None, ctx.client), ctx.problems
     unbuilt = [c for c in REQUIRED[table] if c not in work and c not in missing]

@@ -1156,7 +1156,7 @@ class _Builder:
                     continue
                 exprs[col.strip()] = expr
                 for name in expr.columns:
-                    self.lines.setdefault(("derive", table, name), value.line)
+                    self.lines[(f"derive.{table}.{col.strip()}", table, name)] = value.line
             out[table] = exprs
         return out
 
@@ -1231,7 +1231,9 @@ class _Builder:
                 column=column,
             )
             return None
-        self.lines.setdefault((where.split(".")[0], table, column), opts["column"].line)
+        # keyed by the rule (filters.transactions[2], credit_notes), for located messages
+        rule_key = where.removesuffix(".keep").removesuffix(".drop")
+        self.lines[(rule_key, table, column)] = opts["column"].line
         kw: dict[str, Any] = {"column": column, "line": node.line}
         if others and others[0] == "missing":
             if not isinstance(opts["missing"].value, bool):
