@@ -1080,3 +1080,19 @@ def test_two_rules_naming_one_missing_column_each_give_their_own_line(make_bundl
         "filters.transactions[2] (line 4)",
     ]
     assert all(p.rule == "unknown_column" and p.column == "Kanal" for p in report.errors)
+
+
+def test_a_recode_of_a_derived_column_applies_after_derive(make_bundle):
+    yml = SURVEY_YML.replace(
+        "drivers: [q1_staff, q2_speed, q3_value]", "drivers: [q1_staff, total]"
+    )
+    yml = yml.replace("items: {min: 1, max: 5}", "items: {min: 1, max: 8}")  # 9 would be out
+    yml += 'derive:\n  responses:\n    total: "q1_staff + q2_speed"\n    half: "total / 2"\n'
+    yml = yml.replace("    satisfied: {satisfied", "    total: {9: 8}\n    satisfied: {satisfied")
+    r = load_bundle(make_bundle({"survey_results.csv": SURVEY}, yml=yml)).responses
+    # R1: 5 + 4 and R3: 4 + 5 give 9, recoded to 8 once every column is derived; half was
+    # computed from 9 before that. R2 and R4 lack an item, so their total is missing.
+    assert r["total"].dtype == "Int64"
+    assert r["total"].tolist()[0] == 8 and r["total"].tolist()[2] == 8
+    assert r["total"].isna().tolist() == [False, True, False, True]
+    assert r["half"].tolist()[0] == 4.5 and r["half"].tolist()[2] == 4.5

@@ -15,9 +15,10 @@ order (``docs/data-contract.md``, section 6, says the same for users):
 Derived tables (``tables: {customers: {from: transactions}}``) are built afterwards from the
 source table in canonical form (:func:`build_customers`); derived tables are the last step.
 
-Every step works on whole columns. Text tests (equals, starts with, patterns, activity names)
-are decided once per distinct value and then spread to the rows with ``isin``, so a filter on a
-column of a million rows with a few thousand distinct values costs a few thousand comparisons.
+Every step works on whole columns. Equals and starts-with tests are vectorised string
+operations; patterns and activity names are decided once per distinct value and then spread to
+the rows with ``isin``, so a pattern filter on a column of a million rows with a few thousand
+distinct values costs a few thousand matches.
 Patterns (``*`` for any run of characters, ``?`` for one) are translated into regular
 expressions whose stars are atomic groups: a match is found in one pass, and a hostile pattern
 such as ``*a*a*a*a*b`` cannot make matching take exponential time.
@@ -103,7 +104,7 @@ def value_text(value: Any, decimal: str = ".") -> str | None:
 def glob_pattern(pattern: str) -> re.Pattern[str]:
     """Compile a pattern with ``*`` (any run of characters) and ``?`` (one character).
 
-    The whole (case-folded) value must match. Each star but the last is an atomic group that
+    The whole value, in lower case, must match. Each star but the last is an atomic group that
     takes the shortest run up to the next literal part and never gives it back; for these
     patterns the shortest run is always the right one, so matching needs no backtracking
     across stars.
@@ -122,7 +123,7 @@ def _glob_body(pattern: str) -> str:
     def literal(part: str) -> str:
         return "".join("." if c == "?" else re.escape(c) for c in part)
 
-    parts = pattern.strip().casefold().split("*")
+    parts = pattern.strip().lower().split("*")
     if len(parts) == 1:
         return literal(parts[0])
     middle = "".join(f"(?>.*?{literal(p)})" for p in parts[1:-1] if p)
@@ -133,25 +134,20 @@ def _is_pattern(name: str) -> bool:
     return "*" in name or "?" in name
 
 
-def _distinct(s: pd.Series) -> tuple[pd.Series, np.ndarray, list[str]]:
-    """Return the column as text, its distinct values, and those values folded for matching."""
-    text = _parse.as_text(s)
-    uniq = pd.unique(text.dropna())
-    return text, uniq, [str(u).strip().casefold() for u in uniq]
-
-
 def _text_test(s: pd.Series, cond: Condition) -> pd.Series:
-    text, uniq, folded = _distinct(s)
-    if cond.equals:
-        wanted = {v.strip().casefold() for v in cond.equals}
-        hits = [u for u, f in zip(uniq, folded, strict=True) if f in wanted]
-    elif cond.starts_with:
-        prefixes = tuple(v.strip().casefold() for v in cond.starts_with)
-        hits = [u for u, f in zip(uniq, folded, strict=True) if f.startswith(prefixes)]
-    else:
-        bodies = "|".join(f"(?:{_glob_body(p)})" for p in cond.matches)
-        anyone = re.compile(f"(?:{bodies})" + r"\Z", re.DOTALL)  # all patterns in one pass
-        hits = [u for u, f in zip(uniq, folded, strict=True) if anyone.match(f)]
+    """Equals and starts-with on whole columns; patterns once per distinct value."""
+    text = _parse.as_text(s)
+    if cond.equals or cond.starts_with:
+        folded = text.str.strip().str.lower()
+        if cond.equals:
+            hit = folded.isin([v.strip().lower() for v in cond.equals])
+        else:
+            hit = folded.str.startswith(tuple(v.strip().lower() for v in cond.starts_with))
+        return hit.fillna(False).astype(bool)
+    uniq = pd.unique(text.dropna())
+    bodies = "|".join(f"(?:{_glob_body(p)})" for p in cond.matches)
+    anyone = re.compile(f"(?:{bodies})" + r"\Z", re.DOTALL)  # all patterns in one pass
+    hits = [u for u in uniq if anyone.match(str(u).strip().lower())]
     return text.isin(hits).fillna(False).astype(bool)
 
 
@@ -492,7 +488,7 @@ def _classify(names: np.ndarray, stages: Stages) -> tuple[dict[str, tuple[str, s
     rules += [(a, "stage", s) for a, s in stages.activities.items()]
     rules += [(a, "outcome", o) for a, o in stages.outcomes.items()]
     rules += [(a, "ignore", "") for a in stages.ignore]
-    exact = {a.strip().casefold(): (what, v, a) for a, what, v in rules if not _is_pattern(a)}
+    exact = {a.strip().lower(): (what, v, a) for a, what, v in rules if not _is_pattern(a)}
     patterns = sorted(
         ((a, what, v) for a, what, v in rules if _is_pattern(a)),
         key=lambda r: stages.lines.get(r[0], 0),
@@ -501,7 +497,7 @@ def _classify(names: np.ndarray, stages: Stages) -> tuple[dict[str, tuple[str, s
     decided: dict[str, tuple[str, str]] = {}
     used: set[str] = set()
     for name in names:
-        key = str(name).strip().casefold()
+        key = str(name).strip().lower()
         if key in exact:
             what, value, source = exact[key]
             decided[name] = (what, value)
@@ -603,9 +599,9 @@ def apply_stages(
 
 
 def _check_order(ctx: _Context, stage: pd.Series, stages: Stages) -> None:
-    known = {s.casefold() for s in stages.order}
+    known = {s.lower() for s in stages.order}
     found = pd.unique(_parse.as_text(stage).dropna())
-    extra = [s for s in found if str(s).strip().casefold() not in known]
+    extra = [s for s in found if str(s).strip().lower() not in known]
     if extra:
         ctx.add(
             "warning",

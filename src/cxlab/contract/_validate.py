@@ -428,6 +428,7 @@ def check_table(
     for name, col in refs["recode"].items():
         if col in derived and col in work:
             work[col] = _recode(work[col], config.recode[table][name], decimal)
+            operands.numbers.pop(col, None)  # parse the recoded values, not the ones before
     if stages is not None:
         work = _derive.apply_stages(ctx, work, stages, client, cfg.file, full)
     work = _derive.apply_filters(ctx, work, on_derived, client, **filtering)
@@ -498,7 +499,7 @@ def check_table(
         elif kind == "bool":
             parsed[col] = _parse.parse_bool(s)[0]
         elif kind in ("amount", "count", "score", "item"):
-            values = _numbers(ctx, s, col, kind, raw.decimal, config)
+            values = _numbers(ctx, s, col, kind, raw.decimal, config, operands.numbers.get(col))
             if kind == "amount":
                 if col == "amount" and notes is not None:
                     line = config.credit_notes.line  # type: ignore[union-attr]
@@ -667,8 +668,16 @@ def _booleans(ctx: _Ctx, s: pd.Series, col: str, kind: str, bad: pd.Series) -> p
 
 
 def _numbers(
-    ctx: _Ctx, s: pd.Series, col: str, kind: str, decimal: str, config: BundleConfig
+    ctx: _Ctx,
+    s: pd.Series,
+    col: str,
+    kind: str,
+    decimal: str,
+    config: BundleConfig,
+    parsed: pd.Series | None = None,
 ) -> pd.Series:
+    if parsed is not None:  # parsed for a derived column; its bad values were reported there
+        return parsed.loc[s.index]
     values, bad = _parse.parse_numbers(s, decimal)
     if bad.any() and col in ctx.reported:  # reported already, where derive computes with it
         return values
@@ -830,7 +839,7 @@ def _range_checks(
     def report(col: str, check: str, rows: pd.Index) -> None:
         lo, hi, key = scales[col]
         del check  # the only check here is the range
-        label = col.upper() if col in SCORES else f"the item {col!r}"
+        label = col.upper() if col in SCORES else f"item {col!r}"
         if key is None:
             hint = "NPS answers are 0 (not at all likely) to 10 (extremely likely)"
         else:
