@@ -1096,3 +1096,37 @@ def test_a_recode_of_a_derived_column_applies_after_derive(make_bundle):
     assert r["total"].tolist()[0] == 8 and r["total"].tolist()[2] == 8
     assert r["total"].isna().tolist() == [False, True, False, True]
     assert r["half"].tolist()[0] == 4.5 and r["half"].tolist()[2] == 4.5
+
+
+def test_float_looking_ids_from_excel_become_whole_numbers(make_bundle):
+    rows = [
+        ["CustomerID", "date", "amount"],
+        [17850.0, "2024-03-01", 1.5],  # a number cell
+        ["13047.0", "2024-03-02", 2.5],  # the same written as text
+    ]
+    yml = "columns:\n  transactions: {CustomerID: customer_id}\n"
+    bundle = load_bundle(make_bundle({"transactions.xlsx": {"transactions": rows}}, yml=yml))
+    assert bundle.transactions["customer_id"].tolist() == ["17850", "13047"]
+
+
+def test_outcomes_and_ignore_work_beside_the_events_own_stages(make_bundle):
+    text = (
+        "customer_id,timestamp,stage,event\n"
+        "C1,2024-03-01,visit,page_view\n"
+        "C1,2024-03-02,cart,add_to_cart\n"
+        "C1,2024-03-03,cart,cart_abandoned\n"
+        "C2,2024-03-03,visit,bot_ping\n"
+        "C2,2024-03-04,pay,paid\n"
+    )
+    yml = (
+        "stages:\n  order: [visit, cart, checkout]\n"
+        "  outcomes: {abandoned: cart_abandoned}\n  ignore: [bot_*]\n"
+    )
+    folder = make_bundle({"events.csv": text}, yml=yml)
+    report = validate_bundle(folder)
+    assert "'pay'" in only(report, "unknown_stage", "warning").message
+    assert only(report, "filtered_rows", "warning").rows == ((5, "bot_ping"),)
+    e = load_bundle(folder).events
+    # the file's stages stay; the outcome row gets its label as outcome, its stage as written
+    assert e["stage"].tolist() == ["visit", "cart", "cart", "pay"]
+    assert e["outcome"].tolist()[2] == "abandoned" and e["outcome"].isna().sum() == 3

@@ -517,7 +517,6 @@ def apply_stages(
     work: pd.DataFrame,
     stages: Stages,
     client: dict[str, str],
-    cfg_file: str | None,
     full: bool,
 ) -> pd.DataFrame:
     """Map activities to stages and outcomes, drop ignored and unmapped activities, report."""
@@ -595,6 +594,8 @@ def apply_stages(
         ctx.orig["outcome"] = work["outcome"]
     if drop.any():
         work = work[~drop.to_numpy(dtype=bool)]
+    if full and not stages.activities and stages.order and "stage" in work:
+        _check_order(ctx, work["stage"], stages)  # the events keep their own stages
     return work
 
 

@@ -430,7 +430,7 @@ def check_table(
             work[col] = _recode(work[col], config.recode[table][name], decimal)
             operands.numbers.pop(col, None)  # parse the recoded values, not the ones before
     if stages is not None:
-        work = _derive.apply_stages(ctx, work, stages, client, cfg.file, full)
+        work = _derive.apply_stages(ctx, work, stages, client, full)
     work = _derive.apply_filters(ctx, work, on_derived, client, **filtering)
     notes = None
     if table == "transactions" and config.credit_notes is not None:

@@ -284,7 +284,8 @@ class Stages:
         already has a ``stage`` column and ``order`` only sets the order.
     outcomes : dict of str to str
         Activity (or pattern) -> outcome label (e.g. ``declined``). Outcome rows get the label
-        in an ``outcome`` column, and as their stage unless an activity mapping names one.
+        in an ``outcome`` column and, when ``activities`` writes the stages, as their stage
+        unless an activity mapping names one.
     ignore : tuple of str
         Activities (or patterns) that are not journey steps (work items): their rows are
         dropped, and validate reports how many.
