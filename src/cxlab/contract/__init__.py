@@ -2,13 +2,24 @@
 
 Every notebook and analytics module reads client data through :func:`load_bundle`. This layer
 owns reading files (CSV, Excel, Parquet, XES event logs, and CSV or XES compressed as ``.gz`` or
-``.zip``), applying ``cxlab.yml`` (renames, recodes, scales, date formats), validation, and the
-errors a client sees; :func:`draft_config` drafts a ``cxlab.yml`` for a new client's exports.
+``.zip``), applying ``cxlab.yml`` (renames, recodes, scales, date formats, and the mapping of
+real exports: derived columns, filters, credit notes, derived tables, stages), validation, and
+the errors a client sees; :func:`draft_config` drafts a ``cxlab.yml`` for a new client's exports.
 """
 
 from cxlab.contract._init import Draft, DraftSource, draft_config, write_draft
 from cxlab.contract.bundle import TABLES, Bundle, SourceFile
-from cxlab.contract.config import BundleConfig, ChurnRule, Scale, TableSource
+from cxlab.contract.config import (
+    BundleConfig,
+    ChurnRule,
+    Condition,
+    CreditNotes,
+    DerivedTable,
+    RowFilter,
+    Scale,
+    Stages,
+    TableSource,
+)
 from cxlab.contract.load import load_bundle, read_config, validate_bundle
 
 __all__ = [
@@ -16,10 +27,15 @@ __all__ = [
     "Bundle",
     "BundleConfig",
     "ChurnRule",
+    "Condition",
+    "CreditNotes",
+    "DerivedTable",
     "Draft",
     "DraftSource",
+    "RowFilter",
     "Scale",
     "SourceFile",
+    "Stages",
     "TableSource",
     "draft_config",
     "load_bundle",

@@ -26,6 +26,7 @@ __all__ = [
     "as_text",
     "boolean_values",
     "date_hint",
+    "id_text",
     "implausible_dates",
     "number_hint",
     "parse_bool",
@@ -90,6 +91,33 @@ def as_text(s: pd.Series) -> pd.Series:
         out[integral] = s[integral].astype("int64").astype("str")
         return out
     return s.astype("str")
+
+
+def id_text(s: pd.Series) -> pd.Series:
+    """Write identifiers as text; float-looking whole numbers lose their ``.0``.
+
+    ``12345.0`` becomes ``12345``. Spreadsheets and data frames that held a column of numbers
+    with gaps write whole numbers as floats, so a customer number arrives as ``12345.0`` in one
+    file and ``12345`` in another. Other ids (``C-12.0``, ``1.5``) are kept as written.
+
+    Examples
+    --------
+    >>> id_text(pd.Series(["12345.0", "C-12.0", "017.00", None, "1.5"])).tolist()
+    ['12345', 'C-12.0', '017', nan, '1.5']
+    >>> id_text(pd.Series([12345.0, None])).tolist()
+    ['12345', nan]
+    """
+    text = as_text(s)
+    if not pd.api.types.is_string_dtype(text.dtype) or text.dtype == object:
+        text = text.astype("str")
+    dotted = text.str.endswith(".0").fillna(False) | text.str.endswith(".00").fillna(False)
+    if not dotted.any():
+        return text
+    floaty = text.str.fullmatch(r"[+-]?\d+\.0+").fillna(False).astype(bool)
+    if floaty.any():
+        text = text.copy()
+        text[floaty] = text[floaty].str.replace(r"\.0+$", "", regex=True)
+    return text
 
 
 def parse_numbers(s: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Series]:

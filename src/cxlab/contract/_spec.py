@@ -25,11 +25,12 @@ __all__ = [
     "suggest_column",
 ]
 
-#: Columns a table must have (responses also need at least one of :data:`SCORES`).
+#: Columns a table must have (responses need at least one of :data:`SCORES`, or a declared
+#: yes/no outcome; their date is optional: an undated survey is valid).
 REQUIRED: dict[str, tuple[str, ...]] = {
     "customers": ("customer_id",),
     "transactions": ("customer_id", "date", "amount"),
-    "responses": ("date",),
+    "responses": (),
     "events": ("customer_id", "timestamp", "stage"),
 }
 
@@ -89,6 +90,7 @@ KINDS: dict[str, dict[str, str]] = {
         "touchpoint": "text",
         "channel": "text",
         "event": "text",
+        "outcome": "text",
     },
 }
 

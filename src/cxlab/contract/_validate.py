@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from cxlab.contract import _parse
+from cxlab.contract import _derive, _parse
 from cxlab.contract._read import RawTable
 from cxlab.contract._spec import (
     BOOL_FALSE,
@@ -37,6 +37,11 @@ from cxlab.errors import Problem, examples, excerpt, listing, quoted
 __all__ = ["TableResult", "check_references", "check_table"]
 
 _ID_LIKE = ("id", "code", "zip", "postcode", "plz", "phone", "tel", "number", "no")
+_NUMBER_KINDS = ("amount", "count", "score", "item")
+#: Names of a quantity column and parts of a unit-price column's name (compared as column keys),
+#: for the hint that derives an invoice line's amount.
+_QUANTITY_NAMES = ("quantity", "qty", "menge", "anzahl", "units", "quantité", "cantidad")
+_PRICE_PARTS = ("price", "preis", "prix", "precio", "unitcost")
 
 
 @dataclass
@@ -63,6 +68,10 @@ class _Ctx:
         self.problems: list[Problem] = []
         self.client: dict[str, str] = {}
         self.orig: pd.DataFrame = raw.frame
+        #: Columns whose unreadable numbers were reported already (by a derived column).
+        self.reported: set[str] = set()
+        #: Credit notes whose amounts were made negative.
+        self.flipped = 0
 
     def name(self, column: str) -> str:
         canon = self.client.get(column, column)
@@ -188,7 +197,13 @@ def _references(
     """Resolve every column cxlab.yml names for this table; report the ones that do not exist."""
     table = ctx.table
     known = list(ctx.raw.frame.columns)
-    refs: dict[str, dict[str, str]] = {"recode": {}, "dates": {}, "drivers": {}, "bool": {}}
+    refs: dict[str, dict[str, str]] = {
+        "recode": {},
+        "dates": {},
+        "drivers": {},
+        "bool": {},
+        "outcome": {},
+    }
     wanted: list[tuple[str, str, str, str]] = []  # (section, where, name, bucket)
     for col in config.recode.get(table, {}):
         wanted.append(("recode", f"recode.{table}", col, "recode"))
@@ -196,6 +211,8 @@ def _references(
         wanted.append(("dates", f"dates.{table}", col, "dates"))
     if table == "responses":
         wanted += [("drivers", "drivers", c, "drivers") for c in config.drivers]
+        if config.outcome:
+            wanted.append(("outcome", "outcome", config.outcome, "outcome"))
     if table == "customers":
         wanted += [("sensitive", "sensitive", c, "") for c in config.sensitive]
         if config.consent:
@@ -211,9 +228,23 @@ def _references(
     return refs
 
 
+def _name_in_expression(name: str) -> str:
+    """Write a column name as an expression in ``derive:`` takes it (backticks when needed)."""
+    return name if name.isidentifier() and not name.startswith("__") else f"`{name}`"
+
+
 def _missing_column_hint(table: str, column: str, headers: list[str], taken: set[str]) -> str:
     free = [h for h in headers if h not in taken]
     found = listing(headers, 20) or "none"
+    if table == "transactions" and column == "amount":
+        quantity = [h for h in headers if column_key(h) in _QUANTITY_NAMES]
+        price = [h for h in headers if any(p in column_key(h) for p in _PRICE_PARTS)]
+        if quantity and price:  # an invoice-line export: the amount is their product
+            expr = f"{_name_in_expression(quantity[0])} * {_name_in_expression(price[0])}"
+            return (
+                f"columns found: {found}. The file has a quantity and a unit price: compute "
+                f'the amount in cxlab.yml: derive: {{transactions: {{amount: "{expr}"}}}}'
+            )
     guess = suggest_column(column, free)
     if guess is not None:
         return (
@@ -303,14 +334,34 @@ def check_table(
     """
     ctx = _Ctx(raw, cfg)
     table = raw.table
+    decimal = raw.decimal
     mapping = _map_columns(ctx, config)
-    refs = _references(ctx, config, mapping)
     ctx.client = {canon: client for client, canon in mapping.items()}
     orig = raw.frame[list(mapping)].set_axis(list(mapping.values()), axis=1)
-    ctx.orig = orig
-    present = set(orig.columns)
+    ctx.orig = orig.copy()  # columns added by defaults and derive join it, for messages
+    work = orig.copy()
+    #: Canonical column -> the name a user may write for it (grows with new columns).
+    client = dict(ctx.client)
+
+    # defaults, and the names the later steps create
+    defaults = config.defaults.get(table, {})
+    work = _derive.add_defaults(ctx, work, defaults, client, decimal, full)
+    exprs = config.derive.get(table, {})
+    derived = {_derive.canonical_name(table, t) for t in exprs}
+    stages = config.stages if table == "events" else None
+    created = set(derived)
+    if stages is not None and stages.activities:
+        created.add("stage")
+    if stages is not None and stages.outcomes:
+        created.add("outcome")
+    names = dict(mapping)
+    names.update({c: c for c in [*work.columns, *created] if c not in names.values()})
+    refs = _references(ctx, config, names)
+    present = set(work.columns) | created
 
     missing = [c for c in REQUIRED[table] if c not in present]
+    broken = [c for c in missing if f"derive.{table}.{column_key(c)}" in cfg.invalid]
+    missing = [c for c in missing if c not in broken]  # its expression was reported already
     headers = [raw.written.get(h, h) for h in raw.frame.columns]
     taken = {h for h, c in mapping.items() if c in KINDS[table]}
     for col in missing:
@@ -321,8 +372,9 @@ def check_table(
             column=col,
             hint=_missing_column_hint(table, col, headers, taken),
         )
+    outcome = refs["outcome"].get(config.outcome or "") if table == "responses" else None
     scores = [c for c in SCORES if c in present] if table == "responses" else []
-    if table == "responses" and not scores:
+    if table == "responses" and not scores and not outcome:
         guesses = [g for g in (suggest_column(s, headers) for s in SCORES) if g]
         ctx.add(
             "error",
@@ -334,21 +386,71 @@ def check_table(
                 if guesses
                 else ""
             )
-            + "A survey export needs at least one of NPS (0–10), CSAT or CES",
+            + "A survey export needs at least one of NPS (0–10), CSAT or CES, or a yes/no "
+            "outcome declared as outcome: <column> in cxlab.yml",
         )
 
     # kinds
-    kinds: dict[str, str] = {c: KINDS[table].get(c, "extra") for c in orig.columns}
+    kinds: dict[str, str] = {c: KINDS[table].get(c, "extra") for c in present}
     for c in refs["dates"].values():
         kinds[c] = "date"
     for c in refs["drivers"].values():
         kinds[c] = "item"
     for c in refs["bool"].values():
         kinds[c] = "bool"
+    if outcome:
+        kinds[outcome] = "bool"
+
+    # recoding (columns that derive creates are recoded once they exist)
+    for name, col in refs["recode"].items():
+        if col in work and col not in derived:
+            work[col] = _recode(work[col], config.recode[table][name], decimal)
+
+    # filters, derived columns, stages, credit notes
+    date_cache: dict[str, _parse.DateResult] = {}
+
+    def date_of(col: str, s: pd.Series) -> _parse.DateResult | None:
+        if kinds.get(col) != "date":
+            return None
+        if col not in date_cache:
+            date_cache[col] = _parse.parse_dates(s, _date_format(config, table, col, names, ctx))
+        return date_cache[col]
+
+    rules = list(enumerate(config.filters.get(table, ()), start=1))
+    later = created | derived  # filters on columns that derive or stages write run after them
+    on_derived = [(n, r) for n, r in rules if _resolve(r.condition.column, names) in later]
+    on_file = [(n, r) for n, r in rules if (n, r) not in on_derived]
+    parse_later = {c for c, k in kinds.items() if k in ("date", *_NUMBER_KINDS)}
+    filtering = {"decimal": decimal, "date_of": date_of, "parse_later": parse_later, "full": full}
+    work = _derive.apply_filters(ctx, work, on_file, client, **filtering)
+    operands = _derive.Operands(ctx, work, decimal, config.currency)
+    work, failed = _derive.derive_columns(ctx, work, exprs, client, operands, full)
+    for name, col in refs["recode"].items():
+        if col in derived and col in work:
+            work[col] = _recode(work[col], config.recode[table][name], decimal)
+            operands.numbers.pop(col, None)  # parse the recoded values, not the ones before
+    if stages is not None:
+        work = _derive.apply_stages(ctx, work, stages, client, full)
+    work = _derive.apply_filters(ctx, work, on_derived, client, **filtering)
+    notes = None
+    if table == "transactions" and config.credit_notes is not None:
+        notes = _derive.credit_note_rows(ctx, work, config.credit_notes.condition, client, decimal)
+    ctx.reported = operands.reported
+    if len(work) == 0:
+        ctx.add(
+            "error",
+            "no_data_rows",
+            f"the filters and stages in cxlab.yml removed every one of the {len(orig):,} row(s)",
+            hint="check the filters against the file: a keep filter's values or date range "
+            "may not match how the file writes them (the warnings above say how many rows each "
+            "removed)",
+        )
+        return TableResult(table, raw, None, None, ctx.client), ctx.problems
+    unbuilt = [c for c in REQUIRED[table] if c not in work and c not in missing]
 
     # fully empty columns
-    empty = {c for c in orig.columns if orig[c].isna().all()}
-    for c in orig.columns:
+    empty = {c for c in work.columns if work[c].isna().all()}
+    for c in work.columns:
         if c not in empty:
             continue
         if c in REQUIRED[table]:
@@ -367,18 +469,14 @@ def check_table(
                 column=c,
                 hint="fill it in or delete it from the file",
             )
-    if scores and all(c in empty for c in scores):
+    answered = [c for c in [*scores, outcome] if c and c in work]
+    if answered and all(c in empty for c in answered):
         ctx.add(
             "error",
             "no_scores",
-            f"the score column(s) {', '.join(scores)} are entirely empty",
+            f"the score column(s) {', '.join(answered)} are entirely empty",
             hint="export the survey answers again; at least one score needs values",
         )
-
-    # recoding
-    work = orig.copy()
-    for name, col in refs["recode"].items():
-        work[col] = _recode(work[col], config.recode[table][name], raw.decimal)
 
     if full:
         _presence_checks(ctx, work, kinds, empty)
@@ -387,20 +485,30 @@ def check_table(
     parsed: dict[str, pd.Series] = {}
     num_values: dict[str, pd.Series] = {}
     for col in work.columns:
-        kind = kinds[col]
+        kind = kinds.get(col, "extra")
         s = work[col]
-        if kind in ("id", "text"):
+        if kind == "id":
+            parsed[col] = _parse.id_text(s)
+        elif kind == "text":
             parsed[col] = _parse.as_text(s)
         elif kind == "date":
-            fmt = _date_format(config, table, col, mapping, ctx)
-            parsed[col] = _dates(ctx, s, col, fmt, full)
+            fmt = _date_format(config, table, col, names, ctx)
+            parsed[col] = _dates(ctx, s, col, fmt, full, date_cache.get(col))
             if KINDS[table].get(col) == "date":
                 parsed[col] = _plausible(ctx, parsed[col], col, config, full)
         elif kind == "bool":
             parsed[col] = _parse.parse_bool(s)[0]
         elif kind in ("amount", "count", "score", "item"):
-            values = _numbers(ctx, s, col, kind, raw.decimal, config)
+            values = _numbers(ctx, s, col, kind, raw.decimal, config, operands.numbers.get(col))
             if kind == "amount":
+                if col == "amount" and notes is not None:
+                    line = config.credit_notes.line  # type: ignore[union-attr]
+                    cond = config.credit_notes.condition  # type: ignore[union-attr]
+                    values, ctx.flipped = _derive.negate_credit_notes(
+                        ctx, values, notes, cond, line, full
+                    )
+                    if "amount" in derived:  # show the amounts as they are now
+                        ctx.orig["amount"] = values
                 parsed[col] = values
             else:
                 ints, fractional = _parse.to_int(values)
@@ -422,9 +530,10 @@ def check_table(
 
     if full:
         _range_checks(ctx, num_values, kinds, config)
-        _warnings(ctx, work, parsed, kinds, scores, empty)
+        _warnings(ctx, work, parsed, kinds, answered, empty)
 
-    if missing or (table == "responses" and not scores):
+    no_answers = table == "responses" and not scores and not outcome
+    if missing or broken or unbuilt or failed or no_answers:
         frame = None
     else:
         frame = pd.DataFrame(parsed, index=work.index).reset_index(drop=True)
@@ -441,8 +550,23 @@ def _date_format(
     return None
 
 
-def _dates(ctx: _Ctx, s: pd.Series, col: str, fmt: str | None, full: bool) -> pd.Series:
-    result = _parse.parse_dates(s, fmt)
+def _dates(
+    ctx: _Ctx,
+    s: pd.Series,
+    col: str,
+    fmt: str | None,
+    full: bool,
+    cached: _parse.DateResult | None = None,
+) -> pd.Series:
+    if cached is not None:  # parsed before filtering, for a date range; keep the rows left
+        result = _parse.DateResult(
+            cached.values.loc[s.index],
+            cached.bad.loc[s.index],
+            cached.format,
+            cached.ambiguous,
+        )
+    else:
+        result = _parse.parse_dates(s, fmt)
     if result.bad.any():
         rows = _rows(result.bad)
         ctx.add(
@@ -544,9 +668,19 @@ def _booleans(ctx: _Ctx, s: pd.Series, col: str, kind: str, bad: pd.Series) -> p
 
 
 def _numbers(
-    ctx: _Ctx, s: pd.Series, col: str, kind: str, decimal: str, config: BundleConfig
+    ctx: _Ctx,
+    s: pd.Series,
+    col: str,
+    kind: str,
+    decimal: str,
+    config: BundleConfig,
+    parsed: pd.Series | None = None,
 ) -> pd.Series:
+    if parsed is not None:  # parsed for a derived column; its bad values were reported there
+        return parsed.loc[s.index]
     values, bad = _parse.parse_numbers(s, decimal)
+    if bad.any() and col in ctx.reported:  # reported already, where derive computes with it
+        return values
     if bad.any():
         bad = _booleans(ctx, s, col, kind, bad)
     if bad.any():
@@ -624,7 +758,14 @@ def _presence_checks(ctx: _Ctx, work: pd.DataFrame, kinds: dict[str, str], empty
                 column=col,
                 rows=rows,
                 hint=f"every {table} row needs a {col}; fill it in, or delete rows that are "
-                "not real records (totals, notes)",
+                "not real records (totals, notes)"
+                + (
+                    "; to leave out rows without a customer (guest checkouts), filter them in "
+                    f"cxlab.yml: filters: {{{table}: [{{drop: {{column: {ctx.name(col)}, "
+                    "missing: true}}]}"
+                    if col == "customer_id"
+                    else ""
+                ),
             )
         elif check == "field_uniqueness" and col == "customer_id":
             n_ids = ctx.orig.loc[rows, col].nunique()
@@ -698,7 +839,7 @@ def _range_checks(
     def report(col: str, check: str, rows: pd.Index) -> None:
         lo, hi, key = scales[col]
         del check  # the only check here is the range
-        label = col.upper() if col in SCORES else f"the item {col!r}"
+        label = col.upper() if col in SCORES else f"item {col!r}"
         if key is None:
             hint = "NPS answers are 0 (not at all likely) to 10 (extremely likely)"
         else:
@@ -733,11 +874,16 @@ def _warnings(
         negative = parsed["amount"] < 0
         if negative.any():
             total = float(parsed["amount"][negative].sum())
+            flipped = (
+                f" ({ctx.flipped:,} of them credit notes made negative by credit_notes)"
+                if ctx.flipped
+                else ""
+            )
             ctx.add(
                 "warning",
                 "negative_amount",
-                f"{int(negative.sum())} negative amount(s), totalling {total:,.2f}: read as "
-                "refunds",
+                f"{int(negative.sum())} negative amount(s), totalling {total:,.2f}{flipped}: "
+                "read as refunds",
                 column="amount",
                 rows=_rows(negative),
                 hint="nothing to do if these are refunds or returns; otherwise correct the sign",
@@ -752,6 +898,19 @@ def _warnings(
                 f"{', '.join(scores)}; they count only where comments are analysed",
                 rows=_rows(none),
                 hint="check the export if every response should have a score",
+            )
+    if ctx.table == "responses" and "date" in parsed and "date" not in empty:
+        undated = work["date"].isna()
+        if undated.any():
+            ctx.add(
+                "warning",
+                "missing_value",
+                f"{int(undated.sum()):,} response(s) have no date; analyses over time leave "
+                "them out",
+                column="date",
+                rows=_rows(undated),
+                hint="fill in the dates if the export has them; a survey without any dates is "
+                "valid too",
             )
     now = pd.Timestamp.now()
     for col, kind in kinds.items():
@@ -799,7 +958,8 @@ def check_references(results: dict[str, TableResult]) -> list[Problem]:
             continue
         rows = _rows(orphan)
         client = res.client.get("customer_id", "customer_id")
-        values = list(res.raw.frame[client].loc[rows[:5]])
+        source = res.raw.frame[client] if client in res.raw.frame else ids
+        values = list(source.loc[rows[:5]])
         problems.append(
             Problem(
                 "warning",

@@ -26,11 +26,23 @@ from typing import Any
 
 import yaml
 
+from cxlab.contract._expr import ExpressionError, compile_expression
 from cxlab.contract._files import unsafe_reason
-from cxlab.contract._spec import CES_SCALES, CSAT_SCALES
+from cxlab.contract._spec import CES_SCALES, CSAT_SCALES, column_key
 from cxlab.contract.bundle import TABLES
-from cxlab.contract.config import DATE_FLOOR, BundleConfig, ChurnRule, Scale, TableSource
-from cxlab.errors import Problem, excerpt, quoted
+from cxlab.contract.config import (
+    DATE_FLOOR,
+    BundleConfig,
+    ChurnRule,
+    Condition,
+    CreditNotes,
+    DerivedTable,
+    RowFilter,
+    Scale,
+    Stages,
+    TableSource,
+)
+from cxlab.errors import Problem, excerpt, listing, quoted
 
 __all__ = ["CONFIG_NAMES", "ConfigResult", "parse_config"]
 
@@ -61,8 +73,30 @@ _TOP_KEYS = (
     "consent",
     "churn",
     "date_floor",
+    "outcome",
+    "defaults",
+    "derive",
+    "filters",
+    "credit_notes",
+    "stages",
 )
 _TABLE_KEYS = ("file", "sheet", "header_row", "delimiter", "encoding", "decimal")
+#: Keys of a derived table under ``tables:`` (``customers: {from: transactions}``).
+_DERIVED_KEYS = ("from", "attributes")
+#: Tables a derived table can be built from, and the tables that can be derived.
+_DERIVED_SOURCES = ("transactions", "responses", "events")
+_DERIVABLE = ("customers",)
+_ATTRIBUTE_RULES = ("first", "last", "most_frequent")
+_CONDITION_TESTS = ("equals", "matches", "starts_with", "missing", "from", "to")
+_STAGES_KEYS = ("column", "order", "activities", "outcomes", "ignore")
+#: Longest pattern or value in a condition or stage mapping.
+MAX_PATTERN = 200
+#: Most filters and derived columns per table; most values in one condition's list; most
+#: patterns (names with * or ?) under ``stages:``. Each costs a pass over the table or over
+#: its distinct values, so a hostile cxlab.yml cannot make validation run for hours.
+MAX_RULES = 100
+MAX_LIST = 1000
+MAX_STAGE_PATTERNS = 200
 _SCALE_KEYS = {
     "csat": ("min", "max", "satisfied"),
     "ces": ("min", "max", "direction"),
@@ -70,6 +104,21 @@ _SCALE_KEYS = {
 }
 _DIRECTIONS = ("higher_is_easier", "higher_is_harder")
 _DELIMITER_WORDS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+
+
+class GroupKey(str):
+    """A mapping key written as a list of names, ``[q1, q2, q3]: ...``; ``names`` holds them.
+
+    Only ``recode:`` accepts such keys (one recode for several columns); elsewhere the key is
+    its text, ``[q1, q2, q3]``, and is reported as an unknown name.
+    """
+
+    names: tuple[str, ...]
+
+    def __new__(cls, names: tuple[str, ...]) -> GroupKey:
+        key = super().__new__(cls, "[" + ", ".join(names) + "]")
+        key.names = names
+        return key
 
 
 @dataclass
@@ -335,6 +384,7 @@ class _Builder:
         self.fatal = False
         self.lines: dict[tuple[str, str, str], int] = {}
         self.invalid: set[str] = set()
+        self.derived: dict[str, DerivedTable] = {}
 
     # -- problems ---------------------------------------------------------------------------
 
@@ -412,7 +462,12 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Node] = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
+                group = (
+                    isinstance(key_node, yaml.SequenceNode)
+                    and bool(key_node.value)
+                    and all(isinstance(k, yaml.ScalarNode) for k in key_node.value)
+                )
+                if not isinstance(key_node, yaml.ScalarNode) and not group:
                     self.error(
                         Node("scalar", None, None, key_node.start_mark.line + 1, 1),
                         "cxlab.yml",
@@ -420,7 +475,11 @@ class _Builder:
                         "write keys as text followed by ':'",
                     )
                     continue
-                key = key_node.value
+                key = (
+                    GroupKey(tuple(str(k.value).strip() for k in key_node.value))
+                    if group
+                    else key_node.value
+                )
                 if key in out:
                     self.error(
                         Node("scalar", None, None, key_node.start_mark.line + 1, 1),
@@ -575,6 +634,8 @@ class _Builder:
                     )
         if "tables" in top:
             kw["tables"] = self.tables(top["tables"])
+            if self.derived:
+                kw["derived_tables"] = dict(self.derived)
         for section in ("columns", "dates"):
             if section in top:
                 kw[section] = self.per_table_names(top[section], section)
@@ -598,6 +659,25 @@ class _Builder:
             floor = self.date_floor(top["date_floor"])
             if floor is not None:
                 kw["date_floor"] = floor
+        if "outcome" in top:
+            outcome = self.name(top["outcome"], "outcome", "outcome: satisfied")
+            if outcome is not None:
+                kw["outcome"] = outcome.strip()
+                self.lines[("outcome", "responses", outcome.strip())] = top["outcome"].line
+        if "defaults" in top:
+            kw["defaults"] = self.defaults(top["defaults"])
+        if "derive" in top:
+            kw["derive"] = self.derive(top["derive"])
+        if "filters" in top:
+            kw["filters"] = self.filters(top["filters"])
+        if "credit_notes" in top:
+            rule = self.condition(top["credit_notes"], "credit_notes", "transactions")
+            if rule is not None:
+                kw["credit_notes"] = CreditNotes(rule, line=top["credit_notes"].line)
+        if "stages" in top:
+            stages = self.stages(top["stages"])
+            if stages is not None:
+                kw["stages"] = stages
         kw["problems"] = tuple(p for p in self.problems if p.severity == "warning")
         return BundleConfig(**kw)
 
@@ -617,6 +697,11 @@ class _Builder:
                     self.lines[("tables", table, fname)] = child.line
                 continue
             if not self.expect(child, "map", where, f"{table}: {{file: export.csv, decimal: ','}}"):
+                continue
+            if "from" in child.value:
+                derived = self.derived_table(table, child, where)
+                if derived is not None:
+                    self.derived[table] = derived
                 continue
             self.unknown_keys(child, where + ".", _TABLE_KEYS, "reading options")
             opts = child.value
@@ -747,7 +832,7 @@ class _Builder:
                 continue
             cols: dict[str, dict[Any, Any]] = {}
             for col, mapping in child.value.items():
-                where = f"recode.{table}.{col}"
+                where = f"recode.{table}.{excerpt(col, 60)}"
                 if not self.expect(mapping, "map", where, example):
                     continue
                 values: dict[Any, Any] = {}
@@ -761,8 +846,20 @@ class _Builder:
                         )
                         continue
                     values[raw_key] = target.value
-                cols[col] = values
-                self.lines[("recode", table, col)] = mapping.line
+                names = col.names if isinstance(col, GroupKey) else (col,)
+                for name in names:
+                    if name in cols:
+                        self.error(
+                            mapping,
+                            where,
+                            f"the column {quoted(name)} is recoded twice",
+                            "give each column one recode table; list it in one group only",
+                            table=table,
+                            column=name,
+                        )
+                        continue
+                    cols[name] = values
+                    self.lines[("recode", table, name)] = mapping.line
             out[table] = cols
         return out
 
@@ -960,3 +1057,514 @@ class _Builder:
             )
             return None
         return ChurnRule(inactive_days=days)
+
+    # -- mapping real exports -------------------------------------------------------------------
+
+    def plain_key(self, key: str, node: Node, where: str) -> bool:
+        """Refuse a list written as a key (``[a, b]: ...``) outside ``recode:``."""
+        if not isinstance(key, GroupKey):
+            return True
+        self.error(
+            node,
+            f"{where}.{excerpt(key, 60)}",
+            "a list of columns as a key is only allowed under 'recode:'",
+            "write one entry per column",
+        )
+        return False
+
+    def per_table(self, node: Node, section: str, example: str):
+        """Yield (table, its mapping node) for a section keyed by table name."""
+        if not self.expect(node, "map", section, example):
+            return
+        for key, child in node.value.items():
+            table = self.table_name(key, child, section)
+            if table is not None and self.expect(child, "map", f"{section}.{table}", example):
+                yield table, child
+
+    def scalar_text(self, node: Node) -> str:
+        """Render a scalar as the text a cell would hold (dates in ISO form, booleans as words)."""
+        value = node.value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, dt.datetime | dt.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            return value.strip()
+        return node.text.strip()
+
+    def defaults(self, node: Node) -> dict[str, dict[str, Any]]:
+        """Read ``defaults:``: table -> column -> a single value (``null`` is not a default)."""
+        out: dict[str, dict[str, Any]] = {}
+        example = "defaults: {responses: {date: 2024-05-01}}"
+        for table, child in self.per_table(node, "defaults", example):
+            values: dict[str, Any] = {}
+            for col, value in child.value.items():
+                where = f"defaults.{table}.{excerpt(col, 60)}"
+                if not self.plain_key(col, value, "defaults." + table):
+                    continue
+                if value.kind != "scalar" or value.value is None:
+                    found = "nothing" if value.kind == "scalar" else f"a {value.kind}"
+                    self.error(
+                        value,
+                        where,
+                        f"a default must be a single value (a date, a number or text), found "
+                        f"{found.replace('seq', 'list').replace('map', 'mapping')}",
+                        example,
+                        table=table,
+                        column=col,
+                    )
+                    continue
+                values[col.strip()] = value.value
+                self.lines[("defaults", table, col.strip())] = value.line
+            out[table] = values
+        return out
+
+    def derive(self, node: Node) -> dict[str, dict[str, Any]]:
+        """Read ``derive:``: table -> new column -> checked expression (columns checked later)."""
+        out: dict[str, dict[str, Any]] = {}
+        example = 'derive: {transactions: {amount: "Quantity * UnitPrice"}}'
+        for table, child in self.per_table(node, "derive", example):
+            exprs: dict[str, Any] = {}
+            if len(child.value) > MAX_RULES:
+                self.error(
+                    child,
+                    f"derive.{table}",
+                    f"{len(child.value):,} derived columns are more than the {MAX_RULES} allowed",
+                    "derive only the columns the analyses need",
+                    table=table,
+                )
+                continue
+            for col, value in child.value.items():
+                where = f"derive.{table}.{excerpt(col, 60)}"
+                if not self.plain_key(col, value, "derive." + table):
+                    continue
+                text = self.name(value, where, example)
+                if text is None:
+                    continue
+                try:
+                    expr = compile_expression(text)
+                except ExpressionError as exc:
+                    self.invalid.add(f"derive.{table}.{column_key(col)}")
+                    self.error(
+                        value,
+                        where,
+                        f"{exc.message}, in {quoted(text, 60)}",
+                        exc.hint,
+                        table=table,
+                        column=col,
+                    )
+                    continue
+                exprs[col.strip()] = expr
+                for name in expr.columns:
+                    self.lines[(f"derive.{table}.{col.strip()}", table, name)] = value.line
+            out[table] = exprs
+        return out
+
+    def filters(self, node: Node) -> dict[str, tuple[RowFilter, ...]]:
+        """Read ``filters:``: table -> list of ``keep:`` / ``drop:`` conditions."""
+        out: dict[str, tuple[RowFilter, ...]] = {}
+        example = "filters: {transactions: [{drop: {column: CustomerID, missing: true}}]}"
+        if not self.expect(node, "map", "filters", example):
+            return out
+        for key, child in node.value.items():
+            table = self.table_name(key, child, "filters")
+            if table is None or not self.expect(child, "seq", f"filters.{table}", example):
+                continue
+            rules = []
+            if len(child.value) > MAX_RULES:
+                self.error(
+                    child,
+                    f"filters.{table}",
+                    f"{len(child.value):,} filters are more than the {MAX_RULES} allowed",
+                    "combine filters on one column into one, with a list of values",
+                    table=table,
+                )
+                continue
+            for n, item in enumerate(child.value, start=1):
+                where = f"filters.{table}[{n}]"
+                if not self.expect(item, "map", where, "- drop: {column: Country, equals: EIRE}"):
+                    continue
+                actions = [a for a in ("keep", "drop") if a in item.value]
+                self.unknown_keys(item, where + ".", ("keep", "drop"), "filter actions")
+                if len(actions) != 1:
+                    self.error(
+                        item,
+                        where,
+                        "a filter needs exactly one of 'keep:' or 'drop:'"
+                        + (", not both" if len(actions) == 2 else ""),
+                        "write it like: - drop: {column: CustomerID, missing: true}",
+                        table=table,
+                    )
+                    continue
+                action = actions[0]
+                rule = self.condition(item.value[action], f"{where}.{action}", table)
+                if rule is not None:
+                    rules.append(RowFilter(action, rule, where, line=item.line))  # type: ignore[arg-type]
+            out[table] = tuple(rules)
+        return out
+
+    def condition(self, node: Node, where: str, table: str) -> Condition | None:
+        """Read a column and one test: equals, matches, starts_with, missing, or from/to."""
+        example = "{column: InvoiceNo, starts_with: C}"
+        if not self.expect(node, "map", where, example):
+            return None
+        self.unknown_keys(node, where + ".", ("column", *_CONDITION_TESTS), "condition keys")
+        opts = node.value
+        if "column" not in opts:
+            self.error(node, where, "the condition needs 'column:'", example, table=table)
+            return None
+        column = self.name(opts["column"], where + ".column", "column: InvoiceNo")
+        if column is None:
+            return None
+        column = column.strip()
+        tests = [t for t in _CONDITION_TESTS if t in opts]
+        ranged = [t for t in tests if t in ("from", "to")]
+        others = [t for t in tests if t not in ("from", "to")]
+        if len(others) + (1 if ranged else 0) != 1:
+            self.error(
+                node,
+                where,
+                "the condition needs exactly one test: equals, matches, starts_with, missing, "
+                "or from/to" + (f" (found {', '.join(tests)})" if tests else ""),
+                "write one condition per filter; add another filter for a second test",
+                table=table,
+                column=column,
+            )
+            return None
+        # keyed by the rule (filters.transactions[2], credit_notes), for located messages
+        rule_key = where.removesuffix(".keep").removesuffix(".drop")
+        self.lines[(rule_key, table, column)] = opts["column"].line
+        kw: dict[str, Any] = {"column": column, "line": node.line}
+        if others and others[0] == "missing":
+            if not isinstance(opts["missing"].value, bool):
+                self.error(
+                    opts["missing"],
+                    where + ".missing",
+                    f"expected true or false, found {quoted(opts['missing'].text)}",
+                    "write missing: true to test for empty cells",
+                    table=table,
+                    column=column,
+                )
+                return None
+            kw["missing"] = opts["missing"].value
+        elif others:
+            test = others[0]
+            values = self.value_list(opts[test], f"{where}.{test}", table, column)
+            if values is None:
+                return None
+            kw[test] = values
+        else:
+            bounds = self.range(opts, where, table, column)
+            if bounds is None:
+                return None
+            kw["low"], kw["high"] = bounds
+        return Condition(**kw)
+
+    def value_list(self, node: Node, where: str, table: str, column: str) -> tuple[str, ...] | None:
+        items = node.value if node.kind == "seq" else [node]
+        out = []
+        if len(items) > MAX_LIST:
+            self.error(
+                node,
+                where,
+                f"the list holds {len(items):,} values; at most {MAX_LIST:,} are allowed",
+                "use a pattern with * for many similar values",
+                table=table,
+                column=column,
+            )
+            return None
+        for item in items:
+            if item.kind != "scalar" or item.value is None or not self.scalar_text(item):
+                self.error(
+                    item,
+                    where,
+                    "expected a value or a list of values",
+                    f"write it like: {where.rsplit('.', 1)[-1]}: [POST, DOT]",
+                    table=table,
+                    column=column,
+                )
+                return None
+            text = self.scalar_text(item)
+            if len(text) > MAX_PATTERN:
+                self.error(
+                    item,
+                    where,
+                    f"the value is {len(text):,} characters long; at most {MAX_PATTERN} are "
+                    "allowed",
+                    "use a shorter value, or a pattern with *",
+                    table=table,
+                    column=column,
+                )
+                return None
+            out.append(text)
+        if not out:
+            self.error(node, where, "the list is empty", "name at least one value", table=table)
+            return None
+        return tuple(dict.fromkeys(out))
+
+    def range(self, opts: dict[str, Node], where: str, table: str, column: str):
+        """Read ``from:`` / ``to:``: two dates or two numbers, from not after to."""
+        bounds: list[Any] = []
+        for key in ("from", "to"):
+            if key not in opts:
+                bounds.append(None)
+                continue
+            node = opts[key]
+            value = node.value if node.kind == "scalar" else None
+            bound: Any = None
+            if isinstance(value, dt.datetime):
+                bound = value.date() if value.time() == dt.time(0) else value
+            elif isinstance(value, dt.date):
+                bound = value
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                bound = float(value)
+            elif isinstance(value, str):
+                try:
+                    bound = dt.date.fromisoformat(value.strip())
+                except ValueError:
+                    try:
+                        bound = dt.datetime.fromisoformat(value.strip())
+                    except ValueError:
+                        bound = None
+            if bound is None or (isinstance(bound, float) and not bound == bound):
+                self.error(
+                    node,
+                    f"{where}.{key}",
+                    f"expected a date such as 2024-01-31 or a number, found {quoted(node.text)}",
+                    "write it like: {column: date, from: 2024-01-01, to: 2024-12-31}",
+                    table=table,
+                    column=column,
+                )
+                return None
+            bounds.append(bound)
+        low, high = bounds
+        if low is not None and high is not None:
+            if isinstance(low, float) != isinstance(high, float):
+                self.error(
+                    opts["to"],
+                    where,
+                    "from and to must both be dates or both be numbers",
+                    "write it like: {column: date, from: 2024-01-01, to: 2024-12-31}",
+                    table=table,
+                    column=column,
+                )
+                return None
+            if _sortable(low) > _sortable(high):
+                self.error(
+                    opts["to"],
+                    where,
+                    f"the range ends ({high}) before it starts ({low})",
+                    "swap from and to",
+                    table=table,
+                    column=column,
+                )
+                return None
+        return low, high
+
+    def derived_table(self, table: str, node: Node, where: str) -> DerivedTable | None:
+        example = "customers: {from: transactions, attributes: {Country: first}}"
+        self.unknown_keys(node, where + ".", _DERIVED_KEYS, "keys of a derived table")
+        opts = node.value
+        if table not in _DERIVABLE:
+            self.error(
+                node,
+                where + ".from",
+                f"only {', '.join(_DERIVABLE)} can be built from another table, not {table}",
+                f"map a file to {table}, or remove 'from:'",
+                table=table,
+            )
+            return None
+        source = self.name(opts["from"], where + ".from", example)
+        if source is None:
+            return None
+        source = source.strip()
+        if source not in _DERIVED_SOURCES:
+            self.error(
+                opts["from"],
+                where + ".from",
+                f"{table} can be built from {', '.join(_DERIVED_SOURCES)}, not {source!r}",
+                example,
+                table=table,
+            )
+            return None
+        attributes: dict[str, str] = {}
+        if "attributes" in opts:
+            attr = opts["attributes"]
+            if not self.expect(attr, "map", where + ".attributes", example):
+                return None
+            for col, rule_node in attr.value.items():
+                if not self.plain_key(col, rule_node, where + ".attributes"):
+                    continue
+                rule = self.name(rule_node, f"{where}.attributes.{col}", "Country: first")
+                if rule is None:
+                    continue
+                rule = rule.strip().lower().replace(" ", "_").replace("-", "_")
+                if rule not in _ATTRIBUTE_RULES:
+                    close = difflib.get_close_matches(rule, _ATTRIBUTE_RULES, n=1, cutoff=0.5)
+                    self.error(
+                        rule_node,
+                        f"{where}.attributes.{excerpt(col, 60)}",
+                        f"{rule!r} is not a way to choose one value per customer",
+                        (f"did you mean {close[0]!r}? " if close else "")
+                        + "use first (the value on the customer's earliest row), last or "
+                        "most_frequent",
+                        table=table,
+                        column=col,
+                    )
+                    continue
+                attributes[col.strip()] = rule
+                self.lines[("attributes", source, col.strip())] = rule_node.line
+        return DerivedTable(source, attributes, line=node.line)
+
+    def stages(self, node: Node) -> Stages | None:
+        example = "stages: {activities: {application: [A_Create Application]}, ignore: ['W_*']}"
+        if not self.expect(node, "map", "stages", example):
+            return None
+        self.unknown_keys(node, "stages.", _STAGES_KEYS, "stages settings")
+        opts = node.value
+        kw: dict[str, Any] = {"line": node.line}
+        lines: dict[str, int] = {}
+        owner: dict[str, str] = {}
+        ok = True
+
+        def names(child: Node, where: str) -> list[tuple[str, int]] | None:
+            items = child.value if child.kind == "seq" else [child]
+            out = []
+            for item in items:
+                text = self.scalar_text(item) if item.kind == "scalar" else ""
+                if not text or item.value is None:
+                    self.error(item, where, "expected an activity name or a list of them", example)
+                    return None
+                if len(text) > MAX_PATTERN:
+                    self.error(
+                        item,
+                        where,
+                        f"the name is {len(text):,} characters long; at most {MAX_PATTERN} "
+                        "are allowed",
+                        "use a pattern with * for long activity names",
+                    )
+                    return None
+                out.append((text, item.line))
+            return out
+
+        def claim(activity: str, line: int, what: str, where: str) -> bool:
+            key = activity.casefold()
+            if key in owner and owner[key] != what:
+                self.error(
+                    Node("scalar", activity, activity, line, 1),
+                    where,
+                    f"the activity {quoted(activity)} is listed both as {owner[key]} and as {what}",
+                    "list each activity once: under one stage, as an outcome, or to ignore",
+                )
+                return False
+            owner[key] = what
+            lines.setdefault(activity, line)
+            return True
+
+        if "column" in opts:
+            column = self.name(opts["column"], "stages.column", "column: event")
+            if column is None:
+                return None
+            kw["column"] = column.strip()
+        column = kw.get("column", "event")
+        column_line = opts["column"].line if "column" in opts else node.line
+        self.lines[("stages", "events", column)] = column_line
+        order: list[str] = []
+        if "order" in opts:
+            found = names(opts["order"], "stages.order")
+            if found is None:
+                return None
+            order = list(dict.fromkeys(t for t, _ in found))
+        activities: dict[str, str] = {}
+        if "activities" in opts:
+            act = opts["activities"]
+            if not self.expect(act, "map", "stages.activities", example):
+                return None
+            for stage, child in act.value.items():
+                where = f"stages.activities.{excerpt(stage, 40)}"
+                if not self.plain_key(stage, child, "stages.activities"):
+                    ok = False
+                    continue
+                found = names(child, where)
+                if found is None:
+                    ok = False
+                    continue
+                stage = stage.strip()
+                if order and stage not in order:
+                    self.error(
+                        child,
+                        where,
+                        f"the stage {quoted(stage)} is not in stages.order ({listing(order, 8)})",
+                        "add it to stages.order, or correct its spelling",
+                    )
+                    ok = False
+                    continue
+                for activity, line in found:
+                    ok = claim(activity, line, f"stage {stage!r}", where) and ok
+                    activities[activity] = stage
+            if not order:
+                order = list(dict.fromkeys(activities.values()))
+        outcomes: dict[str, str] = {}
+        if "outcomes" in opts:
+            out_node = opts["outcomes"]
+            groups: list[tuple[str, Node]] = []
+            if out_node.kind == "map":
+                groups = [(label.strip(), child) for label, child in out_node.value.items()]
+            else:
+                groups = [("", out_node)]
+            for label, child in groups:
+                where = "stages.outcomes" + (f".{excerpt(label, 40)}" if label else "")
+                found = names(child, where)
+                if found is None:
+                    ok = False
+                    continue
+                for activity, line in found:
+                    outcome = label or activity
+                    ok = claim(activity, line, f"outcome {outcome!r}", where) and ok
+                    outcomes[activity] = outcome
+        ignore: list[str] = []
+        if "ignore" in opts:
+            found = names(opts["ignore"], "stages.ignore")
+            if found is None:
+                return None
+            for activity, line in found:
+                ok = claim(activity, line, "ignored", "stages.ignore") and ok
+                ignore.append(activity)
+        patterns = [a for a in (*activities, *outcomes, *ignore) if "*" in a or "?" in a]
+        if len(patterns) > MAX_STAGE_PATTERNS:
+            self.error(
+                node,
+                "stages",
+                f"{len(patterns):,} patterns (names with * or ?) are more than the "
+                f"{MAX_STAGE_PATTERNS} allowed",
+                "write activity names out, or use fewer, broader patterns such as W_*",
+            )
+            return None
+        if not order and not activities:
+            self.error(
+                node,
+                "stages",
+                "stages needs 'activities:' (which activities make up each stage) or 'order:' "
+                "(the order of the stages in the events' stage column)",
+                example,
+            )
+            return None
+        if not ok:
+            return None
+        kw.update(
+            order=tuple(order),
+            activities=activities,
+            outcomes=outcomes,
+            ignore=tuple(ignore),
+            lines=lines,
+        )
+        return Stages(**kw)
+
+
+def _sortable(value: Any) -> Any:
+    """Make a range end comparable: dates as datetimes, numbers as they are."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    return value

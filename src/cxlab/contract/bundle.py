@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cxlab.contract._spec import DATE_COLUMNS, column_key
 from cxlab.contract.config import BundleConfig
 from cxlab.errors import DataError, ValidationReport
 
@@ -30,17 +31,24 @@ class SourceFile:
         Sheet name for Excel workbooks.
     header_row : int
         Row number (1-based, as in a spreadsheet) of the header.
+    derived_from : str, optional
+        For a table built from another one (``tables: {customers: {from: transactions}}``):
+        that table; ``path`` is then the file the other table came from.
     """
 
     table: str
     path: Path
     sheet: str | None = None
     header_row: int = 1
+    derived_from: str | None = None
 
     @property
     def label(self) -> str:
         """File name, with the sheet when there is one, for messages."""
-        return self.path.name + (f" [sheet {self.sheet!r}]" if self.sheet else "")
+        label = self.path.name + (f" [sheet {self.sheet!r}]" if self.sheet else "")
+        if self.derived_from:
+            return f"built from {self.derived_from} ({label})"
+        return label
 
 
 @dataclass
@@ -87,6 +95,47 @@ class Bundle:
     def has(self, *tables: str) -> bool:
         """Whether every named table is present."""
         return all(getattr(self, t, None) is not None for t in tables)
+
+    def has_dates(self, table: str) -> bool:
+        """Whether a table is present and dates at least one of its rows.
+
+        Surveys and reviews are often exported without a date. Such a responses table is
+        valid, and nothing invents a date for it; analyses over time ask this first and skip
+        (saying why) when it is False. The dating column is ``date`` for transactions and
+        responses, ``timestamp`` for events and ``signup_date`` for customers.
+
+        Examples
+        --------
+        >>> import pathlib
+        >>> survey = pd.DataFrame({"nps": pd.array([9, 4], dtype="Int64")})
+        >>> bundle = Bundle(pathlib.Path("survey"), BundleConfig(), responses=survey)
+        >>> bundle.has_dates("responses"), bundle.has_dates("transactions")
+        (False, False)
+        """
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}; the contract has {', '.join(TABLES)}")
+        df = getattr(self, table)
+        col = {**DATE_COLUMNS, "customers": "signup_date"}[table]
+        return df is not None and col in df and bool(df[col].notna().any())
+
+    @property
+    def outcome(self) -> str | None:
+        """The responses column holding the yes/no outcome (``outcome:`` in cxlab.yml), if any.
+
+        The column is ``boolean``: True for a satisfied (or otherwise positive) answer.
+        """
+        name = self.config.outcome
+        if not name or self.responses is None:
+            return None
+        if name in self.responses:
+            return name
+        key = column_key(name)
+        return next((c for c in self.responses.columns if column_key(c) == key), None)
+
+    @property
+    def stage_order(self) -> tuple[str, ...]:
+        """The journey stages in order (``stages.order`` in cxlab.yml), else ``()``."""
+        return self.config.stages.order if self.config.stages is not None else ()
 
     def require(self, *tables: str) -> None:
         """Raise a helpful :class:`~cxlab.errors.DataError` unless every named table is present.

@@ -55,6 +55,39 @@ files needs none. The format, with every key::
     date_floor: 1990-01-01                          # earlier dates are implausible: read as
                                                     # missing, with a warning (or a year: 1990)
 
+    outcome: satisfied                              # a yes/no responses column: the survey's
+                                                    # outcome (satisfied or not), usable instead
+                                                    # of a score
+
+Mapping real exports (``docs/data-contract.md``: section 5 describes each key, section 7
+shows them on real-shaped exports)::
+
+    defaults:                         # a value for a column: the whole column when the file
+      responses: {date: 2024-05-01}   # lacks it, else its empty cells
+    derive:                           # columns computed from others, in a small safe
+      transactions:                   # expression language (cxlab.contract._expr)
+        amount: "Quantity * UnitPrice"
+    recode:
+      responses:
+        [q1, q2, q3]: {0: null}       # one recode for several columns; null = missing
+    filters:                          # rows dropped or kept, in order; validate reports how
+      transactions:                   # many rows each removes
+        - drop: {column: CustomerID, missing: true}
+        - drop: {column: StockCode, equals: [POST, DOT, M]}
+        - drop: {column: Description, matches: "*postage*"}
+        - keep: {column: InvoiceDate, from: 2010-12-01, to: 2011-11-30}
+    credit_notes: {column: InvoiceNo, starts_with: C}   # transactions whose amount is made
+                                                        # negative when it is not already
+    tables:
+      customers: {from: transactions, attributes: {Country: first}}   # a derived table
+    stages:                           # event logs: activities -> journey stages
+      column: event
+      activities:
+        application: [A_Create Application, A_Submitted]
+        offer: ["O_*"]
+      outcomes: {declined: [A_Denied], cancelled: [A_Cancelled]}
+      ignore: ["W_*"]
+
 Defaults when a key is absent: CSAT 1–5 with 4 as satisfied; CES 1–7, higher is easier; NPS is
 always 0–10; churn after 180 days without a transaction; dates before 1950-01-01 implausible.
 """
@@ -65,10 +98,22 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from cxlab.contract._expr import Expression
 from cxlab.contract._spec import CSAT_SCALES
 from cxlab.errors import Problem
 
-__all__ = ["DATE_FLOOR", "BundleConfig", "ChurnRule", "Scale", "TableSource"]
+__all__ = [
+    "DATE_FLOOR",
+    "BundleConfig",
+    "ChurnRule",
+    "Condition",
+    "CreditNotes",
+    "DerivedTable",
+    "RowFilter",
+    "Scale",
+    "Stages",
+    "TableSource",
+]
 
 #: Default ``date_floor``: dates of customers, transactions, responses and events before it
 #: are implausible for a small business's customer records (usually a typo or a placeholder).
@@ -164,6 +209,133 @@ class ChurnRule:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A test on one column's values, used by row filters and credit-note rules.
+
+    Exactly one test is set. Text is compared ignoring case and surrounding spaces.
+
+    Parameters
+    ----------
+    column : str
+        The column tested (as the client's file names it, or its contract name).
+    equals : tuple of str
+        The value is one of these.
+    matches : tuple of str
+        The value matches one of these patterns: ``*`` stands for any run of characters,
+        ``?`` for one; the whole value must match (``"*postage*"`` finds it anywhere).
+    starts_with : tuple of str
+        The value starts with one of these.
+    missing : bool, optional
+        The cell is empty (True) or filled (False).
+    low, high : datetime.date or float, optional
+        The value lies in this range, both ends included (``from:`` and ``to:``); dates or
+        numbers. An end left out is open.
+    line : int
+        Line of the rule in cxlab.yml.
+    """
+
+    column: str
+    equals: tuple[str, ...] = ()
+    matches: tuple[str, ...] = ()
+    starts_with: tuple[str, ...] = ()
+    missing: bool | None = None
+    low: dt.date | float | None = None
+    high: dt.date | float | None = None
+    line: int = field(default=0, compare=False)
+
+    def describe(self) -> str:
+        """Say the test in words, for messages (e.g. ``'StockCode' is 'POST' or 'M'``)."""
+        col = repr(self.column)
+        if self.missing is not None:
+            return f"{col} is {'empty' if self.missing else 'filled'}"
+        if self.equals:
+            return f"{col} is " + " or ".join(repr(v) for v in self.equals)
+        if self.matches:
+            return f"{col} matches " + " or ".join(repr(v) for v in self.matches)
+        if self.starts_with:
+            return f"{col} starts with " + " or ".join(repr(v) for v in self.starts_with)
+        if self.low is not None and self.high is not None:
+            return f"{col} is from {self.low} to {self.high}"
+        if self.low is not None:
+            return f"{col} is {self.low} or later/more"
+        return f"{col} is {self.high} or earlier/less"
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """One entry under ``filters:``: keep or drop the rows whose values meet a condition."""
+
+    action: Literal["keep", "drop"]
+    condition: Condition
+    #: Where it is written, for messages, e.g. ``filters.transactions[2]``.
+    where: str = ""
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class CreditNotes:
+    """``credit_notes:``: transactions meeting the condition are credit notes (returns).
+
+    Their amount is made negative when it is not already; quantities are left as they are.
+    """
+
+    condition: Condition
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class DerivedTable:
+    """A table built from another one instead of read from a file.
+
+    Declared under ``tables:``, e.g. ``customers: {from: transactions}``.
+
+    Parameters
+    ----------
+    source : str
+        The table it is built from (``transactions``, ``responses`` or ``events``).
+    attributes : dict of str to str
+        Source column -> how one value per customer is chosen: ``first`` (on the customer's
+        earliest row), ``last`` (on the latest row) or ``most_frequent``.
+    """
+
+    source: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Stages:
+    """``stages:``: how an event log's activities map onto journey stages.
+
+    Parameters
+    ----------
+    column : str
+        The events column holding the activity names (default ``event``).
+    order : tuple of str
+        The stages in journey order.
+    activities : dict of str to str
+        Activity (or pattern with ``*`` and ``?``) -> stage. Empty when the events table
+        already has a ``stage`` column and ``order`` only sets the order.
+    outcomes : dict of str to str
+        Activity (or pattern) -> outcome label (e.g. ``declined``). Outcome rows get the label
+        in an ``outcome`` column and, when ``activities`` writes the stages, as their stage
+        unless an activity mapping names one.
+    ignore : tuple of str
+        Activities (or patterns) that are not journey steps (work items): their rows are
+        dropped, and validate reports how many.
+    """
+
+    column: str = "event"
+    order: tuple[str, ...] = ()
+    activities: dict[str, str] = field(default_factory=dict)
+    outcomes: dict[str, str] = field(default_factory=dict)
+    ignore: tuple[str, ...] = ()
+    #: Line of each activity or pattern in cxlab.yml, for located messages.
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
 class BundleConfig:
     """A parsed ``cxlab.yml`` with defaults filled in (see the module docstring)."""
 
@@ -183,6 +355,20 @@ class BundleConfig:
     churn: ChurnRule = ChurnRule(inactive_days=180)
     #: Contract dates before this day are implausible: read as missing, with a warning.
     date_floor: dt.date = DATE_FLOOR
+    #: The responses column holding a yes/no outcome (e.g. satisfied or not).
+    outcome: str | None = None
+    #: A value per table and column: the whole column when it is absent, else its blanks.
+    defaults: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Derived columns per table, in the order written: column -> expression.
+    derive: dict[str, dict[str, Expression]] = field(default_factory=dict)
+    #: Row filters per table, applied in order.
+    filters: dict[str, tuple[RowFilter, ...]] = field(default_factory=dict)
+    #: Which transactions are credit notes.
+    credit_notes: CreditNotes | None = None
+    #: Tables built from another table rather than read from a file.
+    derived_tables: dict[str, DerivedTable] = field(default_factory=dict)
+    #: How an event log's activities map onto stages.
+    stages: Stages | None = None
     #: Path of the cxlab.yml it came from (None when defaults were used).
     source: str | None = None
     #: Warnings found while reading the file (e.g. unknown keys); errors raise instead.

@@ -11,12 +11,14 @@ same way loading does, so a bundle that validates is a bundle that loads, and fi
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from cxlab.contract._read import Workbooks, discover, read_table
+from cxlab.contract._derive import build_customers
+from cxlab.contract._read import Candidate, Workbooks, discover, read_table
 from cxlab.contract._validate import TableResult, check_references, check_table
 from cxlab.contract._yaml import ConfigResult, parse_config
-from cxlab.contract.bundle import TABLES, Bundle
+from cxlab.contract.bundle import TABLES, Bundle, SourceFile
 from cxlab.contract.config import BundleConfig
 from cxlab.errors import BundleError, ConfigError, Problem, ValidationReport
 
@@ -51,6 +53,7 @@ STRUCTURAL_RULES = frozenset(
         "unknown_column",
         "no_scores",
         "empty_column",
+        "missing_table",
     }
 )
 
@@ -202,11 +205,12 @@ def _load(path: str | Path, *, full: bool = True) -> tuple[Bundle | None, Valida
     problems: list[Problem] = []
     with Workbooks() as books:
         candidates = discover(path, config, cfg.file, books, problems)
+        _skip_derived(config, candidates, problems)
         raws = {
             t: read_table(c, path, config, cfg.file, books, problems) for t, c in candidates.items()
         }
     report.extend(problems)
-    _unused_config(config, cfg, set(raws), report)
+    _unused_config(config, cfg, set(raws) | set(config.derived_tables), report)
     results: dict[str, TableResult] = {}
     for table in TABLES:
         raw = raws.get(table)
@@ -215,14 +219,91 @@ def _load(path: str | Path, *, full: bool = True) -> tuple[Bundle | None, Valida
         result, table_problems = check_table(raw, config, cfg, full=full)
         report.extend(table_problems)
         results[table] = result
+    sources = {t: r.raw.source for t, r in results.items()}
+    derived_ok = _derive_tables(config, cfg, results, sources, report)
     if full:
         report.extend(check_references(results))
-    if len(results) < len(raws) or any(r.frame is None for r in results.values()):
+    if (
+        not derived_ok
+        or len(results) < len(raws) + len(config.derived_tables)
+        or any(r.frame is None for r in results.values())
+    ):
         return None, report
     frames = {t: r.frame for t, r in results.items()}
-    sources = {t: r.raw.source for t, r in results.items()}
     bundle = Bundle(path=path, config=config, sources=sources, report=report, **frames)
     return bundle, report
+
+
+def _skip_derived(
+    config: BundleConfig, candidates: dict[str, Candidate], problems: list[Problem]
+) -> None:
+    """Leave out files found for a table that cxlab.yml builds from another table."""
+    for table, spec in config.derived_tables.items():
+        cand = candidates.pop(table, None)
+        if cand is None:
+            continue
+        label = cand.path.name + (f" [sheet {cand.sheet!r}]" if cand.sheet else "")
+        problems.append(
+            Problem(
+                "warning",
+                "ignored_file",
+                f"{label} is ignored because cxlab.yml builds the {table} table from "
+                f"{spec.source} (tables.{table}.from)",
+                table=table,
+                file=cand.path.name,
+                hint=f"to read {label} instead, map it under tables.{table} and remove 'from:'",
+            )
+        )
+
+
+def _derive_tables(
+    config: BundleConfig,
+    cfg: ConfigResult,
+    results: dict[str, TableResult],
+    sources: dict[str, SourceFile],
+    report: ValidationReport,
+) -> bool:
+    """Build the tables cxlab.yml derives from others; False when one cannot be built."""
+    ok = True
+    for table, spec in config.derived_tables.items():
+        src = results.get(spec.source)
+        if src is None:
+            ok = False
+            report.add(
+                Problem(
+                    "error",
+                    "missing_table",
+                    f"tables.{table} (line {spec.line}) builds {table} from {spec.source}, "
+                    "which the bundle does not have",
+                    table=table,
+                    file=cfg.file,
+                    hint=f"add the {spec.source} file, or map a file to {table} instead",
+                )
+            )
+            continue
+        if src.frame is None:  # the source has errors of its own, already reported
+            ok = False
+            continue
+        frame, problems = build_customers(
+            spec,
+            src.frame,
+            src.client,
+            config,
+            source_file=src.raw.file,
+            cfg_file=cfg.file,
+            lines=cfg.lines,
+        )
+        report.extend(problems)
+        if frame is None:
+            ok = False
+            continue
+        raw = dataclasses.replace(
+            src.raw, table=table, file=f"the {table} built from {src.raw.file}"
+        )
+        ids = frame["customer_id"]
+        results[table] = TableResult(table, raw, frame, ids, {})
+        sources[table] = dataclasses.replace(src.raw.source, table=table, derived_from=spec.source)
+    return ok
 
 
 def _unused_config(
@@ -238,7 +319,33 @@ def _unused_config(
         sections["drivers"] = {"responses"}
     if config.sensitive or config.consent or config.churn.label:
         sections["sensitive/consent/churn.label"] = {"customers"}
+    sections["defaults"] = set(config.defaults)
+    sections["derive"] = set(config.derive)
+    sections["filters"] = set(config.filters)
+    if config.credit_notes is not None:
+        sections["credit_notes"] = {"transactions"}
+    if config.stages is not None:
+        sections["stages"] = {"events"}
+    if config.outcome:
+        sections["outcome"] = {"responses"}
+    per_table = ("columns", "recode", "dates", "defaults", "derive", "filters")
     for section, tables in sections.items():
+        for table in sorted(tables & set(config.derived_tables)):
+            if section not in per_table:
+                continue
+            source = config.derived_tables[table].source
+            report.add(
+                Problem(
+                    "warning",
+                    "unused_setting",
+                    f"{section} refers to the {table} table, which cxlab.yml builds from "
+                    f"{source}; the setting is not used",
+                    table=table,
+                    file=cfg.file,
+                    hint=f"set it for {source} instead: the {table} table takes its columns, "
+                    f"as mapped there, under tables.{table}.attributes",
+                )
+            )
         for table in sorted(tables - present):
             report.add(
                 Problem(
