@@ -20,7 +20,7 @@ from realshaped import BUNDLES, transactions_only
 
 from cxlab import load_bundle
 from cxlab.errors import BundleError
-from cxlab.runner import run_client
+from cxlab.runner import RunResult, run_client
 from cxlab.runner._notebooks import discover, notebooks_dir
 
 CHAPTERS = [spec.number for spec in discover(notebooks_dir())]
@@ -105,20 +105,42 @@ def test_blank_guest_ids_are_reported_with_their_rows(tmp_path: Path) -> None:
     assert problem.n_rows == blank
 
 
-@pytest.mark.slow  # executes notebooks
-@pytest.mark.parametrize("chapter", CHAPTERS)
-@pytest.mark.parametrize("shape", list(BUNDLES))
-def test_chapter_completes_or_skips_with_reason(shape: str, chapter: str, tmp_path: Path) -> None:
+#: Runs already made in this session, by (bundle, chapter): each is run once for both tests.
+_RUNS: dict[tuple[str, str], RunResult] = {}
+
+
+def _run(shape: str, chapter: str, tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     make, not_yet = BUNDLES[shape]
     if not_yet:
         pytest.skip(not_yet)
-    data = make(tmp_path / "data")
-    result = run_client(data, notebooks=chapter, out=tmp_path / "out")
+    if (shape, chapter) not in _RUNS:
+        base = tmp_path_factory.mktemp(f"{shape}-{chapter}")
+        _RUNS[shape, chapter] = run_client(make(base / "data"), notebooks=chapter, out=base / "out")
+    result = _RUNS[shape, chapter]
     assert result.status != "invalid", result.summary()
+    return result
+
+
+@pytest.mark.slow  # executes notebooks
+@pytest.mark.parametrize("chapter", CHAPTERS)
+@pytest.mark.parametrize("shape", list(BUNDLES))
+def test_chapter_completes_or_skips_with_reason(
+    shape: str, chapter: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    result = _run(shape, chapter, tmp_path_factory)
     [notebook] = result.notebooks
     log = (result.folder / "run.log").read_text(encoding="utf-8")
     assert notebook.status in ("ok", "skipped"), f"{notebook.reason}\n{log[-4000:]}"
     if notebook.status == "skipped":
         assert notebook.reason, "a skipped chapter says why"
+
+
+@pytest.mark.slow  # executes notebooks
+@pytest.mark.parametrize("chapter", CHAPTERS)
+@pytest.mark.parametrize("shape", list(BUNDLES))
+def test_report_shows_only_the_clients_analysis(
+    shape: str, chapter: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    result = _run(shape, chapter, tmp_path_factory)
     page = (result.folder / "report.html").read_text(encoding="utf-8")
     assert leftovers(page) == []
