@@ -77,3 +77,21 @@ def test_no_responses_table_is_said_plainly():
 def test_an_unknown_section_is_refused():
     with pytest.raises(ValueError, match="nps_margins"):
         metrics.left_out_finding(CSAT_ONLY, section="nps_margin")
+
+
+def test_readable_table_shows_a_dash_for_missing_values_and_rounds_the_rest():
+    df = pd.DataFrame(
+        {"n": [5, 40], "value": [float("nan"), 61.256], "differs": [None, True]},
+        index=["booking", "visit"],
+    )
+    shown = metrics.readable_table(df, digits=1)
+    assert shown.loc["booking"].tolist() == [5, "–", "–"]
+    assert shown.loc["visit"].tolist() == [40, 61.3, True]
+    assert "NaN" not in shown.to_html() and "None" not in shown.to_html()
+
+
+def test_readable_table_leaves_a_complete_table_numeric():
+    df = pd.DataFrame({"value": [1.23456, 2.5]})
+    shown = metrics.readable_table(df, digits=2)
+    assert shown["value"].tolist() == [1.23, 2.5]
+    assert shown["value"].dtype == "float64"

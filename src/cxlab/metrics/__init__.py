@@ -127,7 +127,7 @@ from cxlab.metrics._history import (
     period_scores,
     sample_size_table,
 )
-from cxlab.metrics._left_out import SECTIONS, left_out_finding
+from cxlab.metrics._left_out import SECTIONS, left_out_finding, readable_table
 from cxlab.metrics._planning import by_metric, margin_curve, sample_size
 from cxlab.metrics._scores import (
     METRICS,
@@ -195,6 +195,7 @@ __all__ = [
     "panels_finding",
     "period_scores",
     "read_benchmarks",
+    "readable_table",
     "sample_size",
     "sample_size_table",
     "score_responses",

@@ -4,6 +4,9 @@ A chapter leaves a section out when the responses lack what it needs — a score
 no touchpoint, no dates, a single period — and says so in one line: what is left out, what the
 data lack, and what would enable it. The notes are findings, so the report shows the same line
 as the notebook, and the reason is worked out from the data rather than written in advance.
+
+:func:`readable_table` does the same for tables: a value the data cannot give (the score of a
+group too small to score) shows as a dash, not as ``NaN``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import pandas as pd
 
 from cxlab.findings import Finding
 
-__all__ = ["SECTIONS", "left_out_finding"]
+__all__ = ["SECTIONS", "left_out_finding", "readable_table"]
 
 #: Each section a chapter may leave out: its name in the note, and the responses columns it needs.
 SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -133,3 +136,37 @@ def left_out_finding(
             freq=freq,
         )
     return None
+
+
+def readable_table(table: pd.DataFrame, *, digits: int = 3, missing: str = "–") -> pd.DataFrame:
+    """Round a results table for reading and show its missing values as ``missing``.
+
+    Scores of groups too small to score, intervals of a single answer and the like are missing
+    values; a table shown to a client says so with a dash rather than printing ``NaN``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A results table (a breakdown, a year-by-year view, ...).
+    digits : int, default 3
+        Decimals kept in float columns.
+    missing : str, default "–"
+        Text shown for a missing value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same shape; columns with a missing value become text columns.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"n": [5, 40], "value": [float("nan"), 61.23456]}, index=["a", "b"])
+    >>> readable_table(df, digits=1)["value"].tolist()
+    ['–', 61.2]
+    """
+    out = table.round(digits)
+    gaps = out.isna()
+    if not gaps.any().any():
+        return out
+    out = out.astype(object)
+    return out.where(~gaps, missing)
