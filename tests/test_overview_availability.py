@@ -52,7 +52,10 @@ def test_key_figure_notes_are_empty_when_every_figure_exists():
 
 def test_tables_summary_says_not_dated_instead_of_nat():
     tx = pd.DataFrame(
-        {"customer_id": ["a", "b"], "date": pd.to_datetime(["2024-03-09 14:00", "2024-01-02 09:15"])}
+        {
+            "customer_id": ["a", "b"],
+            "date": pd.to_datetime(["2024-03-09 14:00", "2024-01-02 09:15"]),
+        }
     )
     bundle = Bundle(Path("shop"), BundleConfig(), customers=CUSTOMERS, transactions=tx)
     table = overview.tables_summary(bundle)
