@@ -16,7 +16,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from realshaped import BUNDLES, transactions_only
+from realshaped import (
+    BUNDLES,
+    LOAN_ACTIVITIES,
+    LOAN_OUTCOMES,
+    customers_only,
+    every_table_tiny,
+    process_log,
+    reviews_only,
+    transactions_only,
+    undated_survey,
+)
 
 from cxlab import load_bundle
 from cxlab.errors import BundleError
@@ -103,6 +113,64 @@ def test_blank_guest_ids_are_reported_with_their_rows(tmp_path: Path) -> None:
         blank = sum(row["CustomerID"] == "" for row in csv.DictReader(fh))
     assert blank > 0
     assert problem.n_rows == blank
+
+
+def test_each_bundle_is_the_same_on_every_run(tmp_path: Path) -> None:
+    for name, (make, _) in BUNDLES.items():
+        first, second = make(tmp_path / "a"), make(tmp_path / "b")
+        for file in sorted(first.iterdir()):
+            assert file.read_bytes() == (second / file.name).read_bytes(), (name, file.name)
+
+
+def test_customers_only_has_one_table_and_a_churn_label(tmp_path: Path) -> None:
+    bundle = load_bundle(customers_only(tmp_path))
+    assert list(bundle.tables) == ["customers"]
+    assert bundle.config.churn.label == "churned"
+    churned = bundle.customers.groupby("plan")["churned"].mean()
+    assert churned["Monthly"] > 2 * churned["Two year"]  # the planted contract effect
+
+
+def test_transactions_only_has_refund_lines_with_credit_note_numbers(tmp_path: Path) -> None:
+    bundle = load_bundle(transactions_only(tmp_path))
+    assert list(bundle.tables) == ["transactions"]
+    tx = bundle.transactions
+    refunds = tx[tx["amount"] < 0]
+    assert len(refunds) > 0
+    assert refunds["order_id"].str.startswith("C").all()
+    assert (tx.loc[tx["amount"] > 0, "order_id"].str[0] != "C").all()
+    assert (tx["customer_id"] == "GUEST").sum() > 0
+
+
+def test_reviews_only_has_ratings_and_comments_but_no_nps(tmp_path: Path) -> None:
+    bundle = load_bundle(reviews_only(tmp_path))
+    assert list(bundle.tables) == ["responses"]
+    assert {"csat", "comment"} <= set(bundle.responses.columns)
+    assert not {"nps", "ces"} & set(bundle.responses.columns)
+
+
+def test_process_log_has_25_activities_and_its_outcome_events(tmp_path: Path) -> None:
+    bundle = load_bundle(process_log(tmp_path))
+    assert list(bundle.tables) == ["events"]
+    stages = set(bundle.events["stage"])
+    assert stages == set(LOAN_ACTIVITIES) and len(stages) == 25
+    ends = bundle.events.sort_values("timestamp").groupby("customer_id")["stage"].last()
+    assert set(LOAN_OUTCOMES) <= set(ends)
+
+
+def test_every_table_tiny_has_all_four_tables_and_fewer_than_ten_customers(
+    tmp_path: Path,
+) -> None:
+    bundle = load_bundle(every_table_tiny(tmp_path))
+    assert set(bundle.tables) == {"customers", "transactions", "responses", "events"}
+    assert len(bundle.customers) < 10
+
+
+def test_undated_survey_has_no_date_and_a_blank_first_header(tmp_path: Path) -> None:
+    folder = undated_survey(tmp_path)
+    with (folder / "responses.csv").open(encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    assert header[0] == "" and "date" not in header
+    assert header[-1] == "satisfaction"
 
 
 #: Runs already made in this session, by (bundle, chapter): each is run once for both tests.
