@@ -79,8 +79,17 @@ def test_one_driver_item_is_too_few_whatever_the_outcome():
     chosen = drivers.driver_outcome(df, drivers=["speed"])
     assert chosen.column is None
     assert drivers.driver_outcome_finding(chosen).text == (
-        "Key drivers are left out: only 1 driver item(s) are in the responses; key drivers "
-        "need at least two, listed under drivers: in cxlab.yml."
+        "Key drivers are left out: only one driver item (speed) is in the responses; key "
+        "drivers need at least two, listed under drivers: in cxlab.yml."
+    )
+
+
+def test_no_declared_driver_items_are_said_plainly():
+    df = pd.DataFrame({"nps": [0, 3, 6, 9, 10, 4]})
+    chosen = drivers.driver_outcome(df, drivers=[])
+    assert drivers.driver_outcome_finding(chosen).text == (
+        "Key drivers are left out: no driver items (rating questions such as product quality "
+        "or delivery speed) are listed under drivers: in cxlab.yml."
     )
 
 

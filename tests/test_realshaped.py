@@ -43,7 +43,7 @@ LEFTOVERS = {
     r"running kernel": "a mention of the kernel",
     r"\$": "raw LaTeX (a dollar sign)",
     r"Traceback|\b\w+Error:": "a traceback or an exception message",
-    r"\b(?:nan|NaN|NaT|<NA>)\b": "a missing value printed as nan",
+    r"(?<!\w)(?:nan|NaN|NaT|<NA>)(?!\w)": "a missing value printed as nan",
 }
 
 
@@ -90,12 +90,14 @@ def test_leftovers_finds_course_text_latex_and_nan_but_not_markup() -> None:
     page = (
         "<style>.x{content:'$ demo'}</style><p>Try the exercise below.</p>"
         "<p>NPS is $\\frac{a}{b}$</p><td>NaN</td><p>a banana</p><p title='demo'>ok</p>"
+        "<td>&lt;NA&gt;</td>"
     )
     found = leftovers(page)
     assert [f.split(":")[0] for f in found] == [
         "a mention of the exercises",
         "raw LaTeX (a dollar sign)",
         "raw LaTeX (a dollar sign)",
+        "a missing value printed as nan",
         "a missing value printed as nan",
     ]
 

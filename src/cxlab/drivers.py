@@ -1047,12 +1047,14 @@ def driver_outcome(
     ('csat', 6, {'nps': 'no response answers NPS'})
     """
     if len(drivers) < 2:
-        return DriverOutcome(
-            None,
-            "none",
-            reason=f"only {len(drivers)} driver item(s) are in the responses; key drivers need "
-            "at least two, listed under drivers: in cxlab.yml",
+        reason = (
+            "no driver items (rating questions such as product quality or delivery speed) are "
+            "listed under drivers: in cxlab.yml"
+            if not drivers
+            else f"only one driver item ({drivers[0]}) is in the responses; key drivers need at "
+            "least two, listed under drivers: in cxlab.yml"
         )
+        return DriverOutcome(None, "none", reason=reason)
     need = len(drivers) + 2
     passed: dict[str, str] = {}
     if outcome is not None:
