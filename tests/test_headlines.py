@@ -94,3 +94,26 @@ def test_nested_numbers_read_as_text_not_python_literals():
     text = repr(Headlines({"top": [{"driver": "speed", "weight": 41.23}, {"driver": "price"}]}))
     assert "top: driver speed, weight 41.23; driver price" in text
     assert "{" not in text
+
+
+def test_missing_values_are_published_as_null():
+    shown = publish(
+        {"orders": pd.NA, "first_date": pd.NaT, "revenue": None, "share": float("nan")},
+        display=False,
+    )
+    assert shown.data == {"orders": None, "first_date": None, "revenue": None, "share": None}
+    assert json.loads(shown._repr_mimebundle_()[MIMETYPE])["orders"] is None
+
+
+def test_a_missing_value_shows_as_not_available_with_its_reason():
+    shown = publish(
+        {"customers": 4, "orders": pd.NA, "events": None},
+        notes={"orders": "the data has <no> transactions table"},
+        display=False,
+    )
+    text = repr(shown)
+    assert "orders: not available, because the data has <no> transactions table" in text
+    assert "events: not available" in text and "customers: 4" in text
+    html_table = shown._repr_mimebundle_()["text/html"]
+    assert "because the data has &lt;no&gt; transactions table" in html_table
+    assert "notes" not in json.loads(shown._repr_mimebundle_()[MIMETYPE])

@@ -48,6 +48,11 @@ key_drivers
     Relative weights, bootstrap intervals, performance and quadrant for each driver item.
 key_drivers_finding
     What the analysis rests on and finds, in words, and whether the quadrant means anything.
+driver_outcome, driver_outcome_finding
+    Which outcome the drivers explain, chosen from the data: NPS, else CSAT, else a yes/no
+    satisfied column; and the sentence that says which and why.
+usable_drivers
+    The declared driver items a bundle cannot use, each with the reason.
 
 Classes
 -------
@@ -76,7 +81,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -86,7 +91,17 @@ from cxlab import stats
 from cxlab.checks import require_columns, rows_problem
 from cxlab.errors import DataError
 
-__all__ = ["DEFAULT_N_BOOT", "QUADRANTS", "KeyDrivers", "key_drivers"]
+__all__ = [
+    "DEFAULT_N_BOOT",
+    "QUADRANTS",
+    "DriverOutcome",
+    "KeyDrivers",
+    "driver_outcome",
+    "driver_outcome_finding",
+    "key_drivers",
+    "key_drivers_finding",
+    "usable_drivers",
+]
 
 #: Bootstrap resamples drawn by default: enough for stable 95 % percentile limits of the
 #: weights (to about ±0.01 of R² on a few hundred responses) at well under a second for
@@ -769,9 +784,7 @@ def _scale_bounds(scale: Any) -> tuple[float, float] | None:
 # ---------------------------------------------------------------------------------------------
 # Findings
 
-from cxlab.findings import Finding  # noqa: E402
-
-__all__ += ["key_drivers_finding"]
+from cxlab.findings import Finding, md  # noqa: E402
 
 
 def key_drivers_finding(result: KeyDrivers, df: pd.DataFrame, *, top: int = 3) -> Finding:
@@ -825,7 +838,7 @@ def key_drivers_finding(result: KeyDrivers, df: pd.DataFrame, *, top: int = 3) -
     treat the quadrant labels as a hint only.
     """
     items = list(result.table.index)
-    outcome = "NPS" if result.outcome == "nps" else result.outcome
+    outcome = _OUTCOME_NAMES.get(result.outcome, result.outcome)
     total = result.n + result.n_dropped
     values: dict[str, Any] = {
         "n": result.n,
@@ -916,3 +929,278 @@ def key_drivers_finding(result: KeyDrivers, df: pd.DataFrame, *, top: int = 3) -
         "key_driver_rows": {"n": result.n, "dropped": result.n_dropped, "r2": result.r2},
     }
     return Finding(template, values, numbers=numbers)
+
+
+#: How an outcome column is named in sentences.
+_OUTCOME_NAMES = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
+
+#: Outcome scores tried in order: the recommendation question, then overall satisfaction.
+_SCORE_OUTCOMES = ("nps", "csat")
+
+#: Words in a column name that mark a yes/no column as a satisfaction outcome.
+_BINARY_WORDS = ("satisf", "happy", "recommend", "again", "return")
+
+
+@dataclass(frozen=True)
+class DriverOutcome:
+    """The outcome a key-driver analysis explains, as chosen by :func:`driver_outcome`.
+
+    Parameters
+    ----------
+    column : str or None
+        The outcome column (None when no column can serve).
+    kind : {"nps", "csat", "binary", "declared", "none"}
+        What kind of outcome it is.
+    n : int
+        Rows answering the outcome and every driver item.
+    passed_over : dict of str to str
+        Outcomes tried before it (or all, when none serves), each with why it was not used.
+    positive : object, optional
+        For a yes/no outcome stored as text: the value read as "satisfied".
+    reason : str
+        Why no analysis can run whatever the outcome (too few driver items); empty otherwise.
+    """
+
+    column: str | None
+    kind: str
+    n: int = 0
+    passed_over: dict[str, str] = field(default_factory=dict)
+    positive: Any = None
+    reason: str = ""
+
+    def frame(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Return ``df`` with the outcome column ready for :func:`key_drivers`."""
+        return df.assign(**{str(self.column): self.values(df)})
+
+    def values(self, df: pd.DataFrame) -> pd.Series:
+        """Return the outcome column of ``df`` for :func:`key_drivers` (text yes/no as 1/0)."""
+        if self.column is None:
+            raise ValueError("there is no outcome column to read")
+        col = df[self.column]
+        if self.positive is None:
+            return col
+        return col.eq(self.positive).astype("float64").where(col.notna())
+
+
+def _binary_positive(col: pd.Series) -> tuple[bool, Any]:
+    """Whether ``col`` is a yes/no column, and the value that means "satisfied" if it is text."""
+    values = col.dropna().unique()
+    if len(values) != 2:
+        return False, None
+    if pd.api.types.is_bool_dtype(col) or set(map(str, values)) <= {"0", "1", "0.0", "1.0"}:
+        return True, None
+    texts = {str(v).strip().casefold(): v for v in values}
+    for word in ("satisfied", "yes", "true", "happy"):
+        if word in texts:
+            return True, texts[word]
+    return False, None
+
+
+def _complete_rows(df: pd.DataFrame, outcome: pd.Series, drivers: Sequence[str]) -> int:
+    numeric = df[list(drivers)].apply(pd.to_numeric, errors="coerce")
+    return int((numeric.notna().all(axis=1) & outcome.notna()).sum())
+
+
+def driver_outcome(
+    df: pd.DataFrame,
+    *,
+    drivers: Sequence[str],
+    outcome: str | None = None,
+) -> DriverOutcome:
+    """Choose the outcome the driver items explain, from what the data hold.
+
+    In order: the ``outcome`` column when one is named; else NPS (the recommendation question
+    most relationship surveys end with); else CSAT (overall satisfaction); else a yes/no column
+    whose name says it records satisfaction (``satisfied``, ``would_recommend``, ``buy_again``,
+    ...; boolean, 0/1, or two texts one of which is ``satisfied`` or ``yes``). A candidate
+    serves when at least ``len(drivers) + 2`` rows answer it and every item (the fewest
+    :func:`key_drivers` accepts) and its answers are not all the same; the ones passed over
+    are kept with the reason.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per response, e.g. ``bundle.responses``.
+    drivers : sequence of str
+        The driver item columns (those present in ``df``).
+    outcome : str, optional
+        A column to use as the outcome regardless of the order above.
+
+    Returns
+    -------
+    DriverOutcome
+        The column, its kind, the complete rows and the candidates passed over; ``column``
+        is None when nothing serves.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame(
+    ...     {
+    ...         "speed": [1, 2, 3, 4, 5, 2],
+    ...         "price": [2, 2, 3, 5, 4, 1],
+    ...         "nps": [None] * 6,
+    ...         "csat": [1, 2, 3, 5, 5, 2],
+    ...     }
+    ... )
+    >>> chosen = driver_outcome(df, drivers=["speed", "price"])
+    >>> chosen.column, chosen.n, chosen.passed_over
+    ('csat', 6, {'nps': 'no response answers NPS'})
+    """
+    if len(drivers) < 2:
+        reason = (
+            "no driver items (rating questions such as product quality or delivery speed) are "
+            "listed under drivers: in cxlab.yml"
+            if not drivers
+            else f"only one driver item ({drivers[0]}) is in the responses; key drivers need at "
+            "least two, listed under drivers: in cxlab.yml"
+        )
+        return DriverOutcome(None, "none", reason=reason)
+    need = len(drivers) + 2
+    passed: dict[str, str] = {}
+    if outcome is not None:
+        candidates = [(outcome, "declared", None)]
+    else:
+        candidates = [(c, c, None) for c in _SCORE_OUTCOMES if c in df]
+        for c in df.columns:
+            if (
+                c in drivers
+                or c in _OUTCOME_NAMES
+                or not any(w in str(c).casefold() for w in _BINARY_WORDS)
+            ):
+                continue
+            binary, positive = _binary_positive(df[c])
+            if binary:
+                candidates.append((c, "binary", positive))
+    for column, kind, positive in candidates:
+        name = _OUTCOME_NAMES.get(column, column)
+        if column not in df:
+            passed[column] = f"the responses have no column {column!r}"
+            continue
+        values = DriverOutcome(column, kind, positive=positive).values(df)
+        if values.notna().sum() == 0:
+            passed[column] = f"no response answers {name}"
+            continue
+        if values.dropna().nunique() < 2:
+            passed[column] = f"every answer to {name} is the same"
+            continue
+        n = _complete_rows(df, values, drivers)
+        if n < need:
+            passed[column] = (
+                f"only {n} response(s) answer {name} and every item; at least {need} are needed"
+            )
+            continue
+        return DriverOutcome(column, kind, n, passed, positive)
+    return DriverOutcome(None, "none", 0, passed)
+
+
+def driver_outcome_finding(chosen: DriverOutcome) -> Finding:
+    """Say which outcome the key drivers explain and why that one; or why there is none.
+
+    Parameters
+    ----------
+    chosen : DriverOutcome
+        From :func:`driver_outcome`.
+
+    Returns
+    -------
+    cxlab.findings.Finding
+        Unsupported when no outcome serves, naming what would enable the analysis.
+
+    Examples
+    --------
+    >>> passed = {"nps": "no response answers NPS"}
+    >>> print(driver_outcome_finding(DriverOutcome("csat", "csat", 120, passed)))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    The key drivers explain CSAT, answered with every item by 120 responses (NPS is not used:
+    no response answers NPS).
+    >>> driver_outcome_finding(DriverOutcome(None, "none")).supported
+    False
+    """
+    skipped = "; ".join(
+        f"{_OUTCOME_NAMES.get(c, c)} is not used: {why}" for c, why in chosen.passed_over.items()
+    )
+    if chosen.reason:
+        return Finding.unsupported("Key drivers are left out: {why}.", why=chosen.reason)
+    if chosen.column is None:
+        return Finding.unsupported(
+            "Key drivers need an outcome to explain — NPS, CSAT or a yes/no satisfied column — "
+            "answered together with at least two driver items listed under drivers: in "
+            "cxlab.yml; this data has none" + (" ({skipped})." if skipped else "."),
+            skipped=skipped,
+        )
+    what = {
+        "nps": "NPS",
+        "csat": "CSAT",
+        "binary": "the yes/no answer in {column}",
+        "declared": "{column}, as chosen for this analysis",
+    }[chosen.kind]
+    template = "The key drivers explain " + what + ", answered with every item by {n:,} responses"
+    template += " ({skipped})." if skipped else "."
+    return md(template, column=chosen.column, n=chosen.n, skipped=skipped)
+
+
+def usable_drivers(bundle: Any) -> dict[str, str]:
+    """Name the driver items declared under ``drivers:`` that key drivers cannot use, and why.
+
+    A declared item goes unused when the bundle has no responses table, when the column holds
+    no numeric answers or only one value, when fewer than two items are usable, or when there
+    is no outcome for them to explain (see :func:`driver_outcome`).
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded client bundle.
+
+    Returns
+    -------
+    dict of str to str
+        Declared item -> why it cannot be used; empty when every declared item can.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from cxlab.contract.bundle import Bundle
+    >>> from cxlab.contract.config import BundleConfig
+    >>> responses = pd.DataFrame(
+    ...     {
+    ...         "date": pd.to_datetime(["2024-01-01"] * 5),
+    ...         "csat": [1, 2, 3, 4, 5],
+    ...         "speed": [1, 2, 2, 4, 5],
+    ...         "price": [3, 3, 3, 3, 3],
+    ...     }
+    ... )
+    >>> config = BundleConfig(drivers=("speed", "price"))
+    >>> usable_drivers(Bundle(Path("shop"), config, responses=responses))["price"]
+    'every answer is the same (3)'
+    """
+    declared = tuple(bundle.config.drivers)
+    if not declared:
+        return {}
+    df = bundle.responses
+    if df is None:
+        return {d: "the data has no responses table" for d in declared}
+    why: dict[str, str] = {}
+    for d in declared:
+        if d not in df:
+            why[d] = "the responses have no such column"
+            continue
+        numeric = pd.to_numeric(df[d], errors="coerce")
+        if numeric.notna().sum() == 0:
+            why[d] = "it holds no numeric answers"
+        elif numeric.nunique() < 2:
+            why[d] = f"every answer is the same ({numeric.dropna().iloc[0]:g})"
+    usable = [d for d in declared if d not in why]
+    if len(usable) < 2:
+        for d in usable:
+            why[d] = "key drivers need at least two usable items"
+        return why
+    chosen = driver_outcome(df, drivers=usable)
+    if chosen.column is None:
+        reason = "there is no outcome to explain (NPS, CSAT or a yes/no satisfied column)"
+        if chosen.passed_over:
+            reason += ": " + "; ".join(
+                f"{_OUTCOME_NAMES.get(c, c)}: {r}" for c, r in chosen.passed_over.items()
+            )
+        for d in usable:
+            why[d] = reason
+    return why

@@ -15,6 +15,9 @@ Values are turned into plain JSON as they are published, so that what the notebo
 exactly what the runner files: numbers (numpy scalars included; NaN and infinity become
 ``null``), text, booleans, dates and periods (as ISO text), lists and mappings of those, and any
 result object with a ``to_dict()`` method (the score results of :mod:`cxlab.metrics`, say).
+Missing values (``None``, ``pd.NA``, ``pd.NaT``, NaN) become ``null``: a bundle without a table
+has no number for it, and the table shows "not available", with the reason when the chapter
+gives one (``notes=``).
 Anything else is refused with a ``TypeError`` naming the key, rather than written half-way.
 
 This is written here rather than taken from scrapbook, the library papermill once used for the
@@ -76,8 +79,12 @@ def to_json(value: Any, *, key: str = "value") -> Any:
     --------
     >>> to_json({"low": np.float64("nan"), "when": pd.Period("2024-03", "M")})
     {'low': None, 'when': '2024-03'}
+    >>> to_json({"orders": pd.NA, "first": pd.NaT, "last": None})
+    {'orders': None, 'first': None, 'last': None}
     """
-    if value is None or isinstance(value, bool | str):
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool | str):
         return value
     if isinstance(value, np.bool_):
         return bool(value)
@@ -86,8 +93,6 @@ def to_json(value: Any, *, key: str = "value") -> Any:
     if isinstance(value, numbers.Real):
         number = float(value)
         return number if math.isfinite(number) else None
-    if value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return None
     if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, pd.Period):
@@ -118,15 +123,23 @@ class Headlines:
     ----------
     data : dict
         JSON-ready headline numbers (see :func:`to_json`).
+    notes : dict of str to str, optional
+        Why a number is missing, by key (``"the data has no transactions table"``); shown as
+        "not available, because ..." in place of a missing value. Not part of the JSON.
     """
 
-    def __init__(self, data: dict[str, Any]):
+    def __init__(self, data: dict[str, Any], notes: Mapping[str, str] | None = None):
         self.data = data
+        self.notes = dict(notes or {})
 
     def _rows(self) -> list[tuple[str, str]]:
         rows = []
         for name, value in self.data.items():
-            rows.append((name, _short(value)))
+            if value is None:
+                note = self.notes.get(name)
+                rows.append((name, f"not available, because {note}" if note else "not available"))
+            else:
+                rows.append((name, _short(value)))
         return rows
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
@@ -163,13 +176,22 @@ def _short(value: Any) -> str:
     return str(value)
 
 
-def publish(numbers: Mapping[str, Any], *, display: bool = True) -> Headlines | None:
+def publish(
+    numbers: Mapping[str, Any],
+    *,
+    notes: Mapping[str, str] | None = None,
+    display: bool = True,
+) -> Headlines | None:
     """Publish a chapter's headline numbers for the client's ``metrics.json``.
 
     Parameters
     ----------
     numbers : mapping of str to value
         The headline numbers; keys are short snake_case names (``"nps"``, ``"worst_touchpoint"``).
+        A missing value (None, ``pd.NA``, ``pd.NaT``, NaN) is published as ``null``.
+    notes : mapping of str to str, optional
+        Why a number is missing, by key: shown as "not available, because <note>" instead of
+        the value; the JSON keeps ``null``.
     display : bool, default True
         Show them in the notebook (the normal case); ``False`` only builds the object.
 
@@ -184,7 +206,7 @@ def publish(numbers: Mapping[str, Any], *, display: bool = True) -> Headlines | 
     TypeError
         If a value has no JSON form.
     """
-    result = Headlines(to_json(dict(numbers), key="headlines"))
+    result = Headlines(to_json(dict(numbers), key="headlines"), notes)
     if not display:
         return result
     from IPython.display import display as show

@@ -8,11 +8,14 @@ state, so client text in them is escaped and they say plainly what the data cann
 
 Functions
 ---------
-key_figures, headline
+key_figures, key_figure_notes, headline
     Headline counts for a bundle (customers, orders, net revenue, responses, events, period),
-    as a Series and as a one-sentence finding.
-table_profile
-    Per column: dtype, filled and missing values, distinct values.
+    as a Series, why a missing one is missing, and as a one-sentence finding.
+tables_summary, table_profile
+    Per table: source, size and dates; per column: dtype, filled and missing values, distinct
+    values.
+missing_table_finding
+    The one-line note that stands in for a section whose table the bundle lacks.
 attribute_counts
     How customers split over each categorical attribute (region, channel, plan, ...).
 monthly_revenue
@@ -53,8 +56,10 @@ __all__ = [
     "answers_finding",
     "attribute_counts",
     "headline",
+    "key_figure_notes",
     "key_figures",
     "largest_groups_finding",
+    "missing_table_finding",
     "monthly_revenue",
     "responses_per_month",
     "score_distributions",
@@ -64,6 +69,7 @@ __all__ = [
     "stage_counts",
     "stages_finding",
     "table_profile",
+    "tables_summary",
 ]
 
 #: Label used for missing values when they are counted as a level of their own.
@@ -118,6 +124,141 @@ def key_figures(bundle: Bundle) -> pd.Series:
         "last_date": period[1] if period else pd.NaT,
     }
     return pd.Series(values, dtype=object, name=bundle.name)
+
+
+#: Which table each key figure counts; without that table the figure is missing.
+_FIGURE_TABLES: dict[str, str] = {
+    "customers": "customers",
+    "transactions": "transactions",
+    "orders": "transactions",
+    "net_revenue": "transactions",
+    "responses": "responses",
+    "events": "events",
+}
+
+
+def key_figure_notes(bundle: Bundle) -> dict[str, str]:
+    """Why each missing key figure of :func:`key_figures` is missing, in a few words.
+
+    For ``headlines.publish(key_figures(bundle), notes=key_figure_notes(bundle))``, which shows a
+    missing figure as "not available, because ...".
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded client bundle.
+
+    Returns
+    -------
+    dict of str to str
+        Figure name -> reason, only for the figures that are missing (empty for a full bundle).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from cxlab.contract.bundle import Bundle
+    >>> from cxlab.contract.config import BundleConfig
+    >>> customers = pd.DataFrame({"customer_id": ["a", "b"]})
+    >>> notes = key_figure_notes(Bundle(Path("shop"), BundleConfig(), customers=customers))
+    >>> notes["orders"]
+    'the data has no transactions table'
+    >>> notes["first_date"]
+    'no table of the data is dated (transactions, responses or events)'
+    >>> "customers" in notes
+    False
+    """
+    notes = {
+        figure: f"the data has no {table} table"
+        for figure, table in _FIGURE_TABLES.items()
+        if not bundle.has(table)
+    }
+    if bundle.period is None:
+        why = "no table of the data is dated (transactions, responses or events)"
+        notes["first_date"] = notes["last_date"] = why
+    return notes
+
+
+def tables_summary(bundle: Bundle) -> pd.DataFrame:
+    """List the bundle's tables, one row each, with the date range written out for reading.
+
+    :meth:`Bundle.summary <cxlab.contract.bundle.Bundle.summary>` with ``from`` and ``to`` as
+    ISO dates, and "not dated" for a table without dates (customers) instead of a missing
+    timestamp.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded client bundle.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by table: ``source``, ``rows``, ``columns``, ``from``, ``to``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from cxlab.contract.bundle import Bundle
+    >>> from cxlab.contract.config import BundleConfig
+    >>> tx = pd.DataFrame(
+    ...     {"customer_id": ["a"], "date": pd.to_datetime(["2024-01-05 10:30"]), "amount": [9.0]}
+    ... )
+    >>> customers = pd.DataFrame({"customer_id": ["a"]})
+    >>> b = Bundle(Path("shop"), BundleConfig(), customers=customers, transactions=tx)
+    >>> tables_summary(b)["from"].to_dict()
+    {'customers': 'not dated', 'transactions': '2024-01-05'}
+    """
+    table = bundle.summary()
+    for col in ("from", "to"):
+        dates = pd.to_datetime(table[col])
+        table[col] = dates.dt.strftime("%Y-%m-%d").where(dates.notna(), "not dated")
+    return table
+
+
+#: What each table enables in the welcome tour and the chapters, for the note shown without it.
+_ENABLES: dict[str, str] = {
+    "transactions": "a file of purchases (customer_id, date, amount) would add revenue by "
+    "month and its seasonality here, and enable chapter 04",
+    "responses": "a file of survey answers (a date and an NPS, CSAT or CES score) would add "
+    "the survey overview here, and enable chapters 01 and 02",
+    "events": "a file of journey events (customer_id, timestamp, stage) would add the "
+    "journey stages here, and enable chapter 03",
+}
+
+
+def missing_table_finding(bundle: Bundle, table: str) -> Finding | None:
+    """Say in one line that a table is absent, what is left out, and what would enable it.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded client bundle.
+    table : {"transactions", "responses", "events"}
+        The table a section of the tour needs.
+
+    Returns
+    -------
+    Finding or None
+        None when the bundle has the table; else an unsupported finding.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from cxlab.contract.bundle import Bundle
+    >>> from cxlab.contract.config import BundleConfig
+    >>> b = Bundle(Path("shop"), BundleConfig(), customers=pd.DataFrame({"customer_id": ["a"]}))
+    >>> print(missing_table_finding(b, "events"))  # doctest: +NORMALIZE_WHITESPACE
+    This data has no events table, so this section is left out: a file of journey events
+    (customer_id, timestamp, stage) would add the journey stages here, and enable chapter 03.
+    """
+    if table not in _ENABLES:
+        raise ValueError(f"table must be one of {', '.join(_ENABLES)}, not {table!r}")
+    if bundle.has(table):
+        return None
+    return Finding.unsupported(
+        "This data has no {table} table, so this section is left out: " + _ENABLES[table] + ".",
+        table=table,
+    )
 
 
 def headline(bundle: Bundle, *, name: str | None = None) -> Finding:

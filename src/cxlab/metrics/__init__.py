@@ -127,6 +127,7 @@ from cxlab.metrics._history import (
     period_scores,
     sample_size_table,
 )
+from cxlab.metrics._left_out import SECTIONS, left_out_finding, readable_table
 from cxlab.metrics._planning import by_metric, margin_curve, sample_size
 from cxlab.metrics._scores import (
     METRICS,
@@ -149,6 +150,7 @@ __all__ = [
     "METRICS",
     "MIN_SURVEY",
     "NPS_MIXES",
+    "SECTIONS",
     "SMALL_N",
     "CESScore",
     "CSATScore",
@@ -179,6 +181,7 @@ __all__ = [
     "headline_numbers",
     "intervals_finding",
     "latest_change",
+    "left_out_finding",
     "margin_curve",
     "margins_finding",
     "mix_finding",
@@ -192,6 +195,7 @@ __all__ = [
     "panels_finding",
     "period_scores",
     "read_benchmarks",
+    "readable_table",
     "sample_size",
     "sample_size_table",
     "score_responses",
