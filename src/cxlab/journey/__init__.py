@@ -113,6 +113,16 @@ from cxlab.journey._findings import (
     worst_touchpoint,
 )
 from cxlab.journey._map import emotion_curve
+from cxlab.journey._milestones import (
+    MAX_STAGES,
+    OUTCOME_WORDS,
+    JourneyPlan,
+    activity_roles,
+    outcomes,
+    outcomes_finding,
+    plan,
+    plan_finding,
+)
 from cxlab.journey._personas import (
     Personas,
     persona_cards,
@@ -139,10 +149,14 @@ from cxlab.journey._workshop import (
 __all__ += [
     "FALLBACK_IDEA",
     "IDEAS",
+    "MAX_STAGES",
+    "OUTCOME_WORDS",
     "WORKSHOP_MAPS",
     "Idea",
+    "JourneyPlan",
     "Personas",
     "WorkshopRow",
+    "activity_roles",
     "comments_finding",
     "compare_workshop",
     "durations_finding",
@@ -159,11 +173,15 @@ __all__ += [
     "journey_headlines",
     "log_finding",
     "map_finding",
+    "outcomes",
+    "outcomes_finding",
     "persona_cards",
     "persona_finding",
     "persona_gap_finding",
     "persona_scores",
     "personas",
+    "plan",
+    "plan_finding",
     "stages_for",
     "timeline_finding",
     "transitions_finding",
