@@ -265,3 +265,33 @@ def test_findings_escape_activity_names():
     assert "<img" not in markdown and "&#60;img" in markdown
     out = journey.outcomes(events, outcomes=[bad])
     assert "<img" not in journey.outcomes_finding(out).to_markdown()
+
+
+def test_plan_for_reads_the_declared_journey_in_either_form_and_the_order_parameter_wins():
+    from types import SimpleNamespace
+
+    events = log({"a": ["A1", "A2", "B1", "no"], "b": ["A1", "X"]})
+    config = SimpleNamespace(
+        stages={
+            "order": ["apply", "offer"],
+            "outcomes": ["no"],
+            "activities": {"apply": ["A1", "A2"], "offer": ["B1"]},
+        }
+    )
+    p = journey.plan_for(SimpleNamespace(events=events, config=config))
+    assert p.stages == ("apply", "offer")
+    assert p.outcomes == ("no",)
+    assert p.ignored == ("X",)
+    assert p.apply(events)["stage"].tolist() == ["apply", "apply", "offer", "apply"]
+    listed = SimpleNamespace(events=events, config=SimpleNamespace(stages=["A1", "B1"]))
+    assert journey.plan_for(listed).stages == ("A1", "B1")
+    assert journey.plan_for(listed, "B1, A1").stages == ("B1", "A1")
+
+
+def test_plan_for_without_events_says_what_to_add():
+    from types import SimpleNamespace
+
+    from cxlab.errors import DataError
+
+    with pytest.raises(DataError, match="no events table"):
+        journey.plan_for(SimpleNamespace(events=None, config=None))

@@ -122,6 +122,7 @@ from cxlab.journey._milestones import (
     outcomes_finding,
     plan,
     plan_finding,
+    plan_for,
 )
 from cxlab.journey._personas import (
     Personas,
@@ -131,7 +132,7 @@ from cxlab.journey._personas import (
     persona_scores,
     personas,
 )
-from cxlab.journey._stages import stages_for
+from cxlab.journey._stages import declared_journey, stages_for
 from cxlab.journey._workshop import (
     FALLBACK_IDEA,
     IDEAS,
@@ -159,6 +160,7 @@ __all__ += [
     "activity_roles",
     "comments_finding",
     "compare_workshop",
+    "declared_journey",
     "durations_finding",
     "emotion_curve",
     "exits_finding",
@@ -182,6 +184,7 @@ __all__ += [
     "personas",
     "plan",
     "plan_finding",
+    "plan_for",
     "stages_for",
     "timeline_finding",
     "transitions_finding",

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ from cxlab import stats
 from cxlab.checks import require_columns
 from cxlab.errors import DataError
 from cxlab.findings import Finding, join
-from cxlab.journey._stages import DEFAULT_STAGES, infer_stage_order
+from cxlab.journey._stages import DEFAULT_STAGES, declared_journey, infer_stage_order
 
 __all__ = [
     "MAX_STAGES",
@@ -50,6 +51,7 @@ __all__ = [
     "outcomes_finding",
     "plan",
     "plan_finding",
+    "plan_for",
 ]
 
 #: Word stems that mark an activity as an outcome (matched at the start of a word of its name,
@@ -502,6 +504,61 @@ def plan(
         roles=table,
         stage=stage,
     )
+
+
+def plan_for(bundle: Any, order: Sequence[str] | str | None = None) -> JourneyPlan:
+    """Plan a bundle's journey the way chapter 03 does: the order given, else ``cxlab.yml``.
+
+    ``order`` (a list, or names separated by commas; empty leaves it to the bundle) wins over
+    the stages ``cxlab.yml`` declares; the outcomes, activities to ignore and activity → stage
+    mapping come from ``cxlab.yml`` (read by :func:`declared_journey`); anything not declared
+    is inferred by :func:`plan`.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded bundle with an events table.
+    order : sequence of str or str, optional
+        Stages in journey order, e.g. the chapter's ``stage_order`` parameter.
+
+    Returns
+    -------
+    JourneyPlan
+
+    Raises
+    ------
+    cxlab.errors.DataError
+        If the bundle has no events table.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> ev = pd.DataFrame(
+    ...     {
+    ...         "customer_id": ["a", "a", "b"],
+    ...         "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-01"]),
+    ...         "stage": ["apply", "Declined", "apply"],
+    ...     }
+    ... )
+    >>> b = SimpleNamespace(events=ev, config=SimpleNamespace(stages=None))
+    >>> p = plan_for(b)
+    >>> p.stages, p.outcomes
+    (('apply',), ('Declined',))
+    """
+    events = getattr(bundle, "events", None)
+    if events is None:
+        raise DataError.make(
+            "the bundle has no events table, so there is no journey to follow",
+            rule="missing_table",
+            table="events",
+            hint="add an events file (customer_id, timestamp, stage, touchpoint) to the bundle "
+            "folder, or name it under tables: in cxlab.yml",
+        )
+    declared = declared_journey(getattr(bundle, "config", None))
+    named = _names(order)
+    if named:
+        declared["stages"] = named
+    return plan(events, **declared)
 
 
 def outcomes(
