@@ -257,6 +257,13 @@ def test_outcomes_finding_without_outcome_events_is_unsupported():
     assert not journey.outcomes_finding(out).supported
 
 
+def test_outcomes_finding_without_outcome_activities_says_how_to_name_them():
+    out = journey.outcomes(log({"a": ["x"]}), outcomes=[])
+    found = journey.outcomes_finding(out)
+    assert not found.supported
+    assert "names no outcome activity" in found.text and "cxlab.yml" in found.text
+
+
 def test_findings_escape_activity_names():
     bad = "<img src=x onerror=alert(1)>"
     events = log({"a": ["apply", bad], "b": ["apply"]})
@@ -295,3 +302,12 @@ def test_plan_for_without_events_says_what_to_add():
 
     with pytest.raises(DataError, match="no events table"):
         journey.plan_for(SimpleNamespace(events=None, config=None))
+
+
+def test_plan_finding_on_the_standard_stages_says_so_and_leaves_nothing_out():
+    events = log({"a": ["awareness", "purchase"], "b": ["awareness"]})
+    text = journey.plan_finding(journey.plan(events)).text
+    assert text == (
+        "The log has 2 activities. The funnel follows 5 stages in the standard order: "
+        "awareness → consideration → purchase → service → loyalty."
+    )

@@ -590,7 +590,8 @@ def outcomes(
     -------
     pandas.DataFrame
         Indexed by ``outcome`` (most cases first, ``(no outcome yet)`` last): ``cases``,
-        ``share``, ``low``, ``high``. ``attrs`` holds ``cases`` and ``confidence``.
+        ``share``, ``low``, ``high``. ``attrs`` holds ``cases``, ``confidence`` and
+        ``outcomes`` (the outcome activities looked for).
 
     Raises
     ------
@@ -646,7 +647,7 @@ def outcomes(
         {"cases": k, "share": k / n, "low": low, "high": high},
         index=pd.Index([str(i) for i in counts.index], name="outcome", dtype="str"),
     )
-    out.attrs.update(cases=n, confidence=level)
+    out.attrs.update(cases=n, confidence=level, outcomes=tuple(sorted(names)))
     return out
 
 
@@ -706,11 +707,18 @@ def plan_finding(journey_plan: JourneyPlan) -> Finding:
             "funnel: declare the stages under stages: in cxlab.yml.",
             n=p.activities,
         )
-    how = "in the order the data suggest" if p.inferred else "in the declared order"
+    if p.inferred:
+        how, word = "in the order the data suggest", "milestone"
+    elif p.stages == DEFAULT_STAGES:
+        how, word = "in the standard order", "stage"
+    else:
+        how, word = "in the declared order", "stage"
     parts = [
         Finding(
-            "The log has {n:,} activities. The funnel follows {k:,} "
-            + ("milestone" if len(p.stages) == 1 else "milestones")
+            "The log has {n:,} "
+            + ("activity" if p.activities == 1 else "activities")
+            + ". The funnel follows {k:,} "
+            + (word if len(p.stages) == 1 else word + "s")
             + " "
             + how
             + ": {stages}.",
@@ -765,7 +773,8 @@ def outcomes_finding(table: pd.DataFrame) -> Finding:
     Returns
     -------
     Finding
-        Unsupported when no case has an outcome event; a sample under 30 cases is flagged.
+        Unsupported when no outcome activity was looked for or no case has an outcome event;
+        a sample under 30 cases is flagged.
 
     Examples
     --------
@@ -780,6 +789,12 @@ def outcomes_finding(table: pd.DataFrame) -> Finding:
     n = int(table.attrs.get("cases", table["cases"].sum()))
     level = f"{table.attrs.get('confidence', 0.95):.0%}"
     ended = table.drop(index="(no outcome yet)", errors="ignore")
+    if not table.attrs.get("outcomes", True):
+        return Finding.unsupported(
+            "The log names no outcome activity (such as declined or cancelled), so how cases "
+            "end is read from the funnel alone; list any under the outcomes of stages: in "
+            "cxlab.yml."
+        )
     if ended.empty or not int(ended["cases"].sum()):
         return Finding.unsupported(
             "None of the {n:,} cases has an outcome event, so the log says nothing yet about "
