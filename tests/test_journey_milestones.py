@@ -55,7 +55,7 @@ def loan_log(seed: int = 3, cases: int = 400) -> pd.DataFrame:
         end = None
         for i, m in enumerate(milestones):
             seq.append(m)
-            if i >= 2 and rng.random() < 0.12:
+            if 2 <= i < len(milestones) - 1 and rng.random() < 0.12:
                 end = str(rng.choice(["A_declined", "A_cancelled", "O_cancelled", "O_declined"]))
                 break
             if i >= 1:
@@ -248,7 +248,7 @@ def test_outcomes_finding_reads_the_largest_outcome_and_flags_small_samples():
     text = journey.outcomes_finding(out).text
     assert text.startswith("Of 4 cases, 25% end cancelled (95% CI")
     assert "Then 25% declined." in text
-    assert "50% have no outcome event yet." in text
+    assert "50% end without an outcome event (still open, or completed)." in text
     assert "fewer than 30" in text
 
 
@@ -311,3 +311,11 @@ def test_plan_finding_on_the_standard_stages_says_so_and_leaves_nothing_out():
         "The log has 2 activities. The funnel follows 5 stages in the standard order: "
         "awareness → consideration → purchase → service → loyalty."
     )
+
+
+def test_plan_finding_gives_the_reason_each_left_out_activity_is_left_out():
+    cases = {f"c{i:02d}": ["a", "b"] + (["c"] if i < 10 else []) for i in range(25)}
+    cases["c00"] = ["a", "odd", "b", "c"]
+    text = journey.plan_finding(journey.plan(log(cases), max_stages=2)).text
+    assert "1 activity rare (in under 5% of cases) (odd)" in text
+    assert "1 activity reached by the same cases as the milestone before (b)" in text

@@ -77,8 +77,9 @@ OUTCOME_WORDS: tuple[str, ...] = (
 #: or more.
 REPEAT_SHARE = 0.3
 
-#: ... or when it occurs in at least this share of all cases ...
-SPREAD_SHARE = 0.5
+#: ... or when it occurs in at least this share of all cases (below it, its order is read from
+#: too few cases to judge) ...
+SPREAD_SHARE = 0.2
 
 #: ... and its order against the other activities is reversed this often (the median over the
 #: other activities of the share of shared cases in which it comes on its less usual side, see
@@ -746,12 +747,25 @@ def plan_finding(journey_plan: JourneyPlan) -> Finding:
         )
         values.update(n_work=len(p.work_items), work=_listed(p.work_items))
     if p.ignored:
-        left.append(
-            "{n_ign:,} other "
-            + ("activity" if len(p.ignored) == 1 else "activities")
-            + " ({ignored}), rare, beyond the most common or declared to ignore"
-        )
-        values.update(n_ign=len(p.ignored), ignored=_listed(p.ignored))
+        why = p.roles.loc[list(p.ignored), "reason"].astype("str")
+        groups = {
+            "rare (in under 5% of cases)": why == "rare",
+            "reached by the same cases as the milestone before": why.str.startswith("reached by"),
+            "beyond the most common milestones": why.str.startswith("beyond"),
+            "declared to ignore": why == "declared to ignore",
+            "not among the declared stages": why == "not a declared stage",
+        }
+        for j, (reason, mask) in enumerate(groups.items()):
+            names = list(why.index[mask.to_numpy()])
+            if names:
+                left.append(f"{{n_ign{j}:,}} {{ign{j}}} ({{ignored{j}}})")
+                values.update(
+                    {
+                        f"n_ign{j}": len(names),
+                        f"ign{j}": ("activity " if len(names) == 1 else "activities ") + reason,
+                        f"ignored{j}": _listed(names),
+                    }
+                )
     if left:
         text = ", and ".join(left) if len(left) < 3 else "; ".join(left[:-1]) + "; and " + left[-1]
         if len(p.work_items) == 1:
@@ -784,7 +798,8 @@ def outcomes_finding(table: pd.DataFrame) -> Finding:
     ... )
     >>> t.attrs.update(cases=100, confidence=0.95)
     >>> print(outcomes_finding(t).text)  # doctest: +NORMALIZE_WHITESPACE
-    Of 100 cases, 60% end declined (95% CI 50% to 69%). 40% have no outcome event yet.
+    Of 100 cases, 60% end declined (95% CI 50% to 69%). 40% end without an outcome event
+    (still open, or completed).
     """
     n = int(table.attrs.get("cases", table["cases"].sum()))
     level = f"{table.attrs.get('confidence', 0.95):.0%}"
@@ -832,7 +847,7 @@ def outcomes_finding(table: pd.DataFrame) -> Finding:
     if "(no outcome yet)" in table.index:
         parts.append(
             Finding(
-                "{open:.0%} have no outcome event yet.",
+                "{open:.0%} end without an outcome event (still open, or completed).",
                 {"open": float(table.loc["(no outcome yet)", "share"])},
             )
         )
