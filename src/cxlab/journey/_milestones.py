@@ -84,7 +84,7 @@ SPREAD_SHARE = 0.2
 #: ... and its order against the other activities is reversed this often (the median over the
 #: other activities of the share of shared cases in which it comes on its less usual side, see
 #: :func:`activity_roles`): it happens early and late alike, before and after the same steps.
-ORDER_MIX = 0.2
+ORDER_MIX = 0.1
 
 #: Cases compared when reading the order of activities (a fixed random sample above it).
 ORDER_SAMPLE = 20_000
