@@ -112,6 +112,7 @@ from cxlab.journey._findings import (
     variants_finding,
     worst_touchpoint,
 )
+from cxlab.journey._gaps import gaps
 from cxlab.journey._map import emotion_curve
 from cxlab.journey._milestones import (
     MAX_STAGES,
@@ -167,6 +168,7 @@ __all__ += [
     "flagged_touchpoints",
     "format_duration",
     "funnel_finding",
+    "gaps",
     "health_finding",
     "health_flags",
     "ideas_for",
