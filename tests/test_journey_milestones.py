@@ -317,8 +317,8 @@ def test_plan_finding_gives_the_reason_each_left_out_activity_is_left_out():
     cases = {f"c{i:02d}": ["a", "b"] + (["c"] if i < 10 else []) for i in range(25)}
     cases["c00"] = ["a", "odd", "b", "c"]
     text = journey.plan_finding(journey.plan(log(cases), max_stages=2)).text
-    assert "1 activity rare (in under 5% of cases) (odd)" in text
-    assert "1 activity reached by the same cases as the milestone before (b)" in text
+    assert "1 rare activity (odd), each in under 5% of cases" in text
+    assert "1 activity (b) reached by the same cases as the milestone before" in text
 
 
 def test_a_milestone_seen_out_of_order_now_and_then_stays_a_milestone():

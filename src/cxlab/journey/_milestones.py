@@ -749,23 +749,23 @@ def plan_finding(journey_plan: JourneyPlan) -> Finding:
     if p.ignored:
         why = p.roles.loc[list(p.ignored), "reason"].astype("str")
         groups = {
-            "rare (in under 5% of cases)": why == "rare",
-            "reached by the same cases as the milestone before": why.str.startswith("reached by"),
-            "beyond the most common milestones": why.str.startswith("beyond"),
-            "declared to ignore": why == "declared to ignore",
-            "not among the declared stages": why == "not a declared stage",
+            "rare": ("rare ", "", ", each in under 5% of cases", why == "rare"),
+            "same": (
+                "",
+                "",
+                " reached by the same cases as the milestone before",
+                why.str.startswith("reached by"),
+            ),
+            "beyond": ("", "", " beyond the most common milestones", why.str.startswith("beyond")),
+            "ignore": ("", "", " declared to ignore", why == "declared to ignore"),
+            "undeclared": ("", "", " not among the declared stages", why == "not a declared stage"),
         }
-        for j, (reason, mask) in enumerate(groups.items()):
+        for j, (before, _, after, mask) in enumerate(groups.values()):
             names = list(why.index[mask.to_numpy()])
             if names:
-                left.append(f"{{n_ign{j}:,}} {{ign{j}}} ({{ignored{j}}})")
-                values.update(
-                    {
-                        f"n_ign{j}": len(names),
-                        f"ign{j}": ("activity " if len(names) == 1 else "activities ") + reason,
-                        f"ignored{j}": _listed(names),
-                    }
-                )
+                noun = "activity" if len(names) == 1 else "activities"
+                left.append(f"{{n_ign{j}:,}} {before}{noun} ({{ignored{j}}}){after}")
+                values.update({f"n_ign{j}": len(names), f"ignored{j}": _listed(names)})
     if left:
         text = ", and ".join(left) if len(left) < 3 else "; ".join(left[:-1]) + "; and " + left[-1]
         if len(p.work_items) == 1:
