@@ -728,3 +728,19 @@ def test_log_finding_without_touchpoints_says_there_is_no_map():
         log.drop(columns="touchpoint", errors="ignore"), stages=["x", "y"]
     ).text
     assert text.endswith("The events name no touchpoint, so there is no map of touchpoints.")
+
+
+def test_health_finding_warns_that_few_customers_a_period_hide_changes():
+    h = health_rows(
+        [
+            ("2024-01", "conversion", "b", None, 2, False, False),
+            ("2024-02", "conversion", "b", None, 4, False, False),
+        ]
+    )
+    # median customers a period (2 + 4) / 2 = 3 < 30
+    text = journey.health_finding(h, stage="b").text
+    assert (
+        "With only 3 customers a period (median, fewer than 30), the control limits are wide "
+        "and only large changes can be flagged: a quiet chart here is not evidence that "
+        "nothing changed."
+    ) in text

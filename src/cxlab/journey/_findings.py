@@ -1195,6 +1195,16 @@ def health_finding(
             numbers={"periods": len(conv), "outside": outside, "changed": changed},
         )
     ]
+    per_period = int(conv["n"].median())
+    if per_period < SMALL_N:
+        parts.append(
+            Finding(
+                "With only {n:,} customers a period (median, fewer than {small}), the control "
+                "limits are wide and only large changes can be flagged: a quiet chart here is "
+                "not evidence that nothing changed.",
+                {"n": per_period, "small": SMALL_N},
+            )
+        )
     if metric is not None and touchpoint is not None:
         tp_rows = health[
             (health["measure"] == metric) & (health["touchpoint"] == touchpoint) & (health["n"] > 0)
