@@ -556,8 +556,9 @@ def flow_diagram(
     Forward moves (to a later stage) arc above the line, moves back below it; an arrow's width
     grows with the number of moves and its label gives the count. Repeats of a stage
     (self-loops) are written in the stage's node (↻). So that the diagram stays readable with
-    many stages, at most ``max_stages`` nodes are drawn — the busiest stages (moves in and
-    out), in journey order, and one node :data:`OTHER_STAGES` that merges the rest — and moves
+    many stages, at most ``max_stages`` nodes are drawn — the first and the last stage, the
+    busiest others (moves in and out), in journey order, and one node :data:`OTHER_STAGES`
+    that merges the rest — and moves
     rarer than ``min_share`` of all moves between stages are left out; a note under the
     diagram says what was merged and left out. The default title reads the full table.
 
@@ -568,7 +569,7 @@ def flow_diagram(
     stages : sequence of str, optional
         The stages in journey order (default: order of first appearance in the table).
     max_stages : int, default :data:`FLOW_MAX_STAGES`
-        Most nodes drawn (at least 2).
+        Most nodes drawn (at least 4).
     min_share : float, default :data:`FLOW_MIN_SHARE`
         Moves with fewer than this share of all moves between two stages are not drawn.
     {ax}
@@ -589,8 +590,8 @@ def flow_diagram(
     'Visit → buy is the busiest step (8 moves); 2 of 10 moves between stages go back'
     >>> plt.close(ax.figure)
     """
-    if int(max_stages) < 2:
-        raise ValueError(f"max_stages must be at least 2; got {max_stages!r}")
+    if int(max_stages) < 4:
+        raise ValueError(f"max_stages must be at least 4; got {max_stages!r}")
     names = _stage_order(pd.concat([transitions["from"], transitions["to"]]), stages)
     position = {s: i for i, s in enumerate(names)}
     table = transitions.assign(
@@ -606,7 +607,9 @@ def flow_diagram(
             .sum()
             .add(between.groupby("to")["count"].sum(), fill_value=0)
         ).reindex(names, fill_value=0)
-        top = set(busy.sort_values(ascending=False, kind="stable").index[: int(max_stages) - 1])
+        ends = {names[0], names[-1]}
+        middle = busy.drop(list(ends)).sort_values(ascending=False, kind="stable")
+        top = ends | set(middle.index[: max(int(max_stages) - 3, 0)])
         merged = [n for n in names if n not in top]
         table = (
             table.assign(
