@@ -335,3 +335,10 @@ def test_stage_durations_draws_at_most_max_rows():
     ax = plots.stage_durations(d, stages=names, max_rows=4)
     assert len(ax.get_yticklabels()) == 4
     assert "3 less frequent moves not drawn" in ax.get_xlabel()
+
+
+def test_funnel_chart_singles_out_no_step_when_nobody_is_lost():
+    f = journey.funnel(_chain(5, lambda k: 2, 3), stages=["s00", "s01", "s02"])
+    ax = plots.funnel_chart(f)
+    assert _title(ax) == "5 customers enter the journey and no stage loses any of them"
+    assert not any(t.get_fontweight() == "bold" for t in ax.texts)

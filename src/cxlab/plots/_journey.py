@@ -479,7 +479,10 @@ def funnel_chart(
     for i, (n, share) in enumerate(zip(customers, funnel["share"], strict=True)):
         ax.text(n + top * 0.01, i, f"{int(n):,} ({share:.0%})", va="center", fontsize=8)
     drop = funnel["drop_off"].to_numpy(dtype=float)
-    worst = int(np.nanargmax(drop)) if np.isfinite(drop).any() else None
+    every = whole["drop_off"].to_numpy(dtype=float)
+    worst = int(np.nanargmax(every)) if np.isfinite(every).any() else None
+    if worst is not None and every[worst] <= 0:
+        worst = None  # nobody is lost anywhere: no step to single out
     for i in range(1, len(funnel)):
         if not np.isfinite(drop[i]):
             continue
@@ -511,11 +514,11 @@ def funnel_chart(
     ax.set_ylabel("Journey stage")
     ax.grid(axis="y", visible=False)
     if title is None:
-        every = whole["drop_off"].to_numpy(dtype=float)
-        worst = int(np.nanargmax(every)) if np.isfinite(every).any() else None
         every_name = [_label(s) for s in whole.index]
         if worst is None:
             title = f"{int(customers[0]):,} customers enter the journey"
+            if np.isfinite(every).any():
+                title += " and no stage loses any of them"
         else:
             row = whole.iloc[worst]
             title = (
