@@ -22,6 +22,18 @@ exits
 infer_stage_order
     The stage order the data suggest, for a client without declared stages.
 
+Process logs
+------------
+plan, plan_for, JourneyPlan
+    Which activities of a log are the journey's stages (milestones, in order), which are
+    outcomes (declined, cancelled, ...), work items (repeated or unordered) or left out — as
+    declared under ``stages:`` in ``cxlab.yml``, or inferred by documented rules;
+    ``JourneyPlan.apply`` gives the log the funnel, transitions and variants read.
+outcomes
+    How cases end: the share of cases whose last outcome event is each outcome (Wilson).
+gaps
+    Which parts of the analysis the data cannot support, each with what would enable it.
+
 With survey answers
 -------------------
 journey_map, JourneyMap
