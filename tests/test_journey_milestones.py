@@ -327,3 +327,13 @@ def test_a_milestone_seen_out_of_order_now_and_then_stays_a_milestone():
     p = journey.plan(log(cases))
     assert p.stages == ("a", "b", "c")
     assert p.roles.loc["a", "order_mix"] == pytest.approx(0.025)  # median of 0.05 and 0
+
+
+def test_the_default_stages_with_an_outcome_stay_the_default_journey():
+    events = log(
+        {"a": ["awareness", "purchase", "purchase", "order_cancelled"], "b": ["awareness"]}
+    )
+    p = journey.plan(events)
+    assert p.stages == journey.DEFAULT_STAGES and not p.inferred
+    assert p.outcomes == ("order_cancelled",)
+    assert p.work_items == ()

@@ -324,9 +324,10 @@ def plan(
 ) -> JourneyPlan:
     """Decide which activities of a log are the journey's stages, and in which order.
 
-    **Declared** (``stages`` given, or ``stage_of`` given, or every activity one of
-    :data:`DEFAULT_STAGES`): the stages are those named, in that order (with ``stage_of`` but no
-    ``stages``, the mapped stages in the order the data suggest). Activities named in
+    **Declared** (``stages`` given, or ``stage_of`` given, or every activity that is not an
+    outcome or ignored one of :data:`DEFAULT_STAGES`): the stages are those named, in that
+    order (with ``stage_of`` but no ``stages``, the mapped stages in the order the data
+    suggest). Activities named in
     ``outcomes`` are outcomes, those in ``ignore`` are ignored; any other activity that is not a
     declared stage (nor mapped to one) is an outcome when its name has an :data:`OUTCOME_WORDS`
     stem, and ignored otherwise.
@@ -415,7 +416,12 @@ def plan(
     activities = list(roles.index)
     role: dict[str, str] = {}
     reason: dict[str, str] = {}
-    is_default = bool(activities) and set(activities) <= set(DEFAULT_STAGES)
+    core = {
+        a
+        for a in activities
+        if a not in named_outcomes and a not in named_ignore and not roles.loc[a, "outcome_name"]
+    }  # the default stages plus outcomes (a cancelled order, say) are still the default journey
+    is_default = bool(core) and core <= set(DEFAULT_STAGES)
     inferred = not (declared or mapping or is_default)
 
     if not inferred:
