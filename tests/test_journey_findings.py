@@ -677,7 +677,13 @@ def test_emotion_curve_needs_answers_and_a_metric():
 
 
 def test_log_finding_says_what_the_log_holds_and_whether_answers_can_be_placed():
-    log = events([("a", "2024-01-01", "x"), ("a", "2024-01-02", "y"), ("b", "2024-01-01", "x")])
+    log = events(
+        [
+            ("a", "2024-01-01", "x", "web"),
+            ("a", "2024-01-02", "y", "shop"),
+            ("b", "2024-01-01", "x", "web"),
+        ]
+    )
     answers = pd.DataFrame({"touchpoint": ["web"], "csat": [5]})
     assert journey.log_finding(log, stages=["x", "y"], responses=answers).text == (
         "The log holds 3 events of 2 customers, in 2 stages: x → y. Survey answers name "
@@ -714,3 +720,27 @@ def test_health_finding_says_when_nothing_is_flagged():
     found = journey.health_finding(h, stage="b")
     assert "no period fell outside the control limits and no change from one period" in found.text
     assert found.text.endswith("In the latest period (2024-02) no measure is flagged.")
+
+
+def test_log_finding_without_touchpoints_says_there_is_no_map():
+    log = events([("a", "2024-01-01", "x"), ("b", "2024-01-02", "y")])
+    text = journey.log_finding(
+        log.drop(columns="touchpoint", errors="ignore"), stages=["x", "y"]
+    ).text
+    assert text.endswith("The events name no touchpoint, so there is no map of touchpoints.")
+
+
+def test_health_finding_warns_that_few_customers_a_period_hide_changes():
+    h = health_rows(
+        [
+            ("2024-01", "conversion", "b", None, 2, False, False),
+            ("2024-02", "conversion", "b", None, 4, False, False),
+        ]
+    )
+    # median customers a period (2 + 4) / 2 = 3 < 30
+    text = journey.health_finding(h, stage="b").text
+    assert (
+        "With only 3 customers a period (median, fewer than 30), the control limits are wide "
+        "and only large changes can be flagged: a quiet chart here is not evidence that "
+        "nothing changed."
+    ) in text

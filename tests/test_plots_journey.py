@@ -258,3 +258,87 @@ def test_health_chart_without_matching_rows_raises(retailer):
     h = journey.health(retailer.events)
     with pytest.raises(ValueError, match="no period"):
         plots.health_chart(h, measure="csat", touchpoint="checkout")
+
+
+# --------------------------------------------------------------------------------------------
+# many stages and short steps
+
+
+def _chain(n_customers: int, furthest, n_stages: int, step: str = "1D") -> pd.DataFrame:
+    """Customers walking stages s00, s01, ... in order, customer k as far as furthest(k)."""
+    rows = [
+        (f"c{k:03d}", pd.Timestamp("2024-01-01") + j * pd.Timedelta(step), f"s{j:02d}")
+        for k in range(n_customers)
+        for j in range(furthest(k) + 1)
+    ]
+    return pd.DataFrame(rows, columns=["customer_id", "timestamp", "stage"])
+
+
+def test_funnel_chart_draws_at_most_max_stages_and_notes_the_rest():
+    names = [f"s{j:02d}" for j in range(20)]
+    # customer k reaches stage min(k, 19): stage j has 40 - j customers, so the drop-off
+    # 1 / (41 - j) is largest into the last stage, s19 (1 of 22 go no further)
+    f = journey.funnel(_chain(40, lambda k: min(k, 19), 20), stages=names)
+    ax = plots.funnel_chart(f)
+    assert len(ax.patches) == 12
+    assert "8 later stages not drawn (the funnel table holds all 20)" in ax.get_xlabel()
+    assert _title(ax).startswith("The biggest drop-off is from s18 to s19: 5% of customers")
+
+
+def test_flow_diagram_merges_the_least_busy_stages_into_one_node():
+    names = [f"s{j:02d}" for j in range(15)]
+    moves = journey.transitions(_chain(50, lambda k: 14, 15), stages=names)
+    ax = plots.flow_diagram(moves, stages=names)
+    nodes = [t.get_text() for t in ax.texts if t.get_fontsize() == 7.8]
+    # the first and last stage stay; of the middle ones, each with 100 moves in and out, the
+    # first seven in journey order fill the other places; s08-s13 are merged
+    expected = [f"s{j:02d}" for j in range(8)] + ["s14", "(other stages)"]
+    assert [n.split("\n")[0] for n in nodes] == expected
+    note = [t.get_text() for t in ax.texts if t.get_text().startswith("Not drawn")]
+    assert note == ["Not drawn: 6 less busy stages merged into (other stages)."]
+    assert _title(ax).startswith("S00 → s01 is the busiest step (50 moves)")
+
+
+def test_flow_diagram_leaves_out_rare_moves_and_says_how_many():
+    t = pd.DataFrame({"from": ["a", "b", "a"], "to": ["b", "c", "c"], "count": [200, 199, 1]})
+    ax = plots.flow_diagram(t, stages=["a", "b", "c"])
+    assert len([p for p in ax.patches if isinstance(p, FancyArrowPatch)]) == 2
+    note = [t.get_text() for t in ax.texts if t.get_text().startswith("Not drawn")]
+    assert note == ["Not drawn: 1 rare move (1 of 400, each under 1%) not drawn."]
+
+
+def test_variants_chart_shortens_long_paths_to_their_ends():
+    path = tuple(f"s{j:02d}" for j in range(12))
+    v = pd.DataFrame(
+        {"customers": [5], "share": [1.0], "path": [path]},
+        index=pd.Index([" → ".join(path)], name="variant"),
+    )
+    ax = plots.variants_chart(v)
+    label = " ".join(ax.get_yticklabels()[0].get_text().split())
+    assert label == "s00 → s01 → s02 → … 6 more … → s09 → s10 → s11"
+
+
+def test_stage_durations_writes_minutes_as_minutes_and_reaches_down_to_them():
+    # every customer: visit, then buy 5 minutes later
+    ev = _chain(20, lambda k: 1, 2, step="5min")
+    d = journey.durations(ev, stages=["s00", "s01"])
+    ax = plots.stage_durations(d, stages=["s00", "s01"])
+    notes = [t.get_text() for t in ax.texts]
+    assert notes == ["median 5 minutes (n 20)"]
+    assert _title(ax) == "S00 → s01 is the quickest step (median 5 minutes)"
+    assert ax.get_xlim()[0] < 5 / 1440
+
+
+def test_stage_durations_draws_at_most_max_rows():
+    names = [f"s{j:02d}" for j in range(8)]
+    d = journey.durations(_chain(10, lambda k: 7, 8), stages=names)
+    ax = plots.stage_durations(d, stages=names, max_rows=4)
+    assert len(ax.get_yticklabels()) == 4
+    assert "3 less frequent moves not drawn" in ax.get_xlabel()
+
+
+def test_funnel_chart_singles_out_no_step_when_nobody_is_lost():
+    f = journey.funnel(_chain(5, lambda k: 2, 3), stages=["s00", "s01", "s02"])
+    ax = plots.funnel_chart(f)
+    assert _title(ax) == "5 customers enter the journey and no stage loses any of them"
+    assert not any(t.get_fontweight() == "bold" for t in ax.texts)

@@ -22,6 +22,18 @@ exits
 infer_stage_order
     The stage order the data suggest, for a client without declared stages.
 
+Process logs
+------------
+plan, plan_for, JourneyPlan
+    Which activities of a log are the journey's stages (milestones, in order), which are
+    outcomes (declined, cancelled, ...), work items (repeated or unordered) or left out — as
+    declared under ``stages:`` in ``cxlab.yml``, or inferred by documented rules;
+    ``JourneyPlan.apply`` gives the log the funnel, transitions and variants read.
+outcomes
+    How cases end: the share of cases whose last outcome event is each outcome (Wilson).
+gaps
+    Which parts of the analysis the data cannot support, each with what would enable it.
+
 With survey answers
 -------------------
 journey_map, JourneyMap
@@ -112,7 +124,19 @@ from cxlab.journey._findings import (
     variants_finding,
     worst_touchpoint,
 )
+from cxlab.journey._gaps import gaps
 from cxlab.journey._map import emotion_curve
+from cxlab.journey._milestones import (
+    MAX_STAGES,
+    OUTCOME_WORDS,
+    JourneyPlan,
+    activity_roles,
+    outcomes,
+    outcomes_finding,
+    plan,
+    plan_finding,
+    plan_for,
+)
 from cxlab.journey._personas import (
     Personas,
     persona_cards,
@@ -121,7 +145,7 @@ from cxlab.journey._personas import (
     persona_scores,
     personas,
 )
-from cxlab.journey._stages import stages_for
+from cxlab.journey._stages import declared_journey, stages_for
 from cxlab.journey._workshop import (
     FALLBACK_IDEA,
     IDEAS,
@@ -139,18 +163,24 @@ from cxlab.journey._workshop import (
 __all__ += [
     "FALLBACK_IDEA",
     "IDEAS",
+    "MAX_STAGES",
+    "OUTCOME_WORDS",
     "WORKSHOP_MAPS",
     "Idea",
+    "JourneyPlan",
     "Personas",
     "WorkshopRow",
+    "activity_roles",
     "comments_finding",
     "compare_workshop",
+    "declared_journey",
     "durations_finding",
     "emotion_curve",
     "exits_finding",
     "flagged_touchpoints",
     "format_duration",
     "funnel_finding",
+    "gaps",
     "health_finding",
     "health_flags",
     "ideas_for",
@@ -159,11 +189,16 @@ __all__ += [
     "journey_headlines",
     "log_finding",
     "map_finding",
+    "outcomes",
+    "outcomes_finding",
     "persona_cards",
     "persona_finding",
     "persona_gap_finding",
     "persona_scores",
     "personas",
+    "plan",
+    "plan_finding",
+    "plan_for",
     "stages_for",
     "timeline_finding",
     "transitions_finding",

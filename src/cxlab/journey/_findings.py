@@ -222,20 +222,33 @@ def log_finding(
 
     Examples
     --------
-    >>> ev = pd.DataFrame({"customer_id": ["a", "a", "b"], "stage": ["visit", "buy", "visit"]})
+    >>> ev = pd.DataFrame(
+    ...     {
+    ...         "customer_id": ["a", "a", "b"],
+    ...         "stage": ["visit", "buy", "visit"],
+    ...         "touchpoint": "web",
+    ...     }
+    ... )
     >>> print(log_finding(ev, stages=["visit", "buy"]).text)  # doctest: +NORMALIZE_WHITESPACE
     The log holds 3 events of 2 customers, in 2 stages: visit → buy. No survey answer names a
     touchpoint, so the map shows volume only.
+    >>> print(log_finding(ev.drop(columns="touchpoint"), stages=["visit", "buy"]).text)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    The log holds 3 events of 2 customers, in 2 stages: visit → buy. The events name no
+    touchpoint, so there is no map of touchpoints.
     """
     if events.empty:
         return Finding.unsupported("The event log is empty, so there is no journey to map.")
     names = list(resolve_stages(stages))
     customers = int(events[customer].nunique()) if customer in events else 0
     scored = responses is not None and touchpoint in responses
+    mapped = touchpoint in events and bool(events[touchpoint].notna().any())
     return Finding(
         "The log holds {events} of {customers}, in {k}: {stages}. "
         + (
-            "Survey answers name touchpoints, so the map can be scored."
+            "The events name no touchpoint, so there is no map of touchpoints."
+            if not mapped
+            else "Survey answers name touchpoints, so the map can be scored."
             if scored
             else "No survey answer names a touchpoint, so the map shows volume only."
         ),
@@ -1182,6 +1195,16 @@ def health_finding(
             numbers={"periods": len(conv), "outside": outside, "changed": changed},
         )
     ]
+    per_period = int(conv["n"].median())
+    if per_period < SMALL_N:
+        parts.append(
+            Finding(
+                "With only {n:,} customers a period (median, fewer than {small}), the control "
+                "limits are wide and only large changes can be flagged: a quiet chart here is "
+                "not evidence that nothing changed.",
+                {"n": per_period, "small": SMALL_N},
+            )
+        )
     if metric is not None and touchpoint is not None:
         tp_rows = health[
             (health["measure"] == metric) & (health["touchpoint"] == touchpoint) & (health["n"] > 0)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["DEFAULT_STAGES", "infer_stage_order", "resolve_stages", "stages_for", "stages_of"]
+__all__ = [
+    "DEFAULT_STAGES",
+    "declared_journey",
+    "infer_stage_order",
+    "resolve_stages",
+    "stages_for",
+    "stages_of",
+]
 
 #: The journey stages in order, as named in the data contract and the demo clients:
 #: awareness → consideration → purchase (decision) → service (experience) → loyalty (advocacy).
@@ -71,14 +78,85 @@ def infer_stage_order(
     return ordered + rest
 
 
-def stages_of(config: Any) -> tuple[str, ...] | None:
-    """Return the stages a bundle's configuration declares, or None.
+def declared_journey(config: Any) -> dict[str, Any]:
+    """Read what a bundle's configuration declares about its journey, in whatever form it has.
 
-    ``cxlab.yml`` has no ``stages`` key yet; when it gets one (a list in journey order), the
-    journey functions given a bundle pick it up through this function.
+    ``cxlab.yml``'s ``stages:`` key arrives as ``config.stages``: either a list of stages in
+    journey order, or a mapping (or an object with these attributes) holding ``order`` (or
+    ``stages``), ``outcomes``, ``ignore`` and the activities of each stage under ``stage_of``,
+    ``activities`` or ``map`` (activity → stage, or stage → list of activities).
+
+    Returns
+    -------
+    dict
+        With the keys found among ``stages``, ``outcomes``, ``ignore`` and ``stage_of``
+        (activity → stage); empty when nothing is declared.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> declared_journey(SimpleNamespace(stages=["apply", "offer"]))
+    {'stages': ['apply', 'offer']}
+    >>> cfg = SimpleNamespace(
+    ...     stages={
+    ...         "order": ["apply"],
+    ...         "outcomes": ["declined"],
+    ...         "activities": {"apply": ["A", "B"]},
+    ...     }
+    ... )
+    >>> declared_journey(cfg)
+    {'stages': ['apply'], 'outcomes': ['declined'], 'stage_of': {'A': 'apply', 'B': 'apply'}}
+    >>> declared_journey(SimpleNamespace())
+    {}
     """
-    declared = getattr(config, "stages", None)
-    return tuple(str(s) for s in declared) if declared else None
+    raw = getattr(config, "stages", None)
+    if raw is None:
+        return {}
+    if isinstance(raw, str):
+        names = [s.strip() for s in raw.split(",") if s.strip()]
+        return {"stages": names} if names else {}
+    if isinstance(raw, Sequence):
+        names = [str(s) for s in raw]
+        return {"stages": names} if names else {}
+
+    def get(*keys: str) -> Any:
+        for key in keys:
+            value = raw.get(key) if isinstance(raw, Mapping) else getattr(raw, key, None)
+            if value:
+                return value
+        return None
+
+    out: dict[str, Any] = {}
+    order = get("order", "stages")
+    if order:
+        out["stages"] = [str(s) for s in order]
+    for key in ("outcomes", "ignore"):
+        value = get(key)
+        if value:
+            out[key] = [str(v) for v in value]
+    mapping = get("stage_of", "activities", "map")
+    if mapping:
+        stage_of: dict[str, str] = {}
+        for key, value in dict(mapping).items():
+            if isinstance(value, (list, tuple, set, frozenset)):
+                stage_of.update({str(v): str(key) for v in value})
+            else:
+                stage_of[str(key)] = str(value)
+        out["stage_of"] = stage_of
+    return out
+
+
+def stages_of(config: Any) -> tuple[str, ...] | None:
+    """Return the stages a bundle's configuration declares in journey order, or None.
+
+    Read through :func:`declared_journey`, whatever form the ``stages:`` key has.
+    """
+    declared = declared_journey(config)
+    if declared.get("stages"):
+        return tuple(declared["stages"])
+    if declared.get("stage_of"):
+        return tuple(dict.fromkeys(declared["stage_of"].values()))
+    return None
 
 
 def stages_for(data: Any, order: Sequence[str] | str | None = None) -> list[str]:

@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Rectangle
 from matplotlib.ticker import FixedLocator, NullLocator, PercentFormatter
 
+from cxlab.journey import format_duration
 from cxlab.plots._base import METRIC_LABEL, axes_or_new, palette, percent_axis
 from cxlab.plots._docs import axes_level, figure_level
 
@@ -30,6 +31,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from cxlab.journey import JourneyMap
 
 __all__ = [
+    "DURATIONS_MAX_ROWS",
+    "FLOW_MAX_STAGES",
+    "FLOW_MIN_SHARE",
+    "FUNNEL_MAX_STAGES",
+    "OTHER_STAGES",
+    "PATH_MAX_STEPS",
     "flow_diagram",
     "funnel_chart",
     "health_chart",
@@ -411,14 +418,27 @@ def _map_title(table: pd.DataFrame, metric: str | None, higher_is_better: bool) 
 # funnel
 
 
+#: Most stages the funnel chart draws; beyond them it notes how many are left out.
+FUNNEL_MAX_STAGES = 12
+
+
 @axes_level
-def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+def funnel_chart(
+    funnel: pd.DataFrame,
+    *,
+    max_stages: int = FUNNEL_MAX_STAGES,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
     """Draw the customers reaching each stage, with each drop-off and its interval.
 
     Parameters
     ----------
     funnel : pandas.DataFrame
         Output of :func:`cxlab.journey.funnel` (or ``JourneyMap.funnel`` without ``by``).
+    max_stages : int, default :data:`FUNNEL_MAX_STAGES`
+        Most stages drawn: a longer funnel shows its first ``max_stages`` stages and a note
+        under the axis says how many follow (the default title still reads the whole funnel).
     {ax}
     title : str, optional
         By default: the step with the largest drop-off, its share and 95% interval.
@@ -444,7 +464,12 @@ def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str | N
     """
     if funnel.empty:
         raise ValueError("nothing to draw: the funnel has no stages")
-    ax = axes_or_new(ax, figsize=(7.6, 0.9 + 0.5 * len(funnel)))
+    if int(max_stages) < 2:
+        raise ValueError(f"max_stages must be at least 2; got {max_stages!r}")
+    whole = funnel
+    hidden = max(len(funnel) - int(max_stages), 0)
+    funnel = funnel.iloc[: int(max_stages)]
+    ax = axes_or_new(ax, figsize=(7.6, 0.9 + 0.5 * len(funnel) + (0.3 if hidden else 0)))
     blue, orange = palette(4)[0], palette(4)[3]
     names = [_label(s) for s in funnel.index]
     y = np.arange(len(funnel))
@@ -454,7 +479,10 @@ def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str | N
     for i, (n, share) in enumerate(zip(customers, funnel["share"], strict=True)):
         ax.text(n + top * 0.01, i, f"{int(n):,} ({share:.0%})", va="center", fontsize=8)
     drop = funnel["drop_off"].to_numpy(dtype=float)
-    worst = int(np.nanargmax(drop)) if np.isfinite(drop).any() else None
+    every = whole["drop_off"].to_numpy(dtype=float)
+    worst = int(np.nanargmax(every)) if np.isfinite(every).any() else None
+    if worst is not None and every[worst] <= 0:
+        worst = None  # nobody is lost anywhere: no step to single out
     for i in range(1, len(funnel)):
         if not np.isfinite(drop[i]):
             continue
@@ -476,17 +504,26 @@ def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str | N
     ax.set_ylim(len(funnel) - 0.5, -0.6)
     ax.set_xlim(0, top * 1.95)
     ax.set_xticks([t for t in ax.get_xticks() if 0 <= t <= top * 1.05])
-    ax.set_xlabel("Customers who reached the stage or a later one (count)")
+    label = "Customers who reached the stage or a later one (count)"
+    if hidden:
+        label += (
+            f"\n{hidden:,} later {'stage' if hidden == 1 else 'stages'} not drawn "
+            f"(the funnel table holds all {len(whole):,})"
+        )
+    ax.set_xlabel(label)
     ax.set_ylabel("Journey stage")
     ax.grid(axis="y", visible=False)
     if title is None:
+        every_name = [_label(s) for s in whole.index]
         if worst is None:
             title = f"{int(customers[0]):,} customers enter the journey"
+            if np.isfinite(every).any():
+                title += " and no stage loses any of them"
         else:
-            row = funnel.iloc[worst]
+            row = whole.iloc[worst]
             title = (
-                f"The biggest drop-off is from {names[worst - 1]} to {names[worst]}: "
-                f"{drop[worst]:.0%} of customers go no further "
+                f"The biggest drop-off is from {every_name[worst - 1]} to {every_name[worst]}: "
+                f"{every[worst]:.0%} of customers go no further "
                 f"(95% CI {100 * row['drop_off_low']:.0f}–{100 * row['drop_off_high']:.0f}%)"
             )
     _set_title(ax, title)
@@ -497,11 +534,23 @@ def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str | N
 # flows and paths
 
 
+#: Most stages the flow diagram draws as nodes; the others are merged into one node.
+FLOW_MAX_STAGES = 10
+
+#: Moves between two stages rarer than this share of all such moves are not drawn.
+FLOW_MIN_SHARE = 0.01
+
+#: Name of the node the flow diagram merges the least busy stages into.
+OTHER_STAGES = "(other stages)"
+
+
 @axes_level
 def flow_diagram(
     transitions: pd.DataFrame,
     *,
     stages: Sequence[str] | None = None,
+    max_stages: int = FLOW_MAX_STAGES,
+    min_share: float = FLOW_MIN_SHARE,
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Axes:
@@ -509,7 +558,12 @@ def flow_diagram(
 
     Forward moves (to a later stage) arc above the line, moves back below it; an arrow's width
     grows with the number of moves and its label gives the count. Repeats of a stage
-    (self-loops) are written in the stage's node (↻).
+    (self-loops) are written in the stage's node (↻). So that the diagram stays readable with
+    many stages, at most ``max_stages`` nodes are drawn — the first and the last stage, the
+    busiest others (moves in and out), in journey order, and one node :data:`OTHER_STAGES`
+    that merges the rest — and moves
+    rarer than ``min_share`` of all moves between stages are left out; a note under the
+    diagram says what was merged and left out. The default title reads the full table.
 
     Parameters
     ----------
@@ -517,6 +571,10 @@ def flow_diagram(
         Output of :func:`cxlab.journey.transitions` (``from``, ``to``, ``count``).
     stages : sequence of str, optional
         The stages in journey order (default: order of first appearance in the table).
+    max_stages : int, default :data:`FLOW_MAX_STAGES`
+        Most nodes drawn (at least 4).
+    min_share : float, default :data:`FLOW_MIN_SHARE`
+        Moves with fewer than this share of all moves between two stages are not drawn.
     {ax}
     title : str, optional
         By default: the busiest move between two different stages and how many moves go back.
@@ -535,10 +593,51 @@ def flow_diagram(
     'Visit → buy is the busiest step (8 moves); 2 of 10 moves between stages go back'
     >>> plt.close(ax.figure)
     """
+    if int(max_stages) < 4:
+        raise ValueError(f"max_stages must be at least 4; got {max_stages!r}")
     names = _stage_order(pd.concat([transitions["from"], transitions["to"]]), stages)
     position = {s: i for i, s in enumerate(names)}
-    moves = transitions[transitions["from"] != transitions["to"]]
-    loops = transitions[transitions["from"] == transitions["to"]].set_index("from")["count"]
+    table = transitions.assign(
+        **{"from": transitions["from"].astype("str"), "to": transitions["to"].astype("str")}
+    )
+    if title is None:
+        title = _flow_title(table[table["from"] != table["to"]], position)
+    notes = []
+    if len(names) > int(max_stages):
+        between = table[table["from"] != table["to"]]
+        busy = (
+            between.groupby("from")["count"]
+            .sum()
+            .add(between.groupby("to")["count"].sum(), fill_value=0)
+        ).reindex(names, fill_value=0)
+        ends = {names[0], names[-1]}
+        middle = busy.drop(list(ends)).sort_values(ascending=False, kind="stable")
+        top = ends | set(middle.index[: max(int(max_stages) - 3, 0)])
+        merged = [n for n in names if n not in top]
+        table = (
+            table.assign(
+                **{
+                    "from": table["from"].where(table["from"].isin(top), OTHER_STAGES),
+                    "to": table["to"].where(table["to"].isin(top), OTHER_STAGES),
+                }
+            )
+            .groupby(["from", "to"], sort=False, as_index=False)["count"]
+            .sum()
+        )
+        names = [n for n in names if n in top] + [OTHER_STAGES]
+        position = {s: i for i, s in enumerate(names)}
+        notes.append(f"{len(merged):,} less busy stages merged into {OTHER_STAGES}")
+    between = table[table["from"] != table["to"]]
+    floor = float(min_share) * float(between["count"].sum())
+    moves = between[between["count"] >= floor]
+    rare = between[between["count"] < floor]
+    if len(rare):
+        notes.append(
+            f"{len(rare):,} rare {'move' if len(rare) == 1 else 'moves'} "
+            f"({int(rare['count'].sum()):,} of "
+            f"{int(between['count'].sum()):,}, each under {min_share:.0%}) not drawn"
+        )
+    loops = table[table["from"] == table["to"]].set_index("from")["count"]
     rad = -0.5
     spans = [
         abs(position[str(a)] - position[str(b)])
@@ -606,24 +705,35 @@ def flow_diagram(
         bbox_to_anchor=(0.0, -0.05),
         ncols=3,
     )
-    if title is None:
-        if moves.empty:
-            title = "No customer moves between two different stages"
-        else:
-            top = moves.loc[moves["count"].idxmax()]
-            back = moves[
-                [
-                    position[str(t)] < position[str(f)]
-                    for f, t in zip(moves["from"], moves["to"], strict=True)
-                ]
-            ]
-            title = (
-                f"{_label(top['from'])} → {_label(top['to'])} is the busiest step "
-                f"({int(top['count']):,} moves); {int(back['count'].sum()):,} of "
-                f"{int(moves['count'].sum()):,} moves between stages go back"
-            )
+    if notes:
+        ax.text(
+            0.0,
+            -0.12,
+            "Not drawn: " + "; ".join(notes) + ".",
+            transform=ax.transAxes,
+            fontsize=7.5,
+            color="0.3",
+            va="top",
+        )
     _set_title(ax, title)
     return ax
+
+
+def _flow_title(moves: pd.DataFrame, position: dict[str, int]) -> str:
+    if moves.empty:
+        return "No customer moves between two different stages"
+    top = moves.loc[moves["count"].idxmax()]
+    back = moves[
+        [
+            position[str(t)] < position[str(f)]
+            for f, t in zip(moves["from"], moves["to"], strict=True)
+        ]
+    ]
+    return (
+        f"{_label(top['from'])} → {_label(top['to'])} is the busiest step "
+        f"({int(top['count']):,} moves); {int(back['count'].sum()):,} of "
+        f"{int(moves['count'].sum()):,} moves between stages go back"
+    )
 
 
 @axes_level
@@ -658,8 +768,10 @@ def variants_chart(
     """
     if variants.empty:
         raise ValueError("nothing to draw: there are no paths")
+    if not isinstance(variants["path"].iloc[0], tuple) and len(variants) == 1:
+        raise ValueError("nothing to draw: every path is in the other variants")
     paths = [
-        " → ".join(_label(s) for s in p) if isinstance(p, tuple) else str(v)
+        _short_path(p) if isinstance(p, tuple) else str(v)
         for v, p in zip(variants.index, variants["path"], strict=True)
     ]
     labels = [_wrap(p, 46) for p in paths]
@@ -691,11 +803,39 @@ def variants_chart(
     return ax
 
 
+#: Longest path written out in full on the variants chart; longer ones show their ends.
+PATH_MAX_STEPS = 8
+
+
+def _short_path(path: tuple) -> str:
+    """Write a path's stages; a long one as its first and last three with the count between."""
+    steps = [_label(s) for s in path]
+    if len(steps) <= PATH_MAX_STEPS:
+        return " → ".join(steps)
+    middle = len(steps) - 6
+    return " → ".join([*steps[:3], f"… {middle} more …", *steps[-3:]])
+
+
 # --------------------------------------------------------------------------------------------
 # time
 
 
-_DAY_TICKS = [(1 / 24, "1 h"), (1, "1 d"), (7, "1 wk"), (30, "1 mo"), (91, "3 mo"), (365, "1 yr")]
+_DAY_TICKS = [
+    (1 / 86400, "1 s"),
+    (10 / 86400, "10 s"),
+    (1 / 1440, "1 min"),
+    (10 / 1440, "10 min"),
+    (1 / 24, "1 h"),
+    (6 / 24, "6 h"),
+    (1, "1 d"),
+    (7, "1 wk"),
+    (30, "1 mo"),
+    (91, "3 mo"),
+    (365, "1 yr"),
+]
+
+#: Most moves the durations chart draws (the most frequent ones); a note counts the rest.
+DURATIONS_MAX_ROWS = 15
 
 
 @axes_level
@@ -704,6 +844,7 @@ def stage_durations(
     *,
     stages: Sequence[str] | None = None,
     min_count: int = 5,
+    max_rows: int = DURATIONS_MAX_ROWS,
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Axes:
@@ -722,6 +863,10 @@ def stage_durations(
         The stages in journey order.
     min_count : int, default 5
         Moves observed fewer times are left out.
+    max_rows : int, default :data:`DURATIONS_MAX_ROWS`
+        Most moves drawn: the most frequent ones, in journey order; a note under the axis
+        counts the rest. Times are written in the unit that fits them (seconds to days,
+        :func:`cxlab.journey.format_duration`) and the axis reaches down to seconds.
     {ax}
     title : str, optional
         By default: the quickest and the slowest forward step, by median.
@@ -751,7 +896,7 @@ def stage_durations(
     ... )
     >>> ax = stage_durations(d, stages=["visit", "buy", "return"])
     >>> " ".join(ax.get_title(loc="left").split())
-    'Visit → buy is the quickest step (median 3.0 days); buy → return the slowest (20 days)'
+    'Visit → buy is the quickest step (median 3 days); buy → return the slowest (20 days)'
     >>> plt.close(ax.figure)
     """
     names = _stage_order(pd.concat([durations["from"], durations["to"]]), stages)
@@ -761,6 +906,9 @@ def stage_durations(
     ].copy()
     if rows.empty:
         raise ValueError(f"no move between two stages is observed {min_count} times or more")
+    hidden = max(len(rows) - int(max_rows), 0)
+    if hidden:
+        rows = rows.sort_values("count", ascending=False, kind="stable").head(int(max_rows))
     rows["_a"] = rows["from"].map(lambda s: position[str(s)])
     rows["_b"] = rows["to"].map(lambda s: position[str(s)])
     rows["_back"] = rows["_b"] < rows["_a"]
@@ -796,14 +944,17 @@ def stage_durations(
     ax.set_yticks(y, labels)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xscale("log")
-    lo = max(min(days["q10"].min(), days["q25"].min()) * 0.7, 1 / 48)
+    lo = max(min(days["q10"].min(), days["q25"].min()) * 0.7, 1 / 86400)
     hi = days["q90"].max() * 6
     ax.set_xlim(lo, hi)
     ticks = [(v, t) for v, t in _DAY_TICKS if lo <= v <= hi]
     ax.xaxis.set_major_locator(FixedLocator([v for v, _ in ticks]))
     ax.set_xticklabels([t for _, t in ticks])
     ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xlabel("Time from one stage to the next (log scale; bar: middle half, line: 10–90%)")
+    label = "Time from one stage to the next (log scale; bar: middle half, line: 10–90%)"
+    if hidden:
+        label += f"\n{hidden:,} less frequent moves not drawn"
+    ax.set_xlabel(label)
     ax.grid(axis="y", visible=False)
     if rows["_back"].any():
         ax.legend(
@@ -833,11 +984,8 @@ def stage_durations(
 
 
 def _days(value: float) -> str:
-    if value < 1:
-        return f"{value * 24:.0f} hours"
-    if value < 10:
-        return f"{value:.1f} days"
-    return f"{value:.0f} days"
+    """Write a number of days in the unit that fits it (seconds, minutes, hours or days)."""
+    return format_duration(pd.Timedelta(days=float(value)))
 
 
 # --------------------------------------------------------------------------------------------
