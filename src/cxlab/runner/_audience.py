@@ -211,8 +211,9 @@ def _wanted(nb: nbformat.NotebookNode, rules: Sequence[Rule]) -> list[str | None
 def apply(nb: nbformat.NotebookNode, rules: Sequence[Rule] = RULES) -> bool:
     """Write the audience tags the rules give; return whether anything changed.
 
-    Idempotent: tags the rules no longer give are removed, a hand-set ``client-only`` or
-    ``student-and-client`` tag is kept (it is a decision the rules cannot make).
+    Idempotent, and it only adds: a tag set by hand (``student-only`` on a cell no rule
+    covers, ``client-only``, ``student-and-client``) is a decision the rules leave alone, and
+    a cell already tagged ``client-only`` or ``student-and-client`` gets no ``student-only``.
 
     Parameters
     ----------
@@ -233,15 +234,10 @@ def apply(nb: nbformat.NotebookNode, rules: Sequence[Rule] = RULES) -> bool:
         changed = True
     for cell, tag in zip(nb.cells, _wanted(nb, rules), strict=True):
         tags = list(cell.metadata.get("tags", []))
-        if CLIENT_ONLY in tags or STUDENT_AND_CLIENT in tags:
+        if tag is None or set(AUDIENCE_TAGS) & set(tags):
             continue
-        new = [t for t in tags if t != STUDENT_ONLY] + ([tag] if tag else [])
-        if new != tags:
-            changed = True
-            if new:
-                cell.metadata["tags"] = new
-            else:
-                cell.metadata.pop("tags", None)
+        cell.metadata["tags"] = [*tags, tag]
+        changed = True
     return changed
 
 
