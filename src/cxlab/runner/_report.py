@@ -37,6 +37,7 @@ from cxlab import present
 from cxlab.headlines import MIMETYPE, collect
 from cxlab.runner._audience import CLIENT, audiences, report_heading
 from cxlab.runner._safe_html import CONTENT_SECURITY_POLICY, safe_outputs
+from cxlab.runner._tables import polish_tables
 
 __all__ = ["ChapterPart", "card_lines", "render_report"]
 
@@ -136,6 +137,10 @@ def _report_cells(nb: nbformat.NotebookNode, *, name: str) -> list[nbformat.Note
                 and not (o.get("output_type") == "stream" and o.get("name") == "stderr")
             ]
             cell.outputs = safe_outputs(outputs)
+            for output in cell.outputs:
+                data = output.get("data") or {}
+                if "text/html" in data:
+                    data["text/html"] = polish_tables(data["text/html"])
             if not cell.outputs:
                 continue
         if pending:

@@ -1,0 +1,112 @@
+"""A reader's pass over the pandas tables a chapter shows, before they go into the report.
+
+A chapter that shows a DataFrame as it is leaves marks of the code in the report: snake_case
+column names, ``True``/``False``, ``NaN`` and ``NaT``, row numbers 0, 1, 2, ... as a first
+column, an index name on a header row of its own, p-values printed as ``0.000`` and large
+numbers without separators. Chapters should format their tables with :mod:`cxlab.present`;
+until every table does, the report applies the same rules to what it receives, so the reader
+never sees them. Only tables pandas wrote (``class="dataframe"``, already sanitised) are
+touched, and only text is changed: headings go through :func:`cxlab.present.label`, cells are
+reformatted where their text is unambiguous, and nothing is recomputed.
+
+Examples
+--------
+>>> t = (
+...     '<table class="dataframe"><thead><tr><th></th><th>p_adjusted</th><th>masked</th></tr>'
+...     "</thead><tbody><tr><th>0</th><td>0.000</td><td>False</td></tr></tbody></table>"
+... )
+>>> polish_tables(t)
+'<table class="dataframe"><thead><tr><th>p (Holm-adjusted)</th><th>Masked</th></tr></thead><tbody><tr><td>&lt; 0.001</td><td>no</td></tr></tbody></table>'
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import re
+
+from cxlab import present
+
+__all__ = ["polish_tables"]
+
+_TABLE = re.compile(r"<table\b[^>]*\bclass=\"dataframe\"[^>]*>.*?</table>", re.S)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<(th|td)\b([^>]*)>(.*?)</\1>", re.S)
+_IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_NUMBER = re.compile(r"^(-?)(\d+)(\.\d+)?$")
+_MISSING = frozenset({"nan", "NaN", "NaT", "<NA>", "&lt;NA&gt;", "None"})
+
+
+def _heading(text: str) -> str:
+    text = text.strip()
+    return present.label(text) if _IDENT.match(text) else text
+
+
+def _cell(text: str, column: str = "") -> str:
+    text = text.strip()
+    if text in ("True", "False"):
+        return present.boolean(text == "True")
+    if text in _MISSING:
+        return present.DASH
+    m = _NUMBER.match(text)
+    if not m:
+        return text
+    if column and present._is_p(column.lower()):
+        return present.p_value(float(text)).replace("<", "&lt;")
+    sign, whole, decimals = m.groups()
+    body = f"{int(whole):,}{decimals or ''}"
+    return ("−" if sign and body.strip("0.,") else "") + body
+
+
+def _cells(row: str) -> list[tuple[str, str, str]]:
+    return _CELL.findall(row)
+
+
+def _polish(table: str) -> str:
+    head = re.search(r"<thead>(.*?)</thead>", table, re.S)
+    body = re.search(r"<tbody>(.*?)</tbody>", table, re.S)
+    if not head or not body:
+        return table
+    head_rows = [_cells(r) for r in _ROW.findall(head.group(1))]
+    body_rows = [_cells(r) for r in _ROW.findall(body.group(1))]
+    spans = any("span" in attrs for row in head_rows + body_rows for _, attrs, _ in row)
+    if spans or not head_rows:
+        # Grouped headings: relabel and reformat in place, keep the structure.
+        table = re.sub(
+            r"(<thead>.*?</thead>)",
+            lambda m: _CELL.sub(lambda c: f"<{c[1]}{c[2]}>{_heading(c[3])}</{c[1]}>", m[1]),
+            table,
+            flags=re.S,
+        )
+        return re.sub(r"<td\b([^>]*)>(.*?)</td>", lambda c: f"<td{c[1]}>{_cell(c[2])}</td>", table)
+    names = [text.strip() for _, _, text in head_rows[0]]
+    if len(head_rows) == 2:  # pandas puts the index name on a header row of its own
+        second = [text.strip() for _, _, text in head_rows[1]]
+        if names and not names[0] and second and second[0] and not any(second[1:]):
+            names[0] = second[0]
+            head_rows = head_rows[:1]
+    if len(head_rows) != 1:
+        return table
+    row_labels = [row[0][2].strip() for row in body_rows if row and row[0][0] == "th"]
+    drop = (
+        bool(names)
+        and not names[0]
+        and len(row_labels) == len(body_rows)
+        and row_labels == [str(i) for i in range(len(body_rows))]
+    )
+    start = 1 if drop else 0
+    out = ['<table class="dataframe"><thead><tr>']
+    out += [f"<th>{_heading(name)}</th>" for name in names[start:]]
+    out.append("</tr></thead><tbody>")
+    for row in body_rows:
+        out.append("<tr>")
+        for i, (tag, _, text) in enumerate(row[start:], start=start):
+            column = names[i] if i < len(names) else ""
+            value = text.strip() if tag == "th" else _cell(text, column)
+            out.append(f"<{tag}>{value}</{tag}>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def polish_tables(html_text: str) -> str:
+    """Return ``html_text`` with every pandas table in it made readable (see the module)."""
+    return _TABLE.sub(lambda m: _polish(m.group(0)), html_text)
