@@ -60,6 +60,24 @@ def _cells(row: str) -> list[tuple[str, str, str]]:
     return _CELL.findall(row)
 
 
+def _merge_index_names(head_rows: list[list[tuple[str, str, str]]]) -> list[str] | None:
+    """Return one row of column names, or None when the heading has more levels than that.
+
+    pandas writes the index names on a second header row of their own; they move into the
+    empty leading cells of the first.
+    """
+    if any("span" in attrs for row in head_rows for _, attrs, _ in row):
+        return None
+    names = [text.strip() for _, _, text in head_rows[0]]
+    if len(head_rows) == 1:
+        return names
+    second = [text.strip() for _, _, text in head_rows[1]]
+    k = next((i for i, t in enumerate(second) if not t), len(second))
+    if len(head_rows) == 2 and k and not any(second[k:]) and not any(names[:k]):
+        return second[:k] + names[k:]
+    return None
+
+
 def _polish(table: str) -> str:
     head = re.search(r"<thead>(.*?)</thead>", table, re.S)
     body = re.search(r"<tbody>(.*?)</tbody>", table, re.S)
@@ -67,8 +85,8 @@ def _polish(table: str) -> str:
         return table
     head_rows = [_cells(r) for r in _ROW.findall(head.group(1))]
     body_rows = [_cells(r) for r in _ROW.findall(body.group(1))]
-    spans = any("span" in attrs for row in head_rows + body_rows for _, attrs, _ in row)
-    if spans or not head_rows:
+    names = _merge_index_names(head_rows) if head_rows else None
+    if names is None:
         # Grouped headings: relabel and reformat in place, keep the structure.
         table = re.sub(
             r"(<thead>.*?</thead>)",
@@ -77,31 +95,32 @@ def _polish(table: str) -> str:
             flags=re.S,
         )
         return re.sub(r"<td\b([^>]*)>(.*?)</td>", lambda c: f"<td{c[1]}>{_cell(c[2])}</td>", table)
-    names = [text.strip() for _, _, text in head_rows[0]]
-    if len(head_rows) == 2:  # pandas puts the index name on a header row of its own
-        second = [text.strip() for _, _, text in head_rows[1]]
-        if names and not names[0] and second and second[0] and not any(second[1:]):
-            names[0] = second[0]
-            head_rows = head_rows[:1]
-    if len(head_rows) != 1:
-        return table
+    spans = any("span" in attrs for row in body_rows for _, attrs, _ in row)
     row_labels = [row[0][2].strip() for row in body_rows if row and row[0][0] == "th"]
     drop = (
-        bool(names)
+        not spans
+        and bool(names)
         and not names[0]
         and len(row_labels) == len(body_rows)
         and row_labels == [str(i) for i in range(len(body_rows))]
     )
     start = 1 if drop else 0
-    out = ['<table class="dataframe"><thead><tr>']
+    width = len(names) - start
+    kind = "dataframe wide" if width > 8 else "dataframe"
+    out = [f'<table class="{kind}"><thead><tr>']
     out += [f"<th>{_heading(name)}</th>" for name in names[start:]]
     out.append("</tr></thead><tbody>")
     for row in body_rows:
         out.append("<tr>")
-        for i, (tag, _, text) in enumerate(row[start:], start=start):
-            column = names[i] if i < len(names) else ""
+        # A row whose leading label is spanned from the row above has fewer cells: align right.
+        offset = len(names) - len(row) if not drop else start
+        for j, (tag, attrs, text) in enumerate(row[start if drop else 0 :]):
+            column = names[j + offset] if 0 <= j + offset < len(names) else ""
             value = text.strip() if tag == "th" else _cell(text, column)
-            out.append(f"<{tag}>{value}</{tag}>")
+            keep = re.findall(r'(?:rowspan|colspan)="\d+"', attrs)
+            if tag == "td" and _NUMBER.match(text.strip()):
+                keep.append('class="num"')  # a number never breaks across lines
+            out.append(f"<{tag}{''.join(' ' + k for k in keep)}>{value}</{tag}>")
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)
