@@ -16,7 +16,7 @@ Examples
 ...     "</thead><tbody><tr><th>0</th><td>0.000</td><td>False</td></tr></tbody></table>"
 ... )
 >>> polish_tables(t)
-'<table class="dataframe"><thead><tr><th>p (Holm-adjusted)</th><th>Masked</th></tr></thead><tbody><tr><td>&lt; 0.001</td><td>no</td></tr></tbody></table>'
+'<table class="dataframe"><thead><tr><th>p (Holm-adjusted)</th><th>Masked</th></tr></thead><tbody><tr><td class="num">&lt; 0.001</td><td>no</td></tr></tbody></table>'
 """  # noqa: E501
 
 from __future__ import annotations
