@@ -40,6 +40,7 @@ __all__ = [
     "Table",
     "boolean",
     "date",
+    "is_p_name",
     "label",
     "number",
     "p_value",
@@ -274,7 +275,14 @@ def boolean(x: Any, *, yes: str = "yes", no: str = "no") -> str:
     return yes if bool(x) else no
 
 
-def _is_p(key: str) -> bool:
+def is_p_name(key: str) -> bool:
+    """Return whether a (lower-case) column or key name holds p-values.
+
+    Examples
+    --------
+    >>> is_p_name("p_adjusted"), is_p_name("promoters")
+    (True, False)
+    """
     return key in ("p", "pvalue") or key.startswith("p_")
 
 
@@ -302,7 +310,7 @@ def value(x: Any, *, name: str = "") -> str:
         return date(x) if _ISO.match(x) else x
     if isinstance(x, numbers.Number):
         key = name.lower()
-        if _is_p(key):
+        if is_p_name(key):
             return p_value(x)
         if ("share" in key or "rate" in key) and 0 <= float(x) <= 1:
             return percent(x)
@@ -428,7 +436,7 @@ def table(
             cells = [percent(v, digits.get(col, 0)) for v in series]
         elif col in digits:
             cells = [number(v, digits[col]) for v in series]
-        elif numeric and col != n_column and not _is_p(col.lower()):
+        elif numeric and col != n_column and not is_p_name(col.lower()):
             cells = _column_numbers(series)
         else:
             cells = [value(v, name=col) for v in series]

@@ -49,8 +49,11 @@ def _cell(text: str, column: str = "") -> str:
     m = _NUMBER.match(text)
     if not m:
         return text
-    if column and present._is_p(column.lower()):
+    key = column.lower()
+    if column and present.is_p_name(key):
         return present.p_value(float(text)).replace("<", "&lt;")
+    if ("share" in key or "rate" in key) and "%" not in key and 0 <= float(text) <= 1:
+        return present.percent(float(text))
     sign, whole, decimals = m.groups()
     body = f"{int(whole):,}{decimals or ''}"
     return ("−" if sign and body.strip("0.,") else "") + body
