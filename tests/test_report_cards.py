@@ -32,7 +32,7 @@ def test_text_fields_of_a_score_name_what_it_is_about():
     )  # fmt: skip
     assert lines == [
         "Worst touchpoint (checkout): 24 (19 to 29), n = 272",
-        "Biggest drop off (service to loyalty): 41% (39% to 44%), n = 1,549",
+        "Biggest drop-off (service to loyalty): 41% (39% to 44%), n = 1,549",
     ]
 
 

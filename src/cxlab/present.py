@@ -66,6 +66,8 @@ LABELS: dict[str, str] = {
     "diff_low": "Difference low",
     "diff_high": "Difference high",
     "top20_revenue_share": "Revenue share of the top 20% of customers",
+    "adjusted_rand_index": "Adjusted Rand index",
+    "biggest_drop_off": "Biggest drop-off",
     "nps": "NPS",
     "csat": "CSAT",
     "ces": "CES",
