@@ -122,11 +122,13 @@ RULES: tuple[Rule, ...] = (
     # 01: the hand calculation and the classroom experiment with small samples
     _subsection("01", "### 1. The three scores by hand"),
     _subsection("01", "### 3. What a small survey can tell"),
-    # 02: the benchmark file's round trip prints console lines
+    # 02: the greeting of the set-up cell; the benchmark file's round trip prints console lines
+    _cell("02", "survey.summary()"),
     _cell("02", "import tempfile"),
     _cell("02", "Choose how to split the answers"),  # the selector's introduction
     _subsection("02", "### 10. Headline numbers"),
-    # 03: one customer's raw event log is an illustration, not a result
+    # 03: the notebook's shared settings; one customer's raw event log is an illustration
+    _cell("03", "A few settings every section shares"),
     _cell("03", "Behind every persona are individual journeys"),
     _cell("03", "pick = events"),
     _subsection("03", "### 10. Headline numbers"),

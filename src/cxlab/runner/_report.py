@@ -35,7 +35,6 @@ import nbformat
 
 from cxlab import present
 from cxlab.headlines import MIMETYPE, collect
-from cxlab.runner._audience import CLIENT, audiences, report_heading
 from cxlab.runner._safe_html import CONTENT_SECURITY_POLICY, safe_outputs
 from cxlab.runner._tables import polish_tables
 
@@ -100,6 +99,9 @@ def _report_cells(nb: nbformat.NotebookNode, *, name: str) -> list[nbformat.Note
     follow under it; headings are renumbered 1, 2, ... over what the client sees, and the
     headline numbers' own output is left out (the chapter's card states them).
     """
+    # Imported here so that ``python -m cxlab.runner._audience`` runs it as a fresh module.
+    from cxlab.runner._audience import CLIENT, audiences, report_heading
+
     kept: list[nbformat.NotebookNode] = []
     pending = ""
     counter = 0
