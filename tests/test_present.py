@@ -28,6 +28,8 @@ from cxlab import present
         ("worst_touchpoint_csat", "Worst touchpoint CSAT"),
         ("Revenue (GBP)", "Revenue (GBP)"),
         ("n", "n"),
+        ("price_per_unit vs all", "Price per unit vs all"),
+        ("share of csat_answers", "share of CSAT answers"),
     ],
 )
 def test_label_turns_names_into_words(name, expected):

@@ -68,6 +68,13 @@ LABELS: dict[str, str] = {
     "top20_revenue_share": "Revenue share of the top 20% of customers",
     "adjusted_rand_index": "Adjusted Rand index",
     "biggest_drop_off": "Biggest drop-off",
+    "lcl": "Lower control limit",
+    "ucl": "Upper control limit",
+    "value_a": "Value (first)",
+    "value_b": "Value (second)",
+    "n_a": "n (first)",
+    "n_b": "n (second)",
+    "n_both": "Baskets with both",
     "nps": "NPS",
     "csat": "CSAT",
     "ces": "CES",
@@ -100,18 +107,32 @@ def label(name: str) -> str:
     --------
     >>> label("customer_id"), label("csat_high"), label("Already fine")
     ('Customer ID', 'CSAT high', 'Already fine')
+    >>> label("price_per_unit vs all"), label("mean of nps_score")
+    ('Price per unit vs all', 'mean of NPS score')
     """
     name = str(name)
     if name in LABELS:
         return LABELS[name]
-    if " " in name.strip() or not name:
+    if not name:
         return name
+    if " " in name.strip():  # words already; only snake_case names inside become words
+        return re.sub(
+            r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b",
+            lambda m: _inner(label(m.group(0))) if m.start() else label(m.group(0)),
+            name,
+        )
     words = [w for w in re.split(r"[_\s]+", name) if w]
     out = [_ACRONYMS.get(w.lower(), w.lower() if w.isupper() and len(w) > 1 else w) for w in words]
     first = out[0]
-    if first not in _ACRONYMS.values():
+    if first not in _ACRONYMS.values() and first != "n":
         out[0] = first[:1].upper() + first[1:]
     return " ".join(out)
+
+
+def _inner(words: str) -> str:
+    """Lower-case the first letter of a label used inside a sentence (not an abbreviation)."""
+    first = words.split(" ", 1)[0]
+    return words if first in _ACRONYMS.values() else words[:1].lower() + words[1:]
 
 
 def _missing(x: Any) -> bool:

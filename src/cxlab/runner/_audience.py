@@ -133,6 +133,7 @@ RULES: tuple[Rule, ...] = (
     _cell("03", "pick = events"),
     _subsection("03", "### 10. Headline numbers"),
     # 04: the hand-computed RFM table and its check, the per-customer tables, the answer key
+    _cell("04", "before trusting a package"),
     _cell("04", "purchases = tx["),
     _cell("04", "table = segmentation.rfm(tx)"),
     _cell("04", "rfm_finding("),

@@ -37,7 +37,9 @@ _MISSING = frozenset({"nan", "NaN", "NaT", "<NA>", "&lt;NA&gt;", "None"})
 
 def _heading(text: str) -> str:
     text = text.strip()
-    return present.label(text) if _IDENT.match(text) else text
+    if _IDENT.match(text):
+        return present.label(text)
+    return present.label(text) if "_" in text and "&" not in text else text
 
 
 def _cell(text: str, column: str = "") -> str:
