@@ -29,6 +29,7 @@ LAYER_OF = {
     "cxlab.findings": "foundation",
     "cxlab.versions": "foundation",
     "cxlab.headlines": "foundation",
+    "cxlab.present": "foundation",  # formats numbers and tables for readers; imports no cxlab
     "cxlab.contract": "contract",
     "cxlab.datasets": "data",
     "cxlab.curriculum": "data",

@@ -109,12 +109,14 @@ def _hostile_chapter(path: Path) -> Path:
         nbformat.v4.new_output("execute_result", data={"text/plain": PLAIN}, execution_count=1),
         nbformat.v4.new_output("stream", name="stdout", text=STREAM),
     ]
+    discussion = nbformat.v4.new_markdown_cell("## Discussion\nPress <kbd>Ctrl</kbd> to compare.")
+    discussion.metadata["tags"] = ["student-and-client"]  # a discussion cell the client reads
     nb.cells = [
         nbformat.v4.new_markdown_cell("# 00 · Hostile data"),
         nbformat.v4.new_markdown_cell("## Practical\nA note to the learner."),
         nbformat.v4.new_markdown_cell("### 1. Comments"),
         code,
-        nbformat.v4.new_markdown_cell("## Discussion\nPress <kbd>Ctrl</kbd> to compare."),
+        discussion,
     ]
     nbformat.write(nb, path)
     return path

@@ -375,6 +375,7 @@ def _run_client(
             generated=generated.strftime("%Y-%m-%d %H:%M UTC"),
             version=metrics["cxlab_version"],
             data_label=metrics["data"]["folder"],
+            metrics=metrics,
         )
         (tmp / "report.html").write_text(page, encoding="utf-8")
         status = "failed" if any(r.status == "failed" for r in results) else "ok"

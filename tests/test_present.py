@@ -1,0 +1,149 @@
+"""cxlab.present: what a reader sees for numbers, scores, p-values, dates and tables.
+
+Every expected string below is written out by hand from the rule it checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxlab import present
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("p_adjusted", "p (Holm-adjusted)"),
+        ("p_value", "p"),
+        ("nps_low", "NPS low"),
+        ("csat_high", "CSAT high"),
+        ("diff_low", "Difference low"),
+        ("share_of_customers", "Share of customers"),
+        ("customer_id", "Customer ID"),
+        ("rfm", "RFM"),
+        ("worst_touchpoint_csat", "Worst touchpoint CSAT"),
+        ("Revenue (GBP)", "Revenue (GBP)"),
+        ("n", "n"),
+        ("price_per_unit vs all", "Price per unit vs all"),
+        ("share of csat_answers", "share of CSAT answers"),
+    ],
+)
+def test_label_turns_names_into_words(name, expected):
+    assert present.label(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("x", "digits", "expected"),
+    [
+        (318955.77, None, "318,956"),
+        (762.0, None, "762"),
+        (1234567, None, "1,234,567"),
+        (3.14159, None, "3.1"),
+        (0.1913, None, "0.19"),
+        (-12.5, 1, "−12.5"),
+        (-0.04, 1, "0.0"),  # no "−0.0"
+        (np.int64(2000), None, "2,000"),
+        (float("nan"), None, "–"),
+        (None, None, "–"),
+    ],
+)
+def test_number_has_separators_and_sensible_decimals(x, digits, expected):
+    assert present.number(x, digits) == expected
+
+
+def test_percent_of_a_share():
+    assert present.percent(0.1913) == "19%"
+    assert present.percent(0.0062, digits=1) == "0.6%"
+    assert present.percent(1) == "100%"
+
+
+@pytest.mark.parametrize(
+    ("p", "expected"),
+    [(2.3e-31, "< 0.001"), (0.0, "< 0.001"), (0.0042, "0.004"), (0.05, "0.05"), (0.8746, "0.87")],
+)
+def test_p_value_never_shows_zero(p, expected):
+    assert present.p_value(p) == expected
+
+
+def test_score_with_interval_and_n():
+    assert present.score(27.122, 22.28, 31.79, 907) == "27 (22 to 32), n = 907"
+    assert present.score(4.82, 4.734, 4.906, 1028) == "4.8 (4.7 to 4.9), n = 1,028"
+    assert present.score(0.4106, 0.3863, 0.4353, 1549, share=True) == "41% (39% to 44%), n = 1,549"
+    assert present.score(-0.85, -11.18, 9.58) == "−0.8 (−11.2 to 9.6)"
+    assert present.score(12, float("nan"), None, 3) == "12 (no interval), n = 3"
+
+
+def test_dates_read_as_dates():
+    assert present.date("2024-01-01T00:00:00") == "1 Jan 2024"
+    assert present.date(dt.date(2025, 12, 31)) == "31 Dec 2025"
+    assert present.date(pd.Timestamp("2025-03-09 08:05:00")) == "9 Mar 2025 08:05"
+    assert present.date(pd.NaT) == "–"
+
+
+def test_value_chooses_the_form_from_type_and_name():
+    assert present.value(True) == "yes"
+    assert present.value(np.False_) == "no"
+    assert present.value("2024-02-29") == "29 Feb 2024"
+    assert present.value("checkout") == "checkout"
+    assert present.value(0.25, name="share_of_revenue") == "25%"
+    assert present.value(1.5, name="share_ratio") == "1.5"  # not a share: above 1
+    assert present.value(0.0001, name="p_adjusted") == "< 0.001"
+    assert present.value(["a", "b"]) == "a, b"
+
+
+def test_table_labels_formats_and_drops_row_numbers():
+    df = pd.DataFrame(
+        {
+            "touchpoint": ["checkout", "delivery"],
+            "revenue": [318955.77, 1200.0],
+            "share": [0.1913, 0.05],
+            "p_adjusted": [2.3e-31, 0.2],
+            "masked": [False, True],
+            "since": pd.to_datetime(["2024-01-01", None]),
+        }
+    )
+    t = present.table(df)
+    assert list(t.frame.columns) == [
+        "Touchpoint",
+        "Revenue",
+        "Share",
+        "p (Holm-adjusted)",
+        "Masked",
+        "Since",
+    ]
+    assert t.frame.values.tolist() == [
+        ["checkout", "318,956", "19%", "< 0.001", "no", "1 Jan 2024"],
+        ["delivery", "1,200", "5%", "0.20", "yes", "–"],
+    ]
+    assert t.note == ""
+    html = t.to_html()
+    assert "<th>Touchpoint</th>" in html and ">0<" not in html  # no index column
+
+
+def test_table_keeps_a_named_index_as_a_column():
+    df = pd.DataFrame({"n": [3, 40]}, index=pd.Index(["sms", "email"], name="channel"))
+    t = present.table(df)
+    assert list(t.frame.columns) == ["Channel", "n"]
+    assert t.frame.values.tolist() == [["sms", "3"], ["email", "40"]]
+
+
+def test_small_cells_are_suppressed_with_a_note():
+    df = pd.DataFrame({"group": ["a", "b", "c"], "n": [4, 50, 9], "csat": [80.0, 61.2, 12.0]})
+    t = present.table(df, min_n=10)
+    assert t.frame["CSAT"].tolist() == ["–", "61", "–"]
+    assert t.frame["n"].tolist() == ["4", "50", "9"]
+    assert t.note == "2 rows rest on fewer than 10 answers; their numbers are not shown."
+
+
+def test_small_cell_suppression_needs_the_n_column():
+    with pytest.raises(KeyError, match="'answers'"):
+        present.table(pd.DataFrame({"n": [1]}), min_n=5, n_column="answers")
+
+
+def test_table_html_escapes_client_text():
+    t = present.table(pd.DataFrame({"comment": ["<script>alert(1)</script>"]}))
+    assert "<script>" not in t.to_html() and "&lt;script&gt;" in t.to_html()
