@@ -27,6 +27,7 @@ LAYER_OF = {
     "cxlab.checks": "foundation",
     "cxlab.stats": "foundation",
     "cxlab.findings": "foundation",
+    "cxlab.pii": "foundation",
     "cxlab.versions": "foundation",
     "cxlab.headlines": "foundation",
     "cxlab.present": "foundation",  # formats numbers and tables for readers; imports no cxlab

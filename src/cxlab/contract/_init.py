@@ -56,7 +56,7 @@ from cxlab.contract._yaml import CONFIG_NAMES
 from cxlab.contract.bundle import TABLES
 from cxlab.contract.config import BundleConfig, TableSource
 from cxlab.errors import Problem, excerpt
-from cxlab.ethics import find_pii
+from cxlab.pii import find_pii
 
 __all__ = ["Draft", "DraftSource", "draft_config", "write_draft"]
 

@@ -15,6 +15,10 @@ find_pii
 KINDS, PLACEHOLDERS
     The kinds of detail recognised, and what replaces each.
 
+The detection itself lives in :mod:`cxlab.pii`, under every layer, so that the contract's
+``cxlab init`` can flag columns that hold personal data; this package is where the chapters
+find it.
+
 Examples
 --------
 >>> from cxlab import ethics
@@ -22,6 +26,6 @@ Examples
 'Ring [phone number removed] or write to [e-mail removed], thanks'
 """
 
-from cxlab.ethics._pii import KINDS, PLACEHOLDERS, PiiMatch, find_pii, redact
+from cxlab.pii import KINDS, PLACEHOLDERS, PiiMatch, find_pii, redact
 
 __all__ = ["KINDS", "PLACEHOLDERS", "PiiMatch", "find_pii", "redact"]
