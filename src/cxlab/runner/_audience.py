@@ -112,7 +112,6 @@ RULES: tuple[Rule, ...] = (
     _cell("*", "cxlab.load_bundle("),
     _cell("*", '"Working with'),
     # 00: the client reads a short "About this data", not the course welcome
-    _cell("00", "bundle.summary()"),
     _cell("00", "A bundle that loads has no errors"),
     _cell("00", "if problems:"),
     _cell("00", "Five transactions picked at random"),
