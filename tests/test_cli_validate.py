@@ -77,3 +77,35 @@ def test_malformed_bundle_prints_no_traceback_from_the_command_line(make_bundle)
     assert "Traceback" not in result.stdout + result.stderr
     for rule in ("empty_file", "not_numeric", "missing_column", "invalid_config"):
         assert f"[{rule}]" in result.stdout
+
+
+def test_declared_drivers_that_cannot_be_used_are_warned_about(make_bundle, capsys):
+    responses = (
+        "response_id,date,csat,speed,price\n"
+        "R1,2024-03-01,1,1,3\n"
+        "R2,2024-03-02,2,2,3\n"
+        "R3,2024-03-03,3,2,3\n"
+        "R4,2024-03-04,4,4,3\n"
+        "R5,2024-03-05,5,5,3\n"
+    )
+    folder = make_bundle({"responses.csv": responses}, yml="drivers: [speed, price]\n")
+    assert main(["validate", str(folder)]) == 0  # a warning, not an error
+    out = capsys.readouterr().out
+    assert "unused_driver" in out
+    assert "'price'" in out and "every answer is the same (3)" in out
+    # with price out, speed is the only usable item, and key drivers need two
+    assert "'speed'" in out and "at least two usable items" in out
+
+
+def test_usable_drivers_give_no_warning(make_bundle, capsys):
+    responses = (
+        "response_id,date,csat,speed,price\n"
+        "R1,2024-03-01,1,1,2\n"
+        "R2,2024-03-02,2,2,1\n"
+        "R3,2024-03-03,3,2,3\n"
+        "R4,2024-03-04,4,4,5\n"
+        "R5,2024-03-05,5,5,4\n"
+    )
+    folder = make_bundle({"responses.csv": responses}, yml="drivers: [speed, price]\n")
+    assert main(["validate", str(folder)]) == 0
+    assert "unused_driver" not in capsys.readouterr().out

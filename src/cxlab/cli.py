@@ -45,8 +45,30 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         )
         return 2
     report = validate_bundle(path)
+    if report.ok:
+        report.extend(_unused_drivers(path))
     print(report.format())
     return 0 if report.ok else 1
+
+
+def _unused_drivers(path: Path) -> list:
+    """Warnings for driver items declared in cxlab.yml that the key-driver analysis cannot use."""
+    from cxlab.contract import load_bundle
+    from cxlab.drivers import usable_drivers
+    from cxlab.errors import Problem
+
+    bundle = load_bundle(path, validate=False)  # already validated; only the tables are needed
+    return [
+        Problem(
+            "warning",
+            "unused_driver",
+            f"the driver item {item!r} declared under drivers: cannot be used: {why}",
+            table="responses",
+            column=item,
+            hint="fix the item's answers, or leave it out of drivers: in cxlab.yml",
+        )
+        for item, why in usable_drivers(bundle).items()
+    ]
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
