@@ -147,9 +147,9 @@ def undated_survey(parent: Path, *, seed: int = 3, n: int = 500) -> Path:
     Written as ``DataFrame.to_csv`` writes it, with a blank unnamed index column first. Items are
     rated 1–5 with 0 meaning "not applicable" (about 3 % of answers); the outcome is the text
     ``satisfied`` or ``neutral or dissatisfied``. Planted: ``staff_service`` and
-    ``cleanliness`` drive satisfaction most, ``wifi`` barely. The contract needs a date and one
-    of NPS, CSAT or CES in responses today, so this bundle validates only once ``cxlab.yml``
-    accepts undated responses with a binary outcome.
+    ``cleanliness`` drive satisfaction most, ``wifi`` barely. ``cxlab.yml`` maps it with the
+    keys a real survey export needs: one recode turning 0 into "not applicable" for every item,
+    the yes/no outcome, and no date anywhere.
     """
     rng = np.random.default_rng(seed)
     items = {name: rng.integers(1, 6, n) for name in SURVEY_ITEMS}
@@ -171,7 +171,11 @@ def undated_survey(parent: Path, *, seed: int = 3, n: int = 500) -> Path:
         "undated_survey",
         "client: Northjet Air\ncurrency: EUR\n"
         "columns:\n  responses: {id: response_id}\n"
+        "recode:\n  responses:\n"
+        f"    [{', '.join(SURVEY_ITEMS)}]: {{0: null}}\n"
+        "    satisfaction: {satisfied: true, neutral or dissatisfied: false}\n"
         "scales:\n  items: {min: 1, max: 5}\n"
+        "outcome: satisfaction\n"
         f"drivers: [{', '.join(SURVEY_ITEMS)}]\n",
     )
     frame.to_csv(folder / "responses.csv")  # the index goes out as a blank, unnamed first column
@@ -344,11 +348,7 @@ def every_table_tiny(parent: Path, *, seed: int = 6, n: int = 8) -> Path:
 BUNDLES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "customers_only": (customers_only, ""),
     "transactions_only": (transactions_only, ""),
-    "undated_survey": (
-        undated_survey,
-        "the contract does not yet accept responses without a date or with a binary outcome "
-        "instead of NPS, CSAT or CES",
-    ),
+    "undated_survey": (undated_survey, ""),
     "reviews_only": (reviews_only, ""),
     "process_log": (process_log, ""),
     "every_table_tiny": (every_table_tiny, ""),
