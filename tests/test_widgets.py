@@ -31,6 +31,7 @@ def test_table_explorer_draws_at_once_and_redraws_on_a_new_table(shop):
     first = ex.output.outputs
     ex.controls["table"].value = "responses"
     assert ex.draws == 2 and ex.output.outputs != first
+    assert ex.output._dom_classes == ("cxlab-draw-2",)
     assert "touchpoint" in ex.output.outputs[0]["data"]["text/html"]
 
 

@@ -86,7 +86,8 @@ class Explorer:
     view : ipywidgets.VBox
         The controls above the output; what the notebook displays.
     draws : int
-        How many times the explorer has drawn (1 after it is built).
+        How many times the explorer has drawn (1 after it is built); the output area carries
+        it as the CSS class ``cxlab-draw-<draws>``, so a browser test can wait for a redraw.
     """
 
     def __init__(self, controls: Mapping[str, ipw.ValueWidget], render: Callable[..., Any]):
@@ -113,6 +114,8 @@ class Explorer:
         items = result if isinstance(result, list | tuple) else [result]
         self.output.outputs = tuple(_display_data(item) for item in items if item is not None)
         self.draws += 1
+        # Sent after the outputs, so a page that sees this class already has the new view.
+        self.output._dom_classes = (f"cxlab-draw-{self.draws}",)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.view._repr_mimebundle_(**kwargs)
