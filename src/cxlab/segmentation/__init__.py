@@ -81,6 +81,7 @@ from cxlab.segmentation._personalize import (
 from cxlab.segmentation._rfm import RFM_GRID, RFM_SEGMENTS, rfm, rfm_segment, score
 from cxlab.segmentation._strategies import (
     BEHAVIOURAL_FEATURES,
+    MAX_CATEGORIES,
     Segmentation,
     behavioural_segments,
     needs_segments,
@@ -92,6 +93,7 @@ __all__ = [
     "BEHAVIOURAL_FEATURES",
     "FEATURE_ROLES",
     "INDUSTRIES",
+    "MAX_CATEGORIES",
     "PLAYBOOK",
     "RFM_GRID",
     "RFM_PLAYS",
@@ -145,6 +147,12 @@ from cxlab.segmentation._industry import (
     declared_attributes,
     industry_key,
 )
+from cxlab.segmentation._sections import (
+    SECTION_NEEDS,
+    bundle_finding,
+    needs_respondents,
+    skipped_finding,
+)
 from cxlab.segmentation._summary import (
     LOYALTY_IDEAS,
     co_purchase_rules,
@@ -159,8 +167,10 @@ __all__ += [
     "INDUSTRY_FEATURES",
     "LOYALTY_IDEAS",
     "MIN_N",
+    "SECTION_NEEDS",
     "WEAK_SILHOUETTE",
     "FeatureChoice",
+    "bundle_finding",
     "clustering_features",
     "clusters_finding",
     "co_purchase_rules",
@@ -171,6 +181,7 @@ __all__ += [
     "loyalty_finding",
     "loyalty_ideas",
     "micro_segments_finding",
+    "needs_respondents",
     "planted_truth_finding",
     "plays_finding",
     "rfm_finding",
@@ -178,6 +189,7 @@ __all__ += [
     "rules_finding",
     "satisfaction_finding",
     "segment_summary",
+    "skipped_finding",
     "strategy_finding",
     "summary_headlines",
     "value_finding",

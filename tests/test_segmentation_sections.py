@@ -1,0 +1,154 @@
+"""Tests for chapter 04's adaptation to the data it is given.
+
+The category cap of behavioural segments (a product-level item column must not flood the
+clustering), the notes that say which sections a bundle cannot support and what would enable
+them, the opening sentence for bundles with and without a customers table, and the count of
+customers needs-based segments can group. Expected values are counted by hand from the small
+tables written here.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cxlab.segmentation import (
+    MAX_CATEGORIES,
+    MIN_N,
+    SECTION_NEEDS,
+    behavioural_segments,
+    bundle_finding,
+    needs_respondents,
+    skipped_finding,
+)
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def six_baskets() -> pd.DataFrame:
+    """Six customers, one order each. Lines per category: a 5, b 4, c 2, d 1."""
+    lines = {
+        "A": ["a", "a", "c"],
+        "B": ["a", "b"],
+        "C": ["a", "b", "d"],
+        "D": ["a", "b"],
+        "E": ["c"],
+        "F": ["b"],
+    }
+    rows = [  # amounts differ line by line, so no line is an exact duplicate of another
+        (cust, f"o{i}", f"2024-0{i + 1}-01", 10.0 + i + j, cat)
+        for i, (cust, cats) in enumerate(lines.items())
+        for j, cat in enumerate(cats)
+    ]
+    tx = pd.DataFrame(rows, columns=["customer_id", "order_id", "date", "amount", "category"])
+    tx["date"] = pd.to_datetime(tx["date"])
+    return tx
+
+
+# ------------------------------------------------------------------------ category cap
+def test_behavioural_segments_keep_the_most_bought_categories_and_pool_the_rest():
+    seg = behavioural_segments(six_baskets(), k=2, max_categories=2)
+    shares = [c for c in seg.profile.columns if c.startswith("category:") and "vs all" not in c]
+    assert shares == ["category:a", "category:b", "category:other"]
+
+
+def test_pooled_share_is_the_share_of_the_other_categories_lines():
+    # other share per customer: A 1/3 (c), B 0, C 1/3 (d), D 0, E 1 (c), F 0 -> mean 5/18
+    prof = behavioural_segments(six_baskets(), k=2, max_categories=2).profile
+    mean = (prof["n"] * prof["category:other"]).sum() / prof["n"].sum()
+    assert mean == pytest.approx(5 / 18)
+
+
+def test_categories_within_the_cap_are_all_kept_and_nothing_pooled():
+    prof = behavioural_segments(six_baskets(), k=2, max_categories=4).profile
+    shares = {c for c in prof.columns if c.startswith("category:") and "vs all" not in c}
+    assert shares == {"category:a", "category:b", "category:c", "category:d"}
+
+
+def test_a_category_named_other_keeps_its_own_column():
+    # "other" is now the most bought category; the pooled c and d get "other_"
+    tx = six_baskets().replace({"category": {"a": "other"}})
+    prof = behavioural_segments(tx, k=2, max_categories=2).profile
+    shares = [c for c in prof.columns if c.startswith("category:") and "vs all" not in c]
+    assert shares == ["category:b", "category:other", "category:other_"]
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True])
+def test_max_categories_must_be_a_positive_whole_number(bad):
+    with pytest.raises(ValueError, match="max_categories"):
+        behavioural_segments(six_baskets(), k=2, max_categories=bad)
+
+
+def test_default_cap_keeps_every_demo_category():
+    # the demos have at most 9 categories, so their behavioural segments do not change
+    assert MAX_CATEGORIES >= 9
+
+
+# ------------------------------------------------------------------------ skipped sections
+def test_skipped_note_says_what_would_enable_the_section():
+    f = skipped_finding("psychographic")
+    assert not f.supported
+    assert "customers table" in f.text and "declared attribute" in f.text
+    assert f.facts == {"section": "psychographic"}
+
+
+def test_skipped_note_gives_the_count_when_known():
+    f = skipped_finding("needs", n=1234)
+    assert f.text.endswith("This bundle has 1,234.")
+    assert f"{MIN_N} or more customers" in f.text
+    assert f.facts == {"section": "needs", "n": 1234}
+
+
+def test_every_section_note_is_one_line_that_renders():
+    for section in SECTION_NEEDS:
+        text = skipped_finding(section).to_markdown()
+        assert "\n" not in text and "{" not in text
+
+
+def test_unknown_section_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match="needs, psychographic"):
+        skipped_finding("moods")
+
+
+# ------------------------------------------------------------------------ opening sentence
+def test_opening_counts_the_customers_table_when_there_is_one():
+    tx = pd.DataFrame({"customer_id": ["A", "A", "B"]})
+    customers = pd.DataFrame({"customer_id": ["A", "B", "C", "D"]})
+    f = bundle_finding("Shop", tx, customers=customers)
+    assert f.text == "Working with Shop: 4 customers, 3 transaction lines."
+    assert f.facts == {"customers": 4, "lines": 3, "customers_table": True}
+
+
+def test_opening_without_customers_table_counts_buyers_and_says_so():
+    tx = pd.DataFrame({"customer_id": ["A", "A", "B", None, "C"]})
+    f = bundle_finding("Shop", tx)
+    assert f.facts == {"customers": 3, "lines": 5, "customers_table": False}
+    assert "no customers table" in f.text and "never bought are not counted" in f.text
+
+
+def test_opening_escapes_the_client_name():
+    tx = pd.DataFrame({"customer_id": ["A"]})
+    out = bundle_finding(HOSTILE, tx).to_markdown()
+    assert "<img" not in out and "&#60;img" in out
+
+
+# ------------------------------------------------------------------------ needs respondents
+def test_needs_respondents_counts_customers_with_any_driver_answer():
+    r = pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "B", None, "C", "D"],
+            "speed": [4, None, None, 5, None, "n/a"],
+            "price": [None, 3, 2, 1, None, None],
+        }
+    )
+    # A (twice) and B answered; the anonymous row, C (nothing) and D (unreadable) do not count
+    assert needs_respondents(r, ["speed", "price"]) == 2
+
+
+def test_needs_respondents_needs_two_items_present():
+    r = pd.DataFrame({"customer_id": ["A", "B"], "speed": [4, 5]})
+    assert needs_respondents(r, ["speed", "price"]) == 0
+
+
+def test_needs_respondents_without_responses_is_zero():
+    assert needs_respondents(None, ["speed", "price"]) == 0
