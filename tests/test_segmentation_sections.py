@@ -9,16 +9,23 @@ tables written here.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import numpy as np
 import pandas as pd
 import pytest
 
+from cxlab.findings import Finding
 from cxlab.segmentation import (
     MAX_CATEGORIES,
     MIN_N,
     SECTION_NEEDS,
     behavioural_segments,
     bundle_finding,
+    clusters_finding,
+    micro_segments_finding,
     needs_respondents,
+    plays_finding,
     skipped_finding,
 )
 
@@ -152,3 +159,76 @@ def test_needs_respondents_needs_two_items_present():
 
 def test_needs_respondents_without_responses_is_zero():
     assert needs_respondents(None, ["speed", "price"]) == 0
+
+
+# ------------------------------------------------------------------------ k choice and ties
+def fitted(silhouettes, stabilities, k, sizes=(40, 30, 30)):
+    """A stand-in for a fitted MicroSegmenter: its scores, chosen k and labels."""
+    ks = range(2, 2 + len(silhouettes))
+    scores = pd.DataFrame(
+        {"silhouette": silhouettes, "stability": stabilities}, index=pd.Index(ks, name="k")
+    )
+    scores["chosen"] = scores.index == k
+    labels = np.repeat(np.arange(len(sizes)), sizes)
+    return SimpleNamespace(scores_=scores, k_=k, labels_=labels, min_stability=0.8)
+
+
+def test_k_choice_says_when_another_stable_k_is_as_good():
+    # k = 3 chosen at 0.51; k = 2 at 0.50 is stable and 0.01 away (< 0.02); k = 4 is 0.11 away
+    f = clusters_finding(fitted([0.50, 0.51, 0.40], [1.0, 1.0, 0.95], k=3))
+    assert f.facts["close"] == [2]
+    assert "No k is clearly better: k = 2 comes within 0.02" in f.text
+    assert f.supported  # the segments hold up; only their number is a choice
+
+
+def test_k_choice_with_a_clear_winner_says_nothing_about_ties():
+    f = clusters_finding(fitted([0.45, 0.51, 0.40], [1.0, 1.0, 0.95], k=3))
+    assert f.facts["close"] == []
+    assert "clearly better" not in f.text
+
+
+def test_unstable_candidates_do_not_count_as_close():
+    # k = 2 has the same silhouette but changes with the seed (stability 0.5 < 0.8)
+    f = clusters_finding(fitted([0.51, 0.51, 0.40], [0.5, 1.0, 0.95], k=3))
+    assert f.facts["close"] == []
+
+
+def test_several_close_candidates_are_listed():
+    f = clusters_finding(fitted([0.50, 0.51, 0.52], [1.0, 1.0, 0.95], k=3))
+    assert f.facts["close"] == [2, 4]
+    assert "k = 2, 4 come within" in f.text
+
+
+# ------------------------------------------------------------------------ clusters that fail
+WEAK = Finding.unsupported("The clustering does not hold up.")
+PLAYS = pd.DataFrame(
+    {"label": ["Regulars"], "score": [0.9], "plays": ["a loyalty card; a tasting"]},
+    index=[HOSTILE],
+)
+SUMMARY = pd.DataFrame(
+    {"customers": [60, 40], "share_of_customers": [0.6, 0.4], "share_of_revenue": [0.2, 0.8]},
+    index=["bargain hunters", "big baskets"],
+)
+
+
+def test_plays_are_not_stated_for_clusters_that_do_not_hold_up():
+    f = plays_finding(PLAYS, clusters=WEAK)
+    assert not f.supported
+    assert "RFM plays apply instead" in f.text
+    assert "Regulars" not in f.text and "img" not in f.text
+
+
+def test_plays_are_stated_for_clusters_that_hold_up():
+    f = plays_finding(PLAYS, clusters=Finding("fine"))
+    assert f.supported and "Regulars" in f.text
+    assert "<img" not in f.to_markdown()
+
+
+def test_micro_segments_of_a_failed_clustering_are_a_description_not_a_finding():
+    f = micro_segments_finding(SUMMARY, clusters=WEAK)
+    assert not f.supported
+    assert "describe the data rather than groups to plan for" in f.text
+
+
+def test_micro_segments_of_a_sound_clustering_are_supported():
+    assert micro_segments_finding(SUMMARY, clusters=Finding("fine")).supported

@@ -124,6 +124,7 @@ __all__ = [
 from cxlab.segmentation._findings import (
     DOMINANT_SHARE,
     MIN_N,
+    SILHOUETTE_MARGIN,
     WEAK_SILHOUETTE,
     clusters_finding,
     feature_choice_finding,
@@ -168,6 +169,7 @@ __all__ += [
     "LOYALTY_IDEAS",
     "MIN_N",
     "SECTION_NEEDS",
+    "SILHOUETTE_MARGIN",
     "WEAK_SILHOUETTE",
     "FeatureChoice",
     "bundle_finding",
