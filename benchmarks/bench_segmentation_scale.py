@@ -208,18 +208,24 @@ def run_notebook(bundle: Path, out: Path, root: Path = ROOT) -> dict[str, float]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure_tree(root: Path, bundle: Path, notebook: bool) -> list[tuple[str, dict]]:
-    """Every stage, then the whole notebook, with ``root``'s ``src`` first on the path."""
-    os.environ["PYTHONPATH"] = str(root / "src")
-    rows = []
+def measure_trees(roots: list[Path], bundle: Path, notebook: bool) -> list[list[tuple[str, dict]]]:
+    """Every stage, then the whole notebook, once per tree with its ``src`` first on the path.
+
+    The trees take turns stage by stage, so a busy spell on a shared machine falls on both
+    rather than on one tree's whole run.
+    """
+    out: list[list[tuple[str, dict]]] = [[] for _ in roots]
+    path = str(bundle)
     for name, setup, stmt in STAGES:
-        path = str(bundle)
-        rows.append((name, measure(setup.format(path=path), stmt.format(path=path), repeat=1)))
+        for rows, root in zip(out, roots, strict=True):
+            os.environ["PYTHONPATH"] = str(root / "src")
+            rows.append((name, measure(setup.format(path=path), stmt.format(path=path), repeat=1)))
     if notebook:
-        rows.append(
-            ("chapter 04 notebook, whole", run_notebook(bundle, bundle.parent / "04.ipynb", root))
-        )
-    return rows
+        for i, (rows, root) in enumerate(zip(out, roots, strict=True)):
+            os.environ["PYTHONPATH"] = str(root / "src")
+            done = run_notebook(bundle, bundle.parent / f"04_{i}.ipynb", root)
+            rows.append(("chapter 04 notebook, whole", done))
+    return out
 
 
 def main() -> None:
@@ -234,10 +240,11 @@ def main() -> None:
         t0 = time.perf_counter()
         print(make_bundle(bundle, n_lines, n_customers, n_products))
         print(f"bundle written in {time.perf_counter() - t0:.1f} s\n")
-        now = measure_tree(ROOT, bundle, notebook)
+        roots = [ROOT, *(Path(c).resolve() for c in compare[:1])]
+        now, *others = measure_trees(roots, bundle, notebook)
         print(table(now, baseline=STAGES[0][0]))
-        if compare:
-            before = measure_tree(Path(compare[0]).resolve(), bundle, notebook)
+        if others:
+            before = others[0]
             print(f"\nside by side with {compare[0]}:")
             print(f"{'case':<44} {'s then':>8} {'s now':>8} {'MiB then':>9} {'MiB now':>9}")
             for (name, b), (_, a) in zip(before, now, strict=True):

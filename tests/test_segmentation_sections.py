@@ -20,6 +20,7 @@ from cxlab.segmentation import (
     MAX_CATEGORIES,
     MIN_N,
     SECTION_NEEDS,
+    MicroSegmenter,
     behavioural_segments,
     bundle_finding,
     clusters_finding,
@@ -232,3 +233,19 @@ def test_micro_segments_of_a_failed_clustering_are_a_description_not_a_finding()
 
 def test_micro_segments_of_a_sound_clustering_are_supported():
     assert micro_segments_finding(SUMMARY, clusters=Finding("fine")).supported
+
+
+def test_nearly_everyone_in_one_cluster_is_said_and_gets_no_plays():
+    # 95 customers alike and 5 far away: the two clusters are 95 and 5, 95 % in one
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 1, (95, 2)), rng.normal(30, 1, (5, 2))])
+    model = MicroSegmenter(k=2, log=None).fit(X)
+    clusters = clusters_finding(model)
+    assert np.bincount(model.labels_).tolist() == [95, 5]
+    assert not clusters.supported
+    assert "holds 95% of the customers" in clusters.text
+    plays = pd.DataFrame(
+        {"label": ["Regulars", "Families"], "score": [0.5, 0.5], "plays": ["a", "b"]},
+        index=["typical customers", "big baskets"],
+    )
+    assert not plays_finding(plays, clusters=clusters).supported
