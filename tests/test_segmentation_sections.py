@@ -9,12 +9,14 @@ tables written here.
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from cxlab.datasets import demo_path
 from cxlab.findings import Finding
 from cxlab.segmentation import (
     MAX_CATEGORIES,
@@ -249,3 +251,51 @@ def test_nearly_everyone_in_one_cluster_is_said_and_gets_no_plays():
         index=["typical customers", "big baskets"],
     )
     assert not plays_finding(plays, clusters=clusters).supported
+
+
+# ------------------------------------------------------------------------ the chapter, thin
+CHAPTER = Path(__file__).parents[1] / "notebooks" / "04_segmentation_and_personalization.ipynb"
+
+
+def thin_bundle(folder: Path, *, customers: int, tables: tuple[str, ...]) -> Path:
+    """The first ``customers`` buyers of the retail demo, with only ``tables``; no industry."""
+    demo = Path(demo_path("clothing_retailer"))
+    tx = pd.read_csv(demo / "transactions.csv")
+    ids = sorted(tx["customer_id"].unique())[:customers]
+    folder.mkdir()
+    for table in tables:
+        rows = pd.read_csv(demo / f"{table}.csv")
+        rows[rows["customer_id"].isin(ids)].to_csv(folder / f"{table}.csv", index=False)
+    (folder / "cxlab.yml").write_text("client: Thin Shop\ncurrency: EUR\n", encoding="utf-8")
+    return folder
+
+
+def chapter_text(bundle: Path, out: Path) -> str:
+    """Run chapter 04 on ``bundle`` and return every Markdown and text output, joined."""
+    import nbformat
+    import papermill
+
+    papermill.execute_notebook(
+        str(CHAPTER), str(out), parameters={"data_dir": str(bundle)}, progress_bar=False
+    )
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    return "\n".join(
+        o.get("data", {}).get("text/markdown", "") or o.get("text", "") for o in outputs
+    )
+
+
+@pytest.mark.slow  # executes the chapter twice
+def test_chapter_completes_on_thin_bundles_and_says_what_it_skips(tmp_path):
+    only_tx = thin_bundle(tmp_path / "tx", customers=200, tables=("transactions",))
+    text = chapter_text(only_tx, tmp_path / "tx.ipynb")
+    assert "There is no customers table" in text
+    for section in ("needs", "psychographic", "plays", "satisfaction", "planted"):
+        assert skipped_finding(section).to_markdown() in text
+    tiny = thin_bundle(
+        tmp_path / "tiny", customers=8, tables=("transactions", "customers", "responses")
+    )
+    text = chapter_text(tiny, tmp_path / "tiny.ipynb")
+    assert "Working with **Thin Shop**: 8 customers" in text
+    assert "too few to cluster" in text
