@@ -18,7 +18,8 @@ score, rfm_segment
 The four strategies
 -------------------
 behavioural_segments
-    Clusters of purchase patterns (frequency, recency, basket, price, category mix).
+    Clusters of purchase patterns (frequency, recency, basket, price, and the mix of the
+    :data:`MAX_CATEGORIES` most bought categories, the rest pooled).
 value_segments
     Top 20 % / middle / low tiers by net spend, with each tier's share of revenue (Pareto).
 needs_segments
@@ -45,6 +46,13 @@ association_rules, recommend
     Co-purchase rules (support, confidence, lift) and suggestions per customer.
 satisfaction_by_segment
     NPS and CSAT per segment through :func:`cxlab.metrics.breakdown`: who is unhappy.
+
+What the bundle allows
+----------------------
+bundle_finding, skipped_finding, needs_respondents
+    The chapter's opening (with or without a customers table), the one-line note for a
+    section the bundle cannot support and what would enable it, and who can be grouped by
+    needs.
 
 Why this is written here: RFM and the segment rules are a few vectorised lines over integer
 codes (about as fast as a DuckDB group-by; see ``benchmarks/bench_segmentation.py``);
