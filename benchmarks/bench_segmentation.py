@@ -8,7 +8,7 @@ order_id)`` and ``sum(amount)`` over the same columns (no cleaning, no scores). 
 on 1,000,000 lines within 2x of that.
 
 Clustering: ``MicroSegmenter`` with its defaults (k from 2 to 8 by silhouette and stability over
-3 seeds on a 5,000-customer sample, then the final fit on everyone) on the behavioural features
+3 seeds on a 2,000-customer sample, then the final fit on everyone) on the behavioural features
 of 100,000 customers. Baseline: one k-means fit with a fixed k on the same scaled features.
 Target: at most 10 s.
 

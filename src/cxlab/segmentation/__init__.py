@@ -18,7 +18,8 @@ score, rfm_segment
 The four strategies
 -------------------
 behavioural_segments
-    Clusters of purchase patterns (frequency, recency, basket, price, category mix).
+    Clusters of purchase patterns (frequency, recency, basket, price, and the mix of the
+    :data:`MAX_CATEGORIES` most bought categories, the rest pooled).
 value_segments
     Top 20 % / middle / low tiers by net spend, with each tier's share of revenue (Pareto).
 needs_segments
@@ -45,6 +46,13 @@ association_rules, recommend
     Co-purchase rules (support, confidence, lift) and suggestions per customer.
 satisfaction_by_segment
     NPS and CSAT per segment through :func:`cxlab.metrics.breakdown`: who is unhappy.
+
+What the bundle allows
+----------------------
+bundle_finding, skipped_finding, needs_respondents
+    The chapter's opening (with or without a customers table), the one-line note for a
+    section the bundle cannot support and what would enable it, and who can be grouped by
+    needs.
 
 Why this is written here: RFM and the segment rules are a few vectorised lines over integer
 codes (about as fast as a DuckDB group-by; see ``benchmarks/bench_segmentation.py``);
@@ -81,6 +89,7 @@ from cxlab.segmentation._personalize import (
 from cxlab.segmentation._rfm import RFM_GRID, RFM_SEGMENTS, rfm, rfm_segment, score
 from cxlab.segmentation._strategies import (
     BEHAVIOURAL_FEATURES,
+    MAX_CATEGORIES,
     Segmentation,
     behavioural_segments,
     needs_segments,
@@ -92,6 +101,7 @@ __all__ = [
     "BEHAVIOURAL_FEATURES",
     "FEATURE_ROLES",
     "INDUSTRIES",
+    "MAX_CATEGORIES",
     "PLAYBOOK",
     "RFM_GRID",
     "RFM_PLAYS",
@@ -122,6 +132,7 @@ __all__ = [
 from cxlab.segmentation._findings import (
     DOMINANT_SHARE,
     MIN_N,
+    SILHOUETTE_MARGIN,
     WEAK_SILHOUETTE,
     clusters_finding,
     feature_choice_finding,
@@ -145,6 +156,12 @@ from cxlab.segmentation._industry import (
     declared_attributes,
     industry_key,
 )
+from cxlab.segmentation._sections import (
+    SECTION_NEEDS,
+    bundle_finding,
+    needs_respondents,
+    skipped_finding,
+)
 from cxlab.segmentation._summary import (
     LOYALTY_IDEAS,
     co_purchase_rules,
@@ -159,8 +176,11 @@ __all__ += [
     "INDUSTRY_FEATURES",
     "LOYALTY_IDEAS",
     "MIN_N",
+    "SECTION_NEEDS",
+    "SILHOUETTE_MARGIN",
     "WEAK_SILHOUETTE",
     "FeatureChoice",
+    "bundle_finding",
     "clustering_features",
     "clusters_finding",
     "co_purchase_rules",
@@ -171,6 +191,7 @@ __all__ += [
     "loyalty_finding",
     "loyalty_ideas",
     "micro_segments_finding",
+    "needs_respondents",
     "planted_truth_finding",
     "plays_finding",
     "rfm_finding",
@@ -178,6 +199,7 @@ __all__ += [
     "rules_finding",
     "satisfaction_finding",
     "segment_summary",
+    "skipped_finding",
     "strategy_finding",
     "summary_headlines",
     "value_finding",

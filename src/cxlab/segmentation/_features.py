@@ -27,15 +27,19 @@ FEATURE_ROLES: dict[str, str] = {
 MIN_WINDOW_DAYS = 91
 
 
-def _shares(codes: np.ndarray, cust: np.ndarray, labels: pd.Index, n: int, prefix: str):
-    """Share of each customer's purchase lines per label (rows sum to 1 for buyers)."""
+def _shares(codes: np.ndarray, cust: np.ndarray, k: int, n: int) -> np.ndarray:
+    """Share of each customer's purchase lines per label: an (n, k) array.
+
+    Rows sum to 1 for customers with a labelled purchase line, else 0. Counted as floats
+    and divided in place, so a product-level item column with thousands of values costs
+    one n × k array rather than several.
+    """
     ok = codes >= 0
-    k = len(labels)
-    counts = np.bincount(cust[ok] * k + codes[ok], minlength=n * k).reshape(n, k)
-    total = counts.sum(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shares = np.where(total > 0, counts / np.maximum(total, 1), 0.0)
-    return {f"{prefix}:{label}": shares[:, j] for j, label in enumerate(labels)}
+    shares = np.bincount(
+        cust[ok] * k + codes[ok], weights=np.ones(int(ok.sum())), minlength=n * k
+    ).reshape(n, k)
+    shares /= np.maximum(shares.sum(axis=1, keepdims=True), 1.0)
+    return shares
 
 
 def customer_features(
@@ -159,10 +163,20 @@ def customer_features(
         data["units_per_line"] = units / np.maximum(s["lines"], 1)
         data["price_per_unit"] = gross / np.maximum(units, 1)
     data["refund_share"] = np.where(gross > 0, refunds / np.where(gross > 0, gross, 1), 0.0)
+    keep = np.flatnonzero(buyer)
+    index = log.customers[keep]
+    frames = [pd.DataFrame({name: v[keep] for name, v in data.items()}, index=index)]
     for col in extra:
         codes, labels = pd.factorize(log.column(transactions, col)[buy], sort=True)
-        data.update(_shares(codes.astype(np.int64), log.cust[buy], pd.Index(labels), n, str(col)))
-    out = pd.DataFrame(data, index=log.customers).loc[buyer]
+        shares = _shares(codes.astype(np.int64), log.cust[buy], len(labels), n)
+        frames.append(
+            pd.DataFrame(
+                shares[keep] if len(keep) < n else shares,
+                index=index,
+                columns=[f"{col}:{label}" for label in labels],
+            )
+        )
+    out = pd.concat(frames, axis=1) if len(frames) > 1 else frames[0]
     out["recency"] = out["recency"].astype(np.int64)
     out["tenure_days"] = out["tenure_days"].astype(np.int64)
     out.attrs.update(

@@ -50,6 +50,7 @@ from cxlab.segmentation._strategies import Segmentation
 __all__ = [
     "DOMINANT_SHARE",
     "MIN_N",
+    "SILHOUETTE_MARGIN",
     "WEAK_SILHOUETTE",
     "clusters_finding",
     "feature_choice_finding",
@@ -72,6 +73,12 @@ MIN_N = 30
 DOMINANT_SHARE = 0.9
 #: Silhouette at or below which a clustering shows no substantial structure.
 WEAK_SILHOUETTE = 0.25
+#: Silhouette difference below which two numbers of segments are not told apart. The mean
+#: silhouette of a 2,000-customer sample (what :class:`~cxlab.segmentation.MicroSegmenter`
+#: scores) moved by a standard deviation of about 0.005 between samples of one synthetic
+#: shop, so a gap under 0.02 (four such deviations) is within what another sample or seed
+#: could reverse.
+SILHOUETTE_MARGIN = 0.02
 
 _NUMBERED = re.compile(r" \((\d+)\)$")  # the " (2)" that name_segments adds to a repeated name
 
@@ -652,7 +659,9 @@ def clusters_finding(model: Any) -> Finding:
     -------
     Finding
         Facts: ``k``, ``silhouette``, ``stability``, ``stable`` (candidates that are),
-        ``sizes``. Not supported with fewer than :data:`MIN_N` customers, when no candidate is
+        ``sizes`` and ``close`` (other stable candidates whose silhouette is within
+        :data:`SILHOUETTE_MARGIN` of the chosen one's: then the sentence says that no ``k`` is
+        clearly better). Not supported with fewer than :data:`MIN_N` customers, when no candidate is
         stable, when the silhouette is at most :data:`WEAK_SILHOUETTE`, or when one segment
         holds :data:`DOMINANT_SHARE` of the customers or more.
 
@@ -703,6 +712,25 @@ def clusters_finding(model: Any) -> Finding:
             sizes=", ".join(f"{s:,}" for s in sizes),
         )
     ]
+    ok = scores[(scores["stability"] >= threshold) & scores["silhouette"].notna()]
+    close = [
+        int(c)
+        for c in ok.index
+        if c != k and abs(float(ok.loc[c, "silhouette"]) - sil) < SILHOUETTE_MARGIN
+    ]
+    numbers["close"] = close
+    if close and np.isfinite(sil):
+        parts.append(
+            md(
+                "No k is clearly better: k = {others} {verb} within {margin:.2f} of that "
+                "silhouette, a gap another sample or seed could reverse, so the number of "
+                "segments is a choice to make for the business (fewer is easier to act on), "
+                "not a finding.",
+                others=", ".join(map(str, close)),
+                verb="comes" if len(close) == 1 else "come",
+                margin=SILHOUETTE_MARGIN,
+            )
+        )
     problems: list[Finding] = []
     if stable == 0:
         problems.append(
@@ -725,13 +753,17 @@ def clusters_finding(model: Any) -> Finding:
     return _finding(parts + problems, supported=not problems, **numbers)
 
 
-def micro_segments_finding(summary: pd.DataFrame) -> Finding:
+def micro_segments_finding(summary: pd.DataFrame, *, clusters: Finding | None = None) -> Finding:
     """List the micro-segments with their size and revenue, and which earns most per head.
 
     Parameters
     ----------
     summary : pandas.DataFrame
         From :func:`~cxlab.segmentation.segment_summary` of the named micro-segments.
+    clusters : Finding, optional
+        The :func:`clusters_finding` of the same clustering. When it is not supported, the
+        segments are listed as a description of the data, not as groups to plan for, and the
+        finding is not supported.
 
     Returns
     -------
@@ -792,6 +824,13 @@ def micro_segments_finding(summary: pd.DataFrame) -> Finding:
     else:
         parts.append("Net revenue is not positive, so revenue per head is not compared.")
     problems = _degenerate(summary["customers"])
+    if clusters is not None and not clusters.supported and not problems:
+        problems = [
+            md(
+                "The clustering does not hold up (see how the segments were chosen), so these "
+                "segments describe the data rather than groups to plan for."
+            )
+        ]
     return _finding([*parts, *problems], supported=not problems, **numbers)
 
 
@@ -872,7 +911,7 @@ def planted_truth_finding(
 
 
 # ------------------------------------------------------------------------------ acting on segments
-def plays_finding(plays: pd.DataFrame) -> Finding:
+def plays_finding(plays: pd.DataFrame, *, clusters: Finding | None = None) -> Finding:
     """Say which playbook entry each segment was matched to, and its first play.
 
     A match with a score of 0 or less rests on nothing: the segment does not stand out on
@@ -882,6 +921,10 @@ def plays_finding(plays: pd.DataFrame) -> Finding:
     ----------
     plays : pandas.DataFrame
         From :func:`~cxlab.segmentation.match_plays`, indexed by segment name.
+    clusters : Finding, optional
+        The :func:`clusters_finding` of the segments matched. When it is not supported (too
+        few customers, unstable, no structure, one segment holding nearly everyone), the
+        matches are not stated: segments that do not hold up get no plays of their own.
 
     Returns
     -------
@@ -900,6 +943,11 @@ def plays_finding(plays: pd.DataFrame) -> Finding:
     """
     if plays.empty:
         return Finding.unsupported("There are no segments to match to the playbook.")
+    if clusters is not None and not clusters.supported:
+        return Finding.unsupported(
+            "The micro-segments do not hold up (see how they were chosen), so they are not "
+            "matched to playbook plays of their own: the RFM plays apply instead."
+        )
     weak = [s for s, score in plays["score"].items() if pd.notna(score) and score <= 0]
     items = []
     for seg, r in plays.iterrows():

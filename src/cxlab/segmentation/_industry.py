@@ -185,13 +185,15 @@ def clustering_features(
     return FeatureChoice(tuple(chosen), source, industry, len(features), tuple(missing))
 
 
-def declared_attributes(customers: pd.DataFrame, *, sensitive: Sequence[str] = ()) -> list[str]:
+def declared_attributes(
+    customers: pd.DataFrame | None, *, sensitive: Sequence[str] = ()
+) -> list[str]:
     """List the declared attributes a customers table holds, leaving out sensitive ones.
 
     Parameters
     ----------
-    customers : pandas.DataFrame
-        The customers table.
+    customers : pandas.DataFrame or None
+        The customers table (None when the bundle has none: no attributes).
     sensitive : sequence of str, default ()
         Columns marked sensitive in ``cxlab.yml`` (``bundle.config.sensitive``): never used to
         group customers for offers.
@@ -207,5 +209,7 @@ def declared_attributes(customers: pd.DataFrame, *, sensitive: Sequence[str] = (
     >>> declared_attributes(c, sensitive=["age_band"])
     ['plan']
     """
+    if customers is None:
+        return []
     blocked = set(sensitive)
     return [c for c in DECLARED_ATTRIBUTES if c in customers.columns and c not in blocked]

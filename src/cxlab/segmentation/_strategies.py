@@ -16,12 +16,16 @@ from cxlab.segmentation._rfm import rfm
 
 __all__ = [
     "BEHAVIOURAL_FEATURES",
+    "MAX_CATEGORIES",
     "Segmentation",
     "behavioural_segments",
     "needs_segments",
     "psychographic_segments",
     "value_segments",
 ]
+
+#: Most category share columns :func:`behavioural_segments` clusters on by default.
+MAX_CATEGORIES: int = 10
 
 #: Default features of :func:`behavioural_segments` (those present are used), plus the
 #: category shares.
@@ -77,6 +81,29 @@ def _describe(out: pd.DataFrame, described: pd.DataFrame | None) -> pd.DataFrame
     return out.join(extra, how="left")
 
 
+def _top_shares(feats: pd.DataFrame, *, prefix: str, keep: int) -> tuple[pd.DataFrame, list[str]]:
+    """Keep the ``keep`` most bought share columns of ``prefix`` and pool the rest as ``other``.
+
+    Shares are weighted by each customer's purchase lines (``lines_per_order × frequency``),
+    so "most bought" counts lines over all customers, as the shares themselves do.
+    """
+    if isinstance(keep, bool) or int(keep) != keep or keep < 1:
+        raise ValueError(f"max_categories must be a whole number of at least 1; got {keep!r}")
+    share_cols = [c for c in feats.columns if str(c).startswith(prefix)]
+    if len(share_cols) <= keep:
+        return feats, share_cols
+    lines = (feats["lines_per_order"] * feats["frequency"]).to_numpy()
+    volume = feats[share_cols].to_numpy().T @ lines
+    order = sorted(range(len(share_cols)), key=lambda j: (-volume[j], str(share_cols[j])))
+    top = [share_cols[j] for j in sorted(order[: int(keep)])]
+    other = f"{prefix}other"
+    while other in feats.columns:  # a category literally named "other"
+        other += "_"
+    pooled = [c for c in share_cols if c not in top]
+    rest = feats[pooled].to_numpy().sum(axis=1)
+    return feats.assign(**{other: rest}), [*top, other]
+
+
 def behavioural_segments(
     transactions: pd.DataFrame,
     *,
@@ -93,6 +120,7 @@ def behavioural_segments(
     category: str | None = "category",
     channel: str | None = "channel",
     asof: Any = None,
+    max_categories: int = MAX_CATEGORIES,
 ) -> Segmentation:
     """Group customers by how they buy: how often and how lately, basket, price and category mix.
 
@@ -107,11 +135,19 @@ def behavioural_segments(
         The transactions log.
     features : sequence of str, optional
         Feature columns to cluster on; default :data:`BEHAVIOURAL_FEATURES` (those present)
-        and the ``category:`` shares.
+        and the ``category:`` shares (see ``max_categories``).
     k, method, k_range, random_state
         As in :class:`MicroSegmenter`.
     customer, date, amount, order, quantity, category, channel, asof
         As in :func:`customer_features`.
+    max_categories : int, default :data:`MAX_CATEGORIES`
+        With the default features, the share columns of at most this many categories are
+        clustered on: the most bought (by purchase lines over all customers, ties by name),
+        with the rest pooled into one ``<category>:other`` share. A line-item log whose item
+        column holds hundreds of products would otherwise give hundreds of sparse share
+        columns, each standardised to weigh as much as spend or frequency, so the clusters
+        would follow single products and the search for ``k`` would slow down with every
+        column.
 
     Returns
     -------
@@ -144,7 +180,8 @@ def behavioural_segments(
     )
     if features is None:
         cols = [c for c in BEHAVIOURAL_FEATURES if c in feats.columns]
-        cols += [c for c in feats.columns if str(c).startswith(f"{category}:")]
+        feats, shares = _top_shares(feats, prefix=f"{category}:", keep=max_categories)
+        cols += shares
     else:
         cols = list(features)
         require_columns(feats, dict.fromkeys(cols, "features=[...]"), table="customer features")
