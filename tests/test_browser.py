@@ -67,6 +67,10 @@ def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     for nb in CHAPTERS:
         shutil.copy(nb, root / nb.name)
+    # Lab's own prompt about fetching news would cover the widgets in the screenshots.
+    notices = root / "settings" / "@jupyterlab" / "apputils-extension"
+    notices.mkdir(parents=True)
+    (notices / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
     port, token = _free_port(), secrets.token_hex(16)
     log = (root / "lab.log").open("w")
     jupyter = Path(sys.executable).with_name("jupyter")
