@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from cxlab import journey
 from cxlab.errors import BundleError, DataError
+from cxlab.journey import _log as journey_log
 
 STAGES = ["awareness", "consideration", "purchase", "service", "loyalty"]
 
@@ -312,15 +313,12 @@ def test_an_empty_log_is_an_error():
     assert "no rows" in str(e.value)
 
 
-def test_missing_timestamps_are_reported_with_their_rows():
+def test_missing_timestamps_leave_their_events_out_of_the_moves():
     ev = _log()
     ev.loc[[2, 7], "timestamp"] = pd.NaT
-    with pytest.raises(DataError) as e:
-        journey.transitions(ev, stages=STAGES)
-    p = e.value.problem
-    assert (p.rule, p.column, p.n_rows) == ("missing_timestamp", "timestamp", 2)
-    assert [r for r, _ in p.rows] == [2, 7]
-    assert "row 2" in str(e.value) and "fix:" in str(e.value)
+    without = _log().drop(index=[2, 7]).reset_index(drop=True)
+    got = journey.transitions(ev, stages=STAGES)
+    assert got.equals(journey.transitions(without, stages=STAGES))
 
 
 def test_text_timestamps_are_parsed_and_bad_ones_reported():
@@ -369,20 +367,39 @@ def test_missing_stages_and_customers_are_reported():
 
 def test_every_problem_is_reported_at_once():
     ev = _log()
-    ev.loc[1, "timestamp"] = pd.NaT
+    ev.loc[1, "stage"] = None
     ev.loc[2, "stage"] = "checkout"
     ev.loc[3, "customer_id"] = None
     with pytest.raises(BundleError) as e:
         journey.variants(ev)
     rules = {p.rule for p in e.value.report.errors}
-    assert rules == {"missing_timestamp", "unknown_stage", "missing_customer"}
+    assert rules == {"missing_stage", "unknown_stage", "missing_customer"}
     assert isinstance(e.value, DataError)
+
+
+def test_events_without_a_time_are_left_out_and_counted():
+    # A blank time, or a placeholder date the contract turned into a missing one, cannot be
+    # placed in a journey; the rest of the log is analysed as if that row were not there.
+    ev = _log()
+    ev.loc[0, "timestamp"] = pd.NaT
+    without = _log().drop(index=0).reset_index(drop=True)
+    assert journey.funnel(ev, stages=STAGES).equals(journey.funnel(without, stages=STAGES))
+    log = journey_log.prepare(ev, stages=STAGES)
+    assert log.undated == 1 and 0 not in log.rows
+
+
+def test_a_log_without_any_time_is_refused_clearly():
+    ev = _log()
+    ev["timestamp"] = pd.NaT
+    with pytest.raises(DataError) as e:
+        journey.funnel(ev, stages=STAGES)
+    assert (e.value.problem.rule, e.value.problem.column) == ("missing_timestamp", "timestamp")
 
 
 def test_row_labels_are_positions_when_the_index_is_not_integer():
     ev = _log()
     ev.index = [f"r{i}" for i in range(len(ev))]
-    ev.loc["r6", "timestamp"] = pd.NaT
+    ev.loc["r6", "stage"] = None
     with pytest.raises(DataError) as e:
         journey.funnel(ev)
     assert [r for r, _ in e.value.problem.rows] == [6]

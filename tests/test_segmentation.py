@@ -424,3 +424,17 @@ def test_results_save_to_parquet_with_their_attrs(tmp_path):
     back = pd.read_parquet(tmp_path / "rfm.parquet")
     assert back.attrs["cleaning"]["duplicates"] == 1
     customer_features(hand_log()).to_parquet(tmp_path / "features.parquet")
+
+
+def test_rows_without_a_date_are_left_out_and_counted():
+    # A blank date (or a placeholder the contract turned into a missing one) cannot be placed
+    # in time; RFM is then the same as on the log without that row, and the count says so.
+    tx = hand_log()
+    undated = tx.index[tx["customer_id"].notna()][0]
+    tx.loc[undated, "date"] = pd.NaT
+    without = hand_log().drop(index=undated)
+    got, expected = rfm(tx, asof=ASOF), rfm(without, asof=ASOF)
+    assert got.equals(expected)
+    assert got.attrs["cleaning"]["missing_date"] == 1
+    assert expected.attrs["cleaning"]["missing_date"] == 0
+    assert any("without a date" in note for note in got.attrs["notes"])

@@ -45,6 +45,9 @@ class EventLog:
         Position of each event in the table given.
     is_sorted : bool
         Whether events are sorted by customer, time and stage order (then row).
+    undated : int
+        Events left out because they have no time (a blank cell, or a placeholder date the
+        contract turned into a missing one): they cannot be placed in a journey.
     """
 
     stages: tuple[str, ...]
@@ -54,6 +57,7 @@ class EventLog:
     ts: np.ndarray
     rows: np.ndarray
     is_sorted: bool
+    undated: int = 0
 
     @property
     def n_customers(self) -> int:
@@ -209,6 +213,20 @@ def prepare(
             hint="check the file, and any filter applied before this call (a period, a "
             "segment) — it must keep at least one event",
         )
+    # Events without a time cannot be placed in a journey: they are left out and counted.
+    undated = pd.isna(events[timestamp]).to_numpy(dtype=bool)
+    kept = np.flatnonzero(~undated) if undated.any() else None
+    if kept is not None:
+        if not len(kept):
+            raise DataError.make(
+                f"no event has a time in column {timestamp!r}, so there is no journey to analyse",
+                rule="missing_timestamp",
+                table=TABLE,
+                column=timestamp,
+                hint="fill the times in from the source system (placeholder dates such as "
+                "1900-01-01 count as missing)",
+            )
+        events = events.iloc[kept]
     problems: list[Problem] = []
     index = events.index
 
@@ -291,6 +309,7 @@ def prepare(
         cust=cust,
         stage=stage_codes,
         ts=ts,
-        rows=rows,
+        rows=rows if kept is None else kept[rows],
         is_sorted=sort,
+        undated=int(undated.sum()),
     )

@@ -10,7 +10,9 @@ Real exports are messy in a few predictable ways, and every function of
   with ``drop_duplicates=False``;
 * **rows after** ``asof`` are left out and counted, so an analysis "as of" a date sees only what
   was known then;
-* a missing or unreadable **date** or **amount** stops the analysis with a
+* **missing dates** (a blank cell, or a placeholder such as 1900-01-01 that the contract turns
+  into a missing date) cannot be placed in time: the rows are dropped and counted;
+* an unreadable **date** or a missing or unreadable **amount** stops the analysis with a
   :class:`~cxlab.errors.DataError` that lists every bad row at once, because guessing them would
   change the answer silently.
 
@@ -43,6 +45,8 @@ class Cleaning:
         Rows received.
     missing_customer : int
         Rows dropped because the customer id was missing.
+    missing_date : int
+        Rows dropped because the date was missing (and the customer id was not).
     duplicates : int
         Exact duplicate rows dropped (the first copy is kept).
     after_asof : int
@@ -53,6 +57,7 @@ class Cleaning:
 
     rows_in: int
     missing_customer: int
+    missing_date: int
     duplicates: int
     after_asof: int
     rows_used: int
@@ -64,6 +69,11 @@ class Cleaning:
             out.append(
                 f"{self.missing_customer:,} row(s) without a customer id were left out "
                 "(they cannot be attributed to a customer)"
+            )
+        if self.missing_date:
+            out.append(
+                f"{self.missing_date:,} row(s) without a date were left out "
+                "(they cannot be placed in time)"
             )
         if self.duplicates:
             out.append(
@@ -224,12 +234,13 @@ def clean_transactions(
         dates = pd.to_datetime(raw_dates, errors="coerce", format="mixed")
         if getattr(dates.dtype, "tz", None) is not None:
             dates = dates.dt.tz_localize(None)
-    bad = dates.isna().to_numpy()
+    undated = pd.isna(raw_dates).to_numpy(dtype=bool)
+    bad = dates.isna().to_numpy() & ~undated
     if bad.any():
         problems.append(
             rows_problem(
                 "bad_date",
-                f"{int(bad.sum()):,} row(s) have a missing or unreadable date",
+                f"{int(bad.sum()):,} row(s) have an unreadable date",
                 "fill in or correct the dates (ISO format 2024-03-01 reads everywhere)",
                 table="transactions",
                 column=date,
@@ -275,7 +286,7 @@ def clean_transactions(
             dup = np.zeros(0, dtype=bool)
         order_codes = orders.result()[0] if orders is not None else None
     if asof is None:
-        ok = ~missing
+        ok = ~missing & ~undated
         last = int(day[ok].max()) if ok.any() else 0
         stamp = pd.Timestamp(last + 1, unit="D")
     else:
@@ -286,6 +297,8 @@ def clean_transactions(
     asof_day = int(stamp.value // 86_400_000_000_000)
     later = day > asof_day
     drop = missing.copy()
+    no_date = undated & ~drop
+    drop |= no_date
     n_dup = 0
     if len(dup):
         dup &= ~drop
@@ -304,6 +317,7 @@ def clean_transactions(
     cleaning = Cleaning(
         rows_in=n_in,
         missing_customer=int(missing.sum()),
+        missing_date=int(no_date.sum()),
         duplicates=n_dup,
         after_asof=int(later.sum()),
         rows_used=len(rows),

@@ -268,7 +268,7 @@ def rfm(
         (categorical, categories
         :data:`RFM_SEGMENTS`). ``attrs`` (JSON-serialisable, so the table saves to Parquet):
         ``asof`` (ISO date text), ``cleaning`` (counts: rows in,
-        ``missing_customer``, ``duplicates``, ``after_asof``, ``rows_used``,
+        ``missing_customer``, ``missing_date``, ``duplicates``, ``after_asof``, ``rows_used``,
         ``refund_only_customers``), ``notes`` (a sentence per non-zero count), ``bins``,
         ``ties``.
 
