@@ -36,11 +36,11 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Finding", "escape_markdown", "join", "md"]
+__all__ = ["Finding", "escape_markdown", "join", "md", "noun", "series"]
 
 # ASCII characters kept as they are: letters, digits, space and punctuation that neither CommonMark
 # nor GitHub-flavoured Markdown, nor its autolink extensions, give a meaning. Every other ASCII
@@ -260,3 +260,32 @@ def _rename_fields(template: str, renamed: Mapping[str, str]) -> str:
         conv = f"!{conversion}" if conversion else ""
         out.append("{" + new + conv + (f":{spec}" if spec else "") + "}")
     return "".join(out)
+
+
+def noun(n: object, singular: str) -> str:
+    """Return a regular noun in the singular for exactly one, else in the plural.
+
+    Examples
+    --------
+    >>> noun(1, "answer"), noun(3, "answer"), noun(0, "answer")
+    ('answer', 'answers', 'answers')
+    """
+    return singular if n == 1 else singular + "s"
+
+
+def series(items: Sequence[Finding | str], *, sep: str = ", ", last: str = " and ") -> list:
+    """Interleave parts with separators, the last pair joined by ``last`` ("a, b and c").
+
+    The result is a list for :func:`join` (with ``sep=""``).
+
+    Examples
+    --------
+    >>> join(series([md("{a}", a="NPS"), md("{b}", b="CSAT"), "CES"]), sep="").text
+    'NPS, CSAT and CES'
+    """
+    out: list[Finding | str] = []
+    for i, item in enumerate(items):
+        if i:
+            out.append(last if i == len(items) - 1 else sep)
+        out.append(item)
+    return out

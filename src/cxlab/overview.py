@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from cxlab.findings import Finding, join, md
+from cxlab.findings import Finding, join, md, noun, series
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxlab.contract.bundle import Bundle
@@ -296,14 +296,14 @@ def headline(bundle: Bundle, *, name: str | None = None) -> Finding:
     clauses: list[Finding | str] = []
     if bundle.customers is not None:
         n = kf["customers"]
-        clauses.append(md("**{n:,}** " + _noun(n, "customer"), n=n))
+        clauses.append(md("**{n:,}** " + noun(n, "customer"), n=n))
     else:
         clauses.append("no customers table")
     if bundle.transactions is not None:
         orders = kf["orders"]
         clauses.append(
             md(
-                "**{orders:,}** " + _noun(orders, "order") + " worth **{revenue:,.0f} {currency}** "
+                "**{orders:,}** " + noun(orders, "order") + " worth **{revenue:,.0f} {currency}** "
                 "net of refunds",
                 orders=orders,
                 revenue=kf["net_revenue"],
@@ -312,14 +312,14 @@ def headline(bundle: Bundle, *, name: str | None = None) -> Finding:
         )
     else:
         clauses.append("no transactions table")
-    for table, noun in (("responses", "survey response"), ("events", "journey event")):
+    for table, word in (("responses", "survey response"), ("events", "journey event")):
         if getattr(bundle, table) is not None:
-            clauses.append(md("**{n:,}** " + _noun(kf[table], noun), n=kf[table]))
+            clauses.append(md("**{n:,}** " + noun(kf[table], word), n=kf[table]))
         else:
             clauses.append(f"no {table} table")
     client = name or kf["client"]
     parts: list[Finding | str] = [md("**{client}**: ", client=client)]
-    parts += _series(clauses, sep="; ", last="; ")
+    parts += series(clauses, sep="; ", last="; ")
     if pd.notna(kf["first_date"]):
         parts.append(
             md(
@@ -330,21 +330,6 @@ def headline(bundle: Bundle, *, name: str | None = None) -> Finding:
         )
     parts.append(".")
     return replace(join(parts, sep=""), numbers=kf.to_dict() | {"client": client})
-
-
-def _noun(n: object, singular: str) -> str:
-    """Return our noun in the singular for exactly one, else in the plural."""
-    return singular if n == 1 else singular + "s"
-
-
-def _series(items: Sequence[Finding | str], *, sep: str = ", ", last: str = " and ") -> list:
-    """Interleave parts with separators, the last pair joined by ``last`` ("a, b and c")."""
-    out: list[Finding | str] = []
-    for i, item in enumerate(items):
-        if i:
-            out.append(last if i == len(items) - 1 else sep)
-        out.append(item)
-    return out
 
 
 def _count(df: pd.DataFrame | None) -> object:
@@ -913,7 +898,7 @@ def _tied(values: pd.Series, best: float) -> list[str]:
 
 def _names(names: Sequence[str], *, bold: bool = False) -> list[Finding | str]:
     """List names as values of the sentence ("a, b and c"), each escaped when shown."""
-    return _series([md("**{name}**" if bold else "{name}", name=name) for name in names])
+    return series([md("**{name}**" if bold else "{name}", name=name) for name in names])
 
 
 def largest_groups_finding(counts: pd.DataFrame) -> Finding:
@@ -967,13 +952,13 @@ def largest_groups_finding(counts: pd.DataFrame) -> Finding:
         share = top_n / total if total else 0.0
         each = " each" if len(top) > 1 else ""
         piece: list[Finding | str] = [md("{attribute}: ", attribute=attribute)]
-        piece += _series([md("{level}", level=level) for level in top])
+        piece += series([md("{level}", level=level) for level in top])
         piece.append(md(" ({share:.0%}" + each + ")", share=share))
         if missing > top_n:
             piece.append(md(", though {missing:.0%} have no value", missing=missing / total))
         pieces.append(join(piece, sep=""))
         numbers[str(attribute)] = {"levels": top, "n": top_n, "share": share}
-    parts = ["Largest group in each attribute — ", *_series(pieces, sep="; ", last="; "), "."]
+    parts = ["Largest group in each attribute — ", *series(pieces, sep="; ", last="; "), "."]
     if total < _small_n():
         parts.append(md(" With only {n:,} customers, these shares are indicative.", n=total))
     return replace(join(parts, sep=""), numbers=numbers)
@@ -1138,10 +1123,10 @@ def answers_finding(distributions: pd.DataFrame, *, responses: int) -> Finding:
         parts = [
             md("Of {responses:,} responses, each metric rests on its own n: ", responses=responses)
         ]
-    parts += [*_series(counts, sep=", ", last=", "), "."]
+    parts += [*series(counts, sep=", ", last=", "), "."]
     small = [str(m).upper() for m, n in totals.items() if n < _small_n()]
     if small:
-        parts += [" ", *_series([md("{m}", m=m) for m in small])]
+        parts += [" ", *series([md("{m}", m=m) for m in small])]
         verb = " rests" if len(small) == 1 else " rest"
         parts.append(
             md(

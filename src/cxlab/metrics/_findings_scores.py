@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxlab.findings import Finding, join, md
+from cxlab.findings import Finding, join, md, noun, series
 from cxlab.metrics._planning import by_metric
 from cxlab.metrics._scores import (
     METRICS,
@@ -87,23 +87,8 @@ _OVERLAP = 0.1
 _SCORERS = {"nps": nps, "csat": csat, "ces": ces}
 
 
-def _noun(n: int, singular: str) -> str:
-    """Return our noun in the singular for exactly one, else in the plural."""
-    return singular if n == 1 else singular + "s"
-
-
-def _series(items: Sequence[Finding | str], *, sep: str = ", ", last: str = " and ") -> list:
-    """Interleave parts with separators, the last pair joined by ``last`` ("a, b and c")."""
-    out: list[Finding | str] = []
-    for i, item in enumerate(items):
-        if i:
-            out.append(last if i == len(items) - 1 else sep)
-        out.append(item)
-    return out
-
-
 def _labels(scores: Sequence[Score]) -> list[Finding | str]:
-    return _series([md("{label}", label=s.label) for s in scores])
+    return series([md("{label}", label=s.label) for s in scores])
 
 
 def _digits(score: Score) -> int:
@@ -217,19 +202,19 @@ def survey_finding(responses: pd.DataFrame | None, *, client: str) -> Finding:
     answered = answered_metrics(responses)
     if not answered:
         return Finding.unsupported(
-            "**{client}** has {n:,} survey " + _noun(len(responses), "response") + ", but none "
+            "**{client}** has {n:,} survey " + noun(len(responses), "response") + ", but none "
             "answers an NPS, CSAT or CES question, so there is no score to compute.",
             client=client,
             n=len(responses),
         )
     parts: list[Finding | str] = [
         md(
-            "Working with **{client}**: {n:,} survey " + _noun(len(responses), "response") + ", "
+            "Working with **{client}**: {n:,} survey " + noun(len(responses), "response") + ", "
             "answering ",
             client=client,
             n=len(responses),
         ),
-        *_series([md("{m}", m=m.upper()) for m in answered]),
+        *series([md("{m}", m=m.upper()) for m in answered]),
         ".",
     ]
     for metric in METRICS:
@@ -272,7 +257,7 @@ def definitions_finding(scores: Mapping[str, Score]) -> Finding:
         return Finding.unsupported("No NPS, CSAT or CES answers, so there is nothing to count.")
     clauses: list[Finding | str] = []
     for r in results.values():
-        answers = _noun(r.n, "answer")
+        answers = noun(r.n, "answer")
         if isinstance(r, NPSScore):
             shares = r.shares
             clauses.append(
@@ -312,7 +297,7 @@ def definitions_finding(scores: Mapping[str, Score]) -> Finding:
                     n=r.n,
                 )
             )
-    parts = ["Counted this way, ", *_series(clauses, sep="; ", last="; "), "."]
+    parts = ["Counted this way, ", *series(clauses, sep="; ", last="; "), "."]
     numbers = {m: {"value": r.value, "n": r.n} for m, r in results.items()}
     return replace(join(parts, sep=""), numbers=numbers)
 
@@ -368,7 +353,7 @@ def intervals_finding(
                 )
                 for r in wrong
             ]
-            parts += [*_series(details), ": check the hand calculation before reading on. "]
+            parts += [*series(details), ": check the hand calculation before reading on. "]
         elif compared:
             parts += ["cxlab matches the hand calculation for ", *_labels(compared), ". "]
     described: list[Finding | str] = []
@@ -387,14 +372,14 @@ def intervals_finding(
             )
         value = md("{label} {value:." + str(d) + "f}" + unit + " (", label=r.label, value=r.value)
         described.append(join([value, interval, ")"], sep=""))
-    parts += ["With their intervals: ", *_series(described, sep="; ", last="; "), ". "]
+    parts += ["With their intervals: ", *series(described, sep="; ", last="; "), ". "]
     warned = [
         md("{label} — {warning}", label=r.label, warning=r.warning)
         for r in results.values()
         if r.warning
     ]
     if warned:
-        parts += ["Read with care: ", *_series(warned, sep="; ", last="; "), "."]
+        parts += ["Read with care: ", *series(warned, sep="; ", last="; "), "."]
     else:
         parts.append(
             md(
@@ -532,7 +517,7 @@ def small_surveys_finding(small: pd.DataFrame, reference: Score) -> Finding:
     """
     if small.empty:
         return Finding.unsupported(
-            "Only {n:,} {label} " + _noun(reference.n, "answer") + ": too few to draw several "
+            "Only {n:,} {label} " + noun(reference.n, "answer") + ": too few to draw several "
             "surveys of at least {least} answers from them, so this analysis is skipped.",
             n=reference.n,
             label=reference.label,
@@ -552,7 +537,7 @@ def small_surveys_finding(small: pd.DataFrame, reference: Score) -> Finding:
     spec = "." + str(d) + "f"
     parts: list[Finding | str] = [
         md(
-            "{count} " + _noun(count, "survey") + " of {size} answers each, all drawn from the "
+            "{count} " + noun(count, "survey") + " of {size} answers each, all drawn from the "
             "same customers, put the {label} anywhere between {lowest:" + spec + "} and "
             "{highest:" + spec + "}, against {reference:" + spec + "} from all {n:,} answers. "
             "{hold} of the {count} intervals contain that score — the {level:.0%} the method "
@@ -662,7 +647,7 @@ def margins_finding(curve: pd.DataFrame, scores: Mapping[str, Score]) -> Finding
             small_n=SMALL_N,
         )
     parts: list[Finding | str] = ["Keeping this client's mix, "]
-    parts += [*_series(sentences, sep="; ", last="; "), "."]
+    parts += [*series(sentences, sep="; ", last="; "), "."]
     for r in flat:
         parts.append(
             md(
@@ -921,7 +906,7 @@ def warning_signs_finding(signs: pd.DataFrame) -> Finding:
     if share.max() == 0:
         parts: list[Finding | str] = [
             "No answer shows a warning sign: there are no ",
-            *_series(
+            *series(
                 [
                     md("{score} {sign}", score=r["score"], sign=r["warning sign"])
                     for _, r in signs.iterrows()
@@ -969,8 +954,8 @@ def warning_signs_finding(signs: pd.DataFrame) -> Finding:
                 share=share.max(),
             )
         ]
-        parts += [*_series(each, sep="; ", last="; "), ". First actions to consider: "]
-        parts += [*_series(actions, sep="; ", last="; "), "."]
+        parts += [*series(each, sep="; ", last="; "), ". First actions to consider: "]
+        parts += [*series(actions, sep="; ", last="; "), "."]
         small = [int(n) for n in top["n"] if n < SMALL_N]
     if small:
         parts.append(
