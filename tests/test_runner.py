@@ -589,3 +589,22 @@ def test_widget_cells_are_not_run_headless(tmp_path, client_data):
     executed = nbformat.read(result.folder / "00_widget.ipynb", as_version=4)
     tagged = [c for c in executed.cells if "widget" in c.metadata.get("tags", [])]
     assert tagged[0].source.startswith("# Interactive cell: not run by cxlab run")
+
+
+def test_a_chapter_needing_one_of_some_columns_is_skipped_when_none_has_answers(tmp_path):
+    from pathlib import Path as _Path
+
+    from cxlab.contract.bundle import Bundle
+    from cxlab.contract.config import BundleConfig
+    from cxlab.runner._notebooks import NotebookSpec
+    from cxlab.runner._run import _skip_reason
+
+    spec = NotebookSpec(
+        _Path("01_x.ipynb"), "01", ("responses",), {"responses": ("nps", "csat", "ces")}
+    )
+    undated = pd.DataFrame({"satisfied": [True, False], "nps": [None, None]})
+    scored = pd.DataFrame({"csat": [4, 5]})
+    assert _skip_reason(spec, Bundle(_Path("x"), BundleConfig(), responses=undated)) == (
+        "needs answers in nps, csat or ces in the responses table, which this data lacks"
+    )
+    assert _skip_reason(spec, Bundle(_Path("x"), BundleConfig(), responses=scored)) == ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxlab.errors import Problem, RunError
@@ -34,11 +34,15 @@ class NotebookSpec:
         Its two-digit chapter number.
     requires : tuple of str
         Contract tables it needs (from ``metadata.cxlab.requires``).
+    requires_any : dict of str to tuple of str
+        For some of those tables, columns of which at least one must hold a value (from
+        ``metadata.cxlab.requires_any``, e.g. ``{"responses": ["nps", "csat", "ces"]}``).
     """
 
     path: Path
     number: str
     requires: tuple[str, ...]
+    requires_any: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -63,7 +67,7 @@ def notebooks_dir() -> Path:
     )
 
 
-def _requires(path: Path) -> tuple[str, ...]:
+def _requirements(path: Path) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
     try:
         meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
     except (OSError, ValueError) as exc:
@@ -76,13 +80,15 @@ def _requires(path: Path) -> tuple[str, ...]:
                 hint="restore it from version control",
             )
         ) from None
-    return tuple(meta.get("cxlab", {}).get("requires", ()))
+    cx = meta.get("cxlab", {})
+    any_of = {table: tuple(cols) for table, cols in cx.get("requires_any", {}).items()}
+    return tuple(cx.get("requires", ())), any_of
 
 
 def discover(folder: Path) -> list[NotebookSpec]:
     """Every chapter notebook (``NN_topic.ipynb``) directly in ``folder``, in chapter order."""
     found = [p for p in sorted(Path(folder).glob("*.ipynb")) if _NAME.match(p.name)]
-    return [NotebookSpec(p, p.name[:2], _requires(p)) for p in found]
+    return [NotebookSpec(p, p.name[:2], *_requirements(p)) for p in found]
 
 
 def select(available: list[NotebookSpec], choice: str | None) -> list[NotebookSpec]:

@@ -176,10 +176,17 @@ def _data_section(bundle) -> dict[str, Any]:
 
 def _skip_reason(spec: NotebookSpec, bundle) -> str:
     missing = [t for t in spec.requires if not bundle.has(t)]
-    if not missing:
-        return ""
-    tables = " and ".join(missing)
-    return f"needs the {tables} table{'s' if len(missing) > 1 else ''}, which this data lacks"
+    if missing:
+        tables = " and ".join(missing)
+        return f"needs the {tables} table{'s' if len(missing) > 1 else ''}, which this data lacks"
+    for table, columns in spec.requires_any.items():
+        df = getattr(bundle, table, None)
+        if df is not None and not any(c in df and df[c].notna().any() for c in columns):
+            names = (
+                ", ".join(columns[:-1]) + f" or {columns[-1]}" if len(columns) > 1 else columns[0]
+            )
+            return f"needs answers in {names} in the {table} table, which this data lacks"
+    return ""
 
 
 class _Log:
