@@ -337,3 +337,29 @@ def test_the_default_stages_with_an_outcome_stay_the_default_journey():
     assert p.stages == journey.DEFAULT_STAGES and not p.inferred
     assert p.outcomes == ("order_cancelled",)
     assert p.work_items == ()
+
+
+def test_stages_declared_in_cxlab_yml_reach_the_plan_as_the_contract_applied_them(tmp_path):
+    import cxlab
+    from cxlab import journey as jr
+
+    (tmp_path / "events.csv").write_text(
+        "case,activity,at\n"
+        "1,A_SUBMITTED,2024-01-01 09:00\n1,O_SENT,2024-01-02 09:00\n1,A_DECLINED,2024-01-03 09:00\n"
+        "2,A_SUBMITTED,2024-01-01 10:00\n2,W_call,2024-01-01 11:00\n2,O_SENT,2024-01-02 10:00\n"
+        "2,A_FINALIZED,2024-01-05 10:00\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "cxlab.yml").write_text(
+        "columns:\n  events: {case: customer_id, activity: event, at: timestamp}\n"
+        "stages:\n  activities:\n    application: A_SUBMITTED\n    offer: ['O_*']\n"
+        "    decision: A_FINALIZED\n  outcomes:\n    declined: A_DECLINED\n  ignore: ['W_*']\n",
+        encoding="utf-8",
+    )
+    bundle = cxlab.load_bundle(tmp_path)
+    plan = jr.plan_for(bundle, None)
+    assert plan.stages == ("application", "offer", "decision")
+    assert plan.outcomes == ("declined",)
+    funnel = jr.funnel(plan.apply(bundle.events), stages=list(plan.stages))
+    # both cases applied and got an offer; only case 2 reached a decision
+    assert funnel["customers"].tolist() == [2, 2, 1]

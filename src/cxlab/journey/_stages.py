@@ -81,10 +81,12 @@ def infer_stage_order(
 def declared_journey(config: Any) -> dict[str, Any]:
     """Read what a bundle's configuration declares about its journey, in whatever form it has.
 
-    ``cxlab.yml``'s ``stages:`` key arrives as ``config.stages``: either a list of stages in
-    journey order, or a mapping (or an object with these attributes) holding ``order`` (or
-    ``stages``), ``outcomes``, ``ignore`` and the activities of each stage under ``stage_of``,
-    ``activities`` or ``map`` (activity → stage, or stage → list of activities).
+    ``cxlab.yml``'s ``stages:`` key arrives as ``config.stages``, a
+    :class:`cxlab.contract.Stages` that the contract has already applied to the events (so only
+    the stage order and the outcome labels are left to read); other configurations may give a
+    list of stages in journey order, or a mapping (or an object with these attributes) holding
+    ``order`` (or ``stages``), ``outcomes``, ``ignore`` and the activities of each stage under
+    ``stage_of``, ``activities`` or ``map`` (activity → stage, or stage → list of activities).
 
     Returns
     -------
@@ -118,6 +120,18 @@ def declared_journey(config: Any) -> dict[str, Any]:
     if isinstance(raw, Sequence):
         names = [str(s) for s in raw]
         return {"stages": names} if names else {}
+
+    from cxlab.contract import Stages
+
+    if isinstance(raw, Stages):
+        # The contract has already applied it while loading: the events' stage column holds
+        # the stages (outcome rows their outcome label) and ignored activities are gone.
+        applied: dict[str, Any] = {}
+        if raw.order:
+            applied["stages"] = list(raw.order)
+        if raw.outcomes:
+            applied["outcomes"] = list(dict.fromkeys(raw.outcomes.values()))
+        return applied
 
     def get(*keys: str) -> Any:
         for key in keys:
