@@ -415,11 +415,10 @@ def apply_filters(
                 f"{cond.describe()}: it removed {len(rows):,} of {before:,} row(s)",
                 column=col,
                 rows=rows if len(rows) else None,
-                hint="nothing to do if these rows should not be analysed; "
-                + (
-                    "no row met the condition: check the column and the values against the file"
-                    if not len(rows)
-                    else "otherwise change or remove the filter in cxlab.yml"
+                hint=_hint(
+                    "nothing to do if these rows should not be analysed",
+                    rows,
+                    "otherwise change or remove the filter in cxlab.yml",
                 ),
             )
         if remove.any():
@@ -465,11 +464,10 @@ def negate_credit_notes(
             f"{already:,} negative or zero already",
             column=col,
             rows=rows if len(rows) else None,
-            hint="nothing to do if these are returns or refunds; "
-            + (
-                "no row met the condition: check the column and the values against the file"
-                if not len(rows)
-                else "otherwise change credit_notes in cxlab.yml"
+            hint=_hint(
+                "nothing to do if these are returns or refunds",
+                rows,
+                "otherwise change credit_notes in cxlab.yml",
             ),
         )
     return amount.where(~flip, -amount), int(flip.sum())
@@ -793,3 +791,10 @@ def _customer_references(config: BundleConfig) -> list[tuple[str, str]]:
     if config.churn.label:
         refs.append(("churn.label", config.churn.label))
     return refs
+
+
+def _hint(intended: str, rows: Any, otherwise: str) -> str:
+    """Return the fix line of a filter-like report: fine if intended, else what to change."""
+    if not len(rows):
+        otherwise = "no row met the condition: check the column and the values against the file"
+    return f"{intended}; {otherwise}"
