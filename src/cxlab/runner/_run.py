@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -429,6 +430,22 @@ def _without_widgets(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+#: Sub-folder of a client's results where chapters write the files they export (contact lists,
+#: follow-up queues), for chapters whose parameters cell declares ``out_dir``.
+EXPORTS = "exports"
+
+_OUT_DIR = re.compile(r"^out_dir\s*:", re.MULTILINE)
+
+
+def _declares_out_dir(nb: nbformat.NotebookNode) -> bool:
+    """Whether the parameters cell declares ``out_dir`` (papermill warns of unknown ones)."""
+    return any(
+        "parameters" in c.get("metadata", {}).get("tags", []) and _OUT_DIR.search(c.source)
+        for c in nb.cells
+        if c.cell_type == "code"
+    )
+
+
 def _execute_all(
     specs: list[NotebookSpec],
     bundle,
@@ -447,6 +464,9 @@ def _execute_all(
             return NotebookResult(spec.name, "skipped", reason)
         source = _without_widgets(nbformat.read(spec.path, as_version=4))
         code_cells = sum(c.cell_type == "code" for c in source.cells)
+        given = dict(params)
+        if _declares_out_dir(source):
+            given["out_dir"] = str(tmp / EXPORTS)
         output = tmp / f"{spec.name}.ipynb"
         # The scratch folder lives in the run's temporary folder, so that whatever removes
         # that folder (the run itself, or a later run after this one was killed) removes it too.
@@ -459,7 +479,7 @@ def _execute_all(
             outcome = execute(
                 prepared,
                 output,
-                parameters=params,
+                parameters=given,
                 cwd=Path(scratch),
                 timeout=timeout,
                 wall_limit=timeout * (code_cells + 2) + 120,
