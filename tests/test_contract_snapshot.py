@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -243,3 +244,26 @@ def test_the_chapters_of_a_run_read_the_snapshot(tmp_path, bundle_dir) -> None:
         assert run.ok, run.summary()
         executed = nbformat.read(run.folder / "00_probe.ipynb", as_version=4)
         assert f"kept: {flag}" in executed.cells[-1].outputs[0]["text"]
+
+
+def test_a_chapter_reading_the_snapshot_imports_no_reader_or_validator(
+    tmp_path, bundle_dir
+) -> None:
+    import subprocess
+    import sys
+
+    bundle = cxlab.load_bundle(bundle_dir.resolve())
+    key = new_key()
+    write_snapshot(bundle, tmp_path / "bundle.pickle", key)
+    probe = (
+        "import sys, cxlab\n"
+        f"b = cxlab.load_bundle({str(bundle_dir.resolve())!r})\n"
+        "print(len(b.customers), sorted(m for m in ('pandera', 'openpyxl', "
+        "'cxlab.contract._read', 'cxlab.contract._validate', 'cxlab.contract._init') "
+        "if m in sys.modules))"
+    )
+    env = {**os.environ, ENV_PATH: str(tmp_path / "bundle.pickle"), ENV_KEY: key}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["2", "[]"]

@@ -44,7 +44,7 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cxlab.contract._read import _hidden
+from cxlab.contract._files import hidden
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxlab.contract.bundle import Bundle
@@ -69,7 +69,7 @@ def _inputs(path: Path) -> list[Path]:
     """Return the files the loader may read for ``path`` (see ``contract._read.discover``)."""
     if path.is_file():
         return [path]
-    return sorted(p for p in path.iterdir() if not _hidden(p.name) and p.is_file())
+    return sorted(p for p in path.iterdir() if not hidden(p.name) and p.is_file())
 
 
 def _versions() -> str:
