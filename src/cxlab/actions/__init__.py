@@ -40,17 +40,24 @@ technology_table, tracking_plan
 
 The executive summary
 ---------------------
-executive_summary, recommended_actions, ExecutiveSummary, Recommendation
+executive_summary, recommended_actions, summary_page, ExecutiveSummary, Recommendation
     One page from every chapter's headline numbers, with five recommended actions and the
     evidence behind each; copes with chapters that were skipped or failed.
 
 Findings
 --------
-queue_finding, nba_finding, forecast_finding, signals_finding
+queue_finding, nba_finding, forecast_finding, signals_finding, MIN_N
     The sentences chapter 09 states about the above.
 """
 
 from cxlab.actions._export import CRM_COLUMNS, FORMULA_STARTS, crm_csv, neutralise
+from cxlab.actions._findings import (
+    MIN_N,
+    forecast_finding,
+    nba_finding,
+    queue_finding,
+    signals_finding,
+)
 from cxlab.actions._forecast import (
     HOLDOUT,
     DemandForecast,
@@ -59,6 +66,7 @@ from cxlab.actions._forecast import (
     weekly_demand,
 )
 from cxlab.actions._nba import ACTIONS, RULES, Rule, next_best_action
+from cxlab.actions._plan import technology_table, tracking_plan
 from cxlab.actions._queue import (
     QUEUE_COLUMNS,
     RECENT_DAYS,
@@ -66,27 +74,52 @@ from cxlab.actions._queue import (
     follow_up_queue,
 )
 from cxlab.actions._signals import Signals, customer_signals, recency_risk, spend_value
+from cxlab.actions._summary import (
+    CHAPTER_TITLES,
+    SAVE_RATE,
+    ExecutiveSummary,
+    Recommendation,
+    executive_summary,
+    recommended_actions,
+    summary_markdown,
+    summary_page,
+)
 
 __all__ = [
     "ACTIONS",
+    "CHAPTER_TITLES",
     "CRM_COLUMNS",
     "FORMULA_STARTS",
     "HOLDOUT",
+    "MIN_N",
     "QUEUE_COLUMNS",
     "RECENT_DAYS",
     "RULES",
+    "SAVE_RATE",
     "DemandForecast",
+    "ExecutiveSummary",
+    "Recommendation",
     "Rule",
     "Signals",
     "crm_csv",
     "customer_signals",
+    "executive_summary",
     "flag_responses",
     "follow_up_queue",
     "forecast_demand",
+    "forecast_finding",
+    "nba_finding",
     "neutralise",
     "next_best_action",
+    "queue_finding",
     "recency_risk",
+    "recommended_actions",
     "seasonal_naive",
+    "signals_finding",
     "spend_value",
+    "summary_markdown",
+    "summary_page",
+    "technology_table",
+    "tracking_plan",
     "weekly_demand",
 ]
