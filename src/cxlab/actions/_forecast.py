@@ -110,11 +110,11 @@ def weekly_demand(bundle) -> pd.Series:
             hint="send the transactions (or the event log) with their dates",
         )
     first, last = span.min().normalize(), span.max().normalize()
-    weeks = stamps.dt.normalize() - pd.to_timedelta(stamps.dt.dayofweek, unit="D")
+    weeks = stamps.dt.normalize() - pd.to_timedelta(stamps.dt.day_of_week, unit="D")
     counts = weeks.value_counts().sort_index()
-    start = first if first.dayofweek == 0 else first + pd.Timedelta(days=7 - first.dayofweek)
-    end = last - pd.Timedelta(days=last.dayofweek)  # Monday of the last week
-    if last.dayofweek != 6:
+    start = first if first.day_of_week == 0 else first + pd.Timedelta(days=7 - first.day_of_week)
+    end = last - pd.Timedelta(days=last.day_of_week)  # Monday of the last week
+    if last.day_of_week != 6:
         end -= pd.Timedelta(days=7)  # the last week is not complete
     index = pd.date_range(start, end, freq="7D") if end >= start else pd.DatetimeIndex([])
     return counts.reindex(index, fill_value=0).astype(int).rename(name).rename_axis("week")
