@@ -57,6 +57,7 @@ from cxlab.actions._findings import (
     nba_finding,
     queue_finding,
     signals_finding,
+    skipped_finding,
 )
 from cxlab.actions._forecast import (
     HOLDOUT,
@@ -116,6 +117,7 @@ __all__ = [
     "recommended_actions",
     "seasonal_naive",
     "signals_finding",
+    "skipped_finding",
     "spend_value",
     "summary_markdown",
     "summary_page",

@@ -14,7 +14,14 @@ from cxlab.actions._forecast import DemandForecast
 from cxlab.actions._signals import Signals
 from cxlab.findings import Finding, join, md
 
-__all__ = ["MIN_N", "forecast_finding", "nba_finding", "queue_finding", "signals_finding"]
+__all__ = [
+    "MIN_N",
+    "forecast_finding",
+    "nba_finding",
+    "queue_finding",
+    "signals_finding",
+    "skipped_finding",
+]
 
 #: Fewest customers a share in these findings rests on.
 MIN_N = 30
@@ -152,3 +159,22 @@ def forecast_finding(fc: DemandForecast, *, unit: str = "orders") -> Finding:
             )
         )
     return join([*parts, *(md("{t}", t=t) for t in fc.notes)])
+
+
+_SKIPPED = {
+    "queue": "No follow-up queue: it needs survey answers with the customer's id "
+    "(a responses table with customer_id), which this data lacks.",
+    "nba": "No next-best-actions: they need a customers table or transactions with customer ids.",
+    "forecast": "No demand forecast: {reason}.",
+}
+
+
+def skipped_finding(section: str, **values) -> Finding:
+    """Say in one line why a section of chapter 09 is skipped for this data.
+
+    Examples
+    --------
+    >>> skipped_finding("forecast", reason="the data cover 8 full weeks").text
+    'No demand forecast: the data cover 8 full weeks.'
+    """
+    return Finding.unsupported(_SKIPPED[section], **values)

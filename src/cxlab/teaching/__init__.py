@@ -66,6 +66,7 @@ True
 True
 """
 
+from cxlab.teaching._actions import actions
 from cxlab.teaching._core import (
     EXERCISE_SETS,
     CheckResult,
@@ -88,6 +89,7 @@ __all__ = [
     "Exercise",
     "ExerciseSet",
     "Unavailable",
+    "actions",
     "check",
     "drivers",
     "exercise_set",
