@@ -165,7 +165,7 @@ _SKIPPED = {
     "queue": "No follow-up queue: it needs survey answers with the customer's id "
     "(a responses table with customer_id), which this data lacks.",
     "nba": "No next-best-actions: they need a customers table or transactions with customer ids.",
-    "forecast": "No demand forecast: {reason}.",
+    "forecast": "No demand forecast: {why}.",
 }
 
 
@@ -174,7 +174,7 @@ def skipped_finding(section: str, **values) -> Finding:
 
     Examples
     --------
-    >>> skipped_finding("forecast", reason="the data cover 8 full weeks").text
+    >>> skipped_finding("forecast", why="the data cover 8 full weeks").text
     'No demand forecast: the data cover 8 full weeks.'
     """
     return Finding.unsupported(_SKIPPED[section], **values)
