@@ -225,8 +225,9 @@ CHAPTERS: tuple[Chapter, ...] = (
         "Proactive service and action plan",
         "09_proactive_service.ipynb",
         "cxlab.actions",
-        ("customers", "transactions", "responses"),
+        ("customers",),
         "proactive service, tools, culture, automation versus the human touch; an action plan",
+        status="available",
     ),
 )
 

@@ -36,6 +36,7 @@ from cxlab.findings import Finding, md
 __all__ = [
     "Explorer",
     "breakdown_explorer",
+    "follow_up_explorer",
     "nps_interval_explorer",
     "persona_explorer",
     "segment_explorer",
@@ -338,3 +339,60 @@ def segment_explorer(profile: pd.DataFrame, *, plays: pd.DataFrame | None = None
         return views
 
     return Explorer({"segment": choose}, render)
+
+
+def follow_up_explorer(queue: pd.DataFrame) -> Explorer:
+    """Filter the follow-up queue by touchpoint and reason, most urgent first.
+
+    Parameters
+    ----------
+    queue : pandas.DataFrame
+        From :func:`cxlab.actions.follow_up_queue` (comments already redacted).
+
+    Returns
+    -------
+    Explorer
+        A touchpoint chooser and a reason chooser over the queue's first 15 matching rows.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame(
+    ...     {
+    ...         "rank": [1, 2],
+    ...         "customer_id": ["C1", "C2"],
+    ...         "touchpoint": ["support", None],
+    ...         "reasons": ["detractor (NPS 2)", "low CSAT (1)"],
+    ...         "comment": ["<b>x</b>", None],
+    ...         "due": pd.NaT,
+    ...     }
+    ... )
+    >>> ex = follow_up_explorer(q)
+    >>> ex.controls["touchpoint"].options, ex.draws
+    (('all', 'support', '(no touchpoint)'), 1)
+    """
+    touch = queue["touchpoint"].astype("string").fillna("(no touchpoint)")
+    touch = touch.where(touch.str.strip() != "", "(no touchpoint)")
+    options = ["all", *sorted(set(touch) - {"(no touchpoint)"})]
+    if (touch == "(no touchpoint)").any():
+        options.append("(no touchpoint)")
+    where = ipw.Dropdown(options=options, value="all", description="Touchpoint")
+    why = ipw.Dropdown(
+        options=["any", "detractor", "low CSAT", "high effort"], value="any", description="Reason"
+    )
+    shown = ["rank", "customer_id", "touchpoint", "reasons", "comment", "due"]
+
+    def render(touchpoint: str, reason: str) -> Any:
+        keep = pd.Series(True, index=queue.index)
+        if touchpoint != "all":
+            keep &= touch == touchpoint
+        if reason != "any":
+            keep &= queue["reasons"].astype(str).str.contains(reason, regex=False)
+        rows = queue[keep]
+        if rows.empty:
+            return md("No follow-up matches this filter.")
+        return [
+            md("{n:,} follow-up(s) match; the first 15 are shown.", n=len(rows)),
+            rows[[c for c in shown if c in rows]].head(15).set_index("rank"),
+        ]
+
+    return Explorer({"touchpoint": where, "reason": why}, render)

@@ -40,6 +40,7 @@ Examples
 >>> plots.close(ax)
 """
 
+from cxlab.plots._actions import demand_forecast
 from cxlab.plots._base import PALETTE, THEME_RC, close, palette, use_theme
 from cxlab.plots._drivers import breakdown_chart, control_chart, driver_chart, nps_group_chart
 from cxlab.plots._journey import (
@@ -79,6 +80,7 @@ __all__ = [
     "breakdown_chart",
     "close",
     "control_chart",
+    "demand_forecast",
     "driver_chart",
     "flow_diagram",
     "funnel_chart",

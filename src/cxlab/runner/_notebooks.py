@@ -37,12 +37,18 @@ class NotebookSpec:
     requires_any : dict of str to tuple of str
         For some of those tables, columns of which at least one must hold a value (from
         ``metadata.cxlab.requires_any``, e.g. ``{"responses": ["nps", "csat", "ces"]}``).
+    summary : str
+        ``module:function`` of a function of the run's ``metrics.json`` mapping that returns
+        the report's executive summary as Markdown (``metadata.cxlab.summary``); empty for
+        most chapters. The function is named by the notebook, so the runner stays free of
+        analytics; only functions inside the ``cxlab`` package are accepted.
     """
 
     path: Path
     number: str
     requires: tuple[str, ...]
     requires_any: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    summary: str = ""
 
     @property
     def name(self) -> str:
@@ -67,7 +73,7 @@ def notebooks_dir() -> Path:
     )
 
 
-def _requirements(path: Path) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+def _requirements(path: Path) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]], str]:
     try:
         meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
     except (OSError, ValueError) as exc:
@@ -82,7 +88,8 @@ def _requirements(path: Path) -> tuple[tuple[str, ...], dict[str, tuple[str, ...
         ) from None
     cx = meta.get("cxlab", {})
     any_of = {table: tuple(cols) for table, cols in cx.get("requires_any", {}).items()}
-    return tuple(cx.get("requires", ())), any_of
+    summary = cx.get("summary", "")
+    return tuple(cx.get("requires", ())), any_of, summary if isinstance(summary, str) else ""
 
 
 def discover(folder: Path) -> list[NotebookSpec]:

@@ -35,7 +35,7 @@ import nbformat
 
 from cxlab import present
 from cxlab.headlines import MIMETYPE, collect
-from cxlab.runner._safe_html import CONTENT_SECURITY_POLICY, safe_outputs
+from cxlab.runner._safe_html import CONTENT_SECURITY_POLICY, markdown_to_html, safe_outputs
 from cxlab.runner._tables import polish_tables
 
 __all__ = ["ChapterPart", "card_lines", "render_report"]
@@ -402,6 +402,7 @@ def render_report(
     version: str,
     data_label: str,
     metrics: dict | None = None,
+    executive: str | None = None,
 ) -> str:
     """Assemble the report page.
 
@@ -426,6 +427,10 @@ def render_report(
     metrics : dict, optional
         The run's ``metrics.json`` content, for the appendix (data period, tables, input
         files and their hashes, validation warnings, seed).
+    executive : str, optional
+        The executive summary as Markdown (from the function a chapter names, see
+        :mod:`cxlab.runner._run`); it opens the summary, before the chapters' cards. Rendered
+        with raw HTML shown as text, like every Markdown output.
 
     Returns
     -------
@@ -482,6 +487,11 @@ def render_report(
         f"{present.date(period[0])} to {present.date(period[1])}" if period else "no dated records"
     )
     no_cards = "<p>No chapter produced key results for this data.</p>"
+    opening = (
+        f'<div class="executive">{markdown_to_html(executive)}</div><h3>Key results by chapter</h3>'
+        if executive
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -510,6 +520,7 @@ def render_report(
 <section id="summary" class="run-summary">
 <h2>Summary</h2>
 <p>The key results of each part of this report. {esc(_INTERVAL_NOTE)}</p>
+{opening}
 <div class="summary-cards">{"".join(cards) or no_cards}</div>
 <h3>What this report covers</h3>
 <table class="summary"><thead><tr><th>Part</th><th>Status</th><th>Note</th></tr></thead>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -192,6 +193,34 @@ def _skip_reason(spec: NotebookSpec, bundle) -> str:
     return ""
 
 
+def _executive_summary(specs: list[NotebookSpec], metrics: dict, log) -> str | None:
+    """Return the executive summary (Markdown) from the function a chapter names, or None.
+
+    A chapter notebook names the function in its metadata (``"cxlab": {"summary":
+    "cxlab.actions:summary_page"}``); it is called with the run's ``metrics.json`` content
+    whether or not that chapter was selected or ran, so the summary covers every run. The
+    runner imports it by name and knows nothing of what it computes. A function outside the
+    ``cxlab`` package is refused, and one that fails is logged; the report then opens with the
+    chapters' headline cards alone.
+    """
+    for spec in specs:
+        if not spec.summary:
+            continue
+        module, _, function = spec.summary.partition(":")
+        if not module.startswith("cxlab.") or not function.isidentifier():
+            log(f"executive summary: {spec.name} names {spec.summary!r}, not a cxlab function")
+            continue
+        try:
+            build = getattr(importlib.import_module(module), function)
+            page = build(metrics)
+        except Exception as exc:  # a broken summary must not cost the client the report
+            log(f"executive summary: {spec.summary} failed ({type(exc).__name__}: {exc})")
+            continue
+        if isinstance(page, str) and page.strip():
+            return page
+    return None
+
+
 class _Log:
     """The run log: timestamped lines, kept in memory and written with the results."""
 
@@ -337,7 +366,8 @@ def _run_client(
                 hint="for example --timeout 600 --jobs 2",
             )
         )
-    specs = select(discover(Path(notebook_dir) if notebook_dir else notebooks_dir()), notebooks)
+    every = discover(Path(notebook_dir) if notebook_dir else notebooks_dir())
+    specs = select(every, notebooks)
     log = _Log(echo)
     try:
         # Loaded at the path the chapters are given, so the snapshot is the bundle they would load.
@@ -397,6 +427,7 @@ def _run_client(
             version=metrics["cxlab_version"],
             data_label=metrics["data"]["folder"],
             metrics=metrics,
+            executive=_executive_summary(every, metrics, log),
         )
         (tmp / "report.html").write_text(page, encoding="utf-8")
         status = "failed" if any(r.status == "failed" for r in results) else "ok"

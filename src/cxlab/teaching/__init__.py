@@ -113,6 +113,7 @@ True
 'gave a share (0–1) instead of a percentage'
 """
 
+from cxlab.teaching._actions import actions
 from cxlab.teaching._core import (
     EXERCISE_SETS,
     CheckResult,
@@ -145,6 +146,7 @@ __all__ = [
     "Quiz",
     "Unavailable",
     "Verdicts",
+    "actions",
     "check",
     "drivers",
     "exercise_set",
