@@ -380,8 +380,10 @@ _CHAPTERS = list(_metrics()["notebooks"])
 
 @pytest.mark.parametrize(
     "missing",
-    [c for r in (1, 2, 5, 9) for c in itertools.combinations(_CHAPTERS, r)][::7]
-    + [tuple(_CHAPTERS)],
+    [
+        *[c for r in (1, 2, 5, 9) for c in itertools.combinations(_CHAPTERS, r)][::7],
+        tuple(_CHAPTERS),
+    ],
     ids=lambda m: "-".join(x[:2] for x in m),
 )
 def test_summary_copes_with_any_subset_missing(missing):
