@@ -219,6 +219,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "cxlab.ethics",
         ("customers",),
         "privacy, consent, data minimisation, fairness of offers, oversight and portability",
+        status="available",
     ),
     Chapter(
         "09",

@@ -221,7 +221,7 @@ def fairness_finding(report: FairnessReport, *, what: str) -> Finding:
     ...     n_boot=200,
     ... )
     >>> fairness_finding(r, what="the offer").text.split(":")[0]
-    'The offer reaches g = b least often'
+    'Of the groups of g, b receives the offer least often'
     """
     lo, hi = report.ratio_interval
     values = {
@@ -242,7 +242,7 @@ def fairness_finding(report: FairnessReport, *, what: str) -> Finding:
             **values,
         )
     head = md(
-        "{what} reaches {attr} = **{low_group}** least often: {low_rate} against {high_rate} "
+        "Of the groups of {attr}, **{low_group}** receives {what} least often: {low_rate} against {high_rate} "
         "for {high_group}, a ratio of **{ratio:.2f}** (95% interval {lo:.2f} to {hi:.2f}, "
         "n = {n:,}).",
         **values,
@@ -259,7 +259,7 @@ def fairness_finding(report: FairnessReport, *, what: str) -> Finding:
         )
     else:
         verdict = "That passes the four-fifths rule (0.8)."
-    parts: list[Finding | str] = [_capital(head), verdict]
+    parts: list[Finding | str] = [head, verdict]
     if report.small_groups:
         parts.append(
             md(
@@ -271,14 +271,6 @@ def fairness_finding(report: FairnessReport, *, what: str) -> Finding:
             )
         )
     return join(parts)
-
-
-def _capital(f: Finding) -> Finding:
-    """Upper-case the first letter of a finding that starts with a value."""
-    what = str(f.values.get("what", ""))
-    if what:
-        return Finding(f.template, {**f.values, "what": what[:1].upper() + what[1:]})
-    return f
 
 
 def model_finding(audit: ModelAudit) -> Finding:
@@ -320,13 +312,15 @@ def mitigation_finding(m: Mitigation) -> Finding:
     return md(
         "Group-specific thresholds ({constraint}) move the selection-rate ratio from "
         "{before:.2f} to **{after:.2f}** and the equalized odds difference from {eb:.2f} to "
-        "{ea:.2f}, at a cost of **{cost:.1f} points** of accuracy ({acc_b:.0%} to {acc_a:.0%}).",
+        "{ea:.2f}; accuracy goes from {acc_b:.0%} to {acc_a:.0%} ({effect}).",
         constraint=m.constraint.replace("_", " "),
         before=m.before.demographic_parity_ratio,
         after=m.after.demographic_parity_ratio,
         eb=m.before.equalized_odds_difference,
         ea=m.after.equalized_odds_difference,
-        cost=100 * m.accuracy_cost,
+        effect=f"a cost of {100 * m.accuracy_cost:.1f} points"
+        if m.accuracy_cost > 0
+        else "no cost: these thresholds suit the data better than the model's own",
         acc_b=m.accuracy_before,
         acc_a=m.accuracy_after,
     )
