@@ -243,8 +243,8 @@ def fairness_finding(report: FairnessReport, *, what: str) -> Finding:
         )
     head = md(
         "Of the groups of {attr}, **{low_group}** receives {what} least often: {low_rate} "
-        "against {high_rate} for {high_group}, a ratio of **{ratio:.2f}** (95% interval {lo:.2f} to {hi:.2f}, "
-        "n = {n:,}).",
+        "against {high_rate} for {high_group}, a ratio of **{ratio:.2f}** (95% interval "
+        "{lo:.2f} to {hi:.2f}, n = {n:,}).",
         **values,
     )
     if hi < FOUR_FIFTHS:
