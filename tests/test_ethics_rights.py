@@ -57,7 +57,7 @@ def test_erasure_leaves_no_trace_in_any_table(bundle_dir, tmp_path):
 
 
 def test_unknown_customer_is_named_with_a_suggestion(bundle_dir, tmp_path):
-    with pytest.raises(DataError, match="(?s)not in any table.*did you mean"):
+    with pytest.raises(DataError, match=r"(?s)not in any table.*did you mean"):
         ethics.erase_customers(bundle_dir, ["C0001"], tmp_path / "x")
     assert not (tmp_path / "x").exists()
 
