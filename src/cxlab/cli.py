@@ -15,6 +15,12 @@ Sub-commands
     notebooks, ``report.html``, ``metrics.json`` and ``run.log``.
 ``cxlab batch CLIENTS.yml [--jobs N] [--engine local|dask] [--scheduler ADDRESS]``
     Run many clients; write ``OUT/index.html`` linking every report.
+``cxlab export --data PATH --customer ID --out DIR``
+    Write everything the bundle holds about one customer (portability): ``DIR/<ID>.json`` and
+    one CSV per table. ``DIR`` must not exist.
+``cxlab erase --data PATH --customer ID [--customer ID ...] --out DIR``
+    Write a copy of the bundle to ``DIR`` with those customers removed from every table and
+    their ids and contact details masked in the text that remains. ``DIR`` must not exist.
 ``cxlab versions``
     Print the versions of cxlab and its libraries.
 
@@ -219,6 +225,80 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in results) else 3
 
 
+def _rights_error(command: str, exc: Exception) -> int:
+    from cxlab.errors import excerpt
+
+    problem = getattr(exc, "problem", None)
+    text = problem.format() if problem is not None else excerpt(exc, 400)
+    print(f"cxlab {command}: {text}", file=sys.stderr)
+    return 2
+
+
+def _load_for(command: str, data: str):
+    """Load a bundle for export or erase; print the problem and return None when it fails."""
+    from cxlab.contract import load_bundle
+    from cxlab.errors import BundleError, DataError
+
+    path = Path(data)
+    if not path.exists():
+        print(
+            f"cxlab {command}: {path} does not exist; give the folder holding the client's files.",
+            file=sys.stderr,
+        )
+        return None
+    try:
+        return load_bundle(path)
+    except BundleError as exc:
+        print(f"cxlab {command}: the bundle has errors:\n{exc.report.format()}", file=sys.stderr)
+    except DataError as exc:
+        _rights_error(command, exc)
+    return None
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from cxlab.errors import DataError
+    from cxlab.ethics import export_customer
+
+    bundle = _load_for("export", args.data)
+    if bundle is None:
+        return 1 if Path(args.data).exists() else 2
+    try:
+        folder = export_customer(bundle, args.customer, args.out)
+    except (DataError, FileExistsError) as exc:
+        return _rights_error("export", exc)
+    except OSError as exc:
+        print(
+            f"cxlab export: cannot write {args.out}: {exc}; choose another --out", file=sys.stderr
+        )
+        return 2
+    files = sorted(p.name for p in folder.iterdir())
+    print(f"wrote {folder}: {', '.join(files)}")
+    return 0
+
+
+def _cmd_erase(args: argparse.Namespace) -> int:
+    from cxlab.errors import DataError
+    from cxlab.ethics import erase_customers
+
+    bundle = _load_for("erase", args.data)
+    if bundle is None:
+        return 1 if Path(args.data).exists() else 2
+    before = {name: len(df) for name, df in bundle.tables.items()}
+    try:
+        folder = erase_customers(bundle, args.customer, args.out)
+    except (DataError, FileExistsError) as exc:
+        return _rights_error("erase", exc)
+    except OSError as exc:
+        print(f"cxlab erase: cannot write {args.out}: {exc}; choose another --out", file=sys.stderr)
+        return 2
+    from cxlab.contract import load_bundle
+
+    after = load_bundle(folder, validate=False).tables
+    removed = ", ".join(f"{t} {before[t] - len(after[t]):,}" for t in before if t in after)
+    print(f"wrote {folder} without {len(args.customer)} customer(s); rows removed: {removed}")
+    return 0
+
+
 def _cmd_versions(args: argparse.Namespace) -> int:
     from cxlab.versions import show_versions
 
@@ -267,6 +347,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--notebooks-dir", help="folder of the chapter notebooks (default: notebooks/)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_batch)
+
+    p = sub.add_parser("export", help="export everything held about one customer (portability)")
+    p.add_argument("--data", required=True, help="the client's bundle folder (or .xlsx workbook)")
+    p.add_argument("--customer", required=True, help="the customer's id, as in customer_id")
+    p.add_argument("--out", required=True, help="the folder to create for the export")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("erase", help="write the bundle without some customers (erasure)")
+    p.add_argument("--data", required=True, help="the client's bundle folder (or .xlsx workbook)")
+    p.add_argument(
+        "--customer", required=True, action="append", help="a customer's id; repeat for more"
+    )
+    p.add_argument("--out", required=True, help="the folder to create for the new bundle")
+    p.set_defaults(func=_cmd_erase)
 
     p = sub.add_parser("versions", help="print versions of cxlab and its libraries")
     p.set_defaults(func=_cmd_versions)

@@ -219,6 +219,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "cxlab.ethics",
         ("customers",),
         "privacy, consent, data minimisation, fairness of offers, oversight and portability",
+        uses=("cxlab.present",),
+        status="available",
     ),
     Chapter(
         "09",

@@ -72,7 +72,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["KINDS", "PLACEHOLDERS", "PiiMatch", "find_pii", "redact"]
+__all__ = ["KINDS", "PLACEHOLDERS", "PiiMatch", "find_pii", "mask", "pii_scan", "redact"]
 
 #: The kinds of personal detail recognised, in the order they are looked for.
 KINDS: tuple[str, ...] = ("email", "iban", "card", "phone")
@@ -450,3 +450,129 @@ def redact(texts: Any, *, kinds: Sequence[str] = KINDS) -> Any:
     raise TypeError(
         f"redact needs a text, a pandas Series or a list of texts; got {type(texts).__name__}"
     )
+
+
+# -- scanning tables --------------------------------------------------------------------------
+
+# A text can hold one of the details only if it has an "@", a bracketed "at" or a digit; most
+# comments have none, and this one vectorised test lets the scan skip them.
+_CANDIDATE = r"@|[(\[]\s?at\s?[)\]]|\d"
+
+
+def mask(text: str, kind: str) -> str:
+    """Show the shape of a personal detail without the detail itself.
+
+    An e-mail address keeps the first character of its local part and the top-level domain
+    (``j***@***.com``); a number keeps its first character and its last two digits, with every
+    other digit or letter replaced by ``*`` and separators kept (``07*** ***123`` becomes
+    ``0**** ****23``). Enough to tell a reviewer what kind of detail sits where, too little to
+    contact or charge anyone.
+
+    Parameters
+    ----------
+    text : str
+        The detail, as :func:`find_pii` found it.
+    kind : {"email", "iban", "card", "phone"}
+        Its kind.
+
+    Returns
+    -------
+    str
+        The masked detail.
+
+    Examples
+    --------
+    >>> mask("jo.bloggs@example.com", "email")
+    'j***@***.com'
+    >>> mask("07700 900123", "phone")
+    '0**** ****23'
+    >>> mask("4111 1111 1111 1111", "card")
+    '4*** **** **** **11'
+    """
+    _check_kinds((kind,))
+    if kind == "email":
+        tld = re.split(r"\.|\s?[(\[]\s?dot\s?[)\]]\s?", text)[-1]
+        return f"{text[:1]}***@***.{tld}"
+    keep = {i for i, c in enumerate(text) if c.isalnum()}
+    alnum = sorted(keep)
+    shown = set(alnum[:1]) | set(alnum[-2:])
+    return "".join(c if (i not in keep or i in shown) else "*" for i, c in enumerate(text))
+
+
+def pii_scan(
+    df: pd.DataFrame, *, columns: Sequence[str] | None = None, kinds: Sequence[str] = KINDS
+) -> pd.DataFrame:
+    """Find the e-mail addresses, phone, card and IBAN numbers in the text columns of a table.
+
+    Each text cell is searched with :func:`find_pii` (rules and sources in the module
+    docstring); cells without an ``@``, a bracketed "at" or a digit cannot hold one of these
+    details and are skipped in one vectorised pass, which keeps a scan of a million comments
+    within a minute.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table, e.g. ``bundle.responses``.
+    columns : sequence of str, optional
+        The columns to search; default every column holding text (string or object dtype).
+    kinds : sequence of str, default all of :data:`KINDS`
+        Which kinds of detail to look for.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per detail found, in table order: ``row`` (the table's index label),
+        ``column``, ``kind``, ``start``, ``end`` (where it is in the cell) and ``masked`` (see
+        :func:`mask`; the detail itself is never returned). Empty with these columns when
+        nothing is found.
+
+    Raises
+    ------
+    TypeError
+        If ``df`` is not a DataFrame.
+    KeyError
+        If a named column is not in the table.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"comment": ["Great!", "call 07700 900123 or jo@example.com", None]})
+    >>> pii_scan(t)[["row", "column", "kind", "masked"]].to_dict(
+    ...     "records"
+    ... )  # doctest: +NORMALIZE_WHITESPACE
+    [{'row': 1, 'column': 'comment', 'kind': 'phone', 'masked': '0**** ****23'},
+     {'row': 1, 'column': 'comment', 'kind': 'email', 'masked': 'j***@***.com'}]
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"pii_scan needs a pandas DataFrame; got {type(df).__name__}")
+    wanted = _check_kinds(kinds)
+    if columns is None:
+        columns = [
+            c
+            for c in df.columns
+            if pd.api.types.is_string_dtype(df[c]) or pd.api.types.is_object_dtype(df[c])
+        ]
+    else:
+        missing = [c for c in columns if c not in df.columns]
+        if missing:
+            raise KeyError(
+                f"pii_scan: no column {', '.join(map(repr, missing))} in the table; it has "
+                f"{', '.join(map(str, df.columns))}"
+            )
+    rows: list[tuple[Any, str, str, int, int, str]] = []
+    for col in columns:
+        values = df[col]
+        text = values.where(values.map(lambda v: isinstance(v, str), na_action="ignore") == True)  # noqa: E712
+        text = text.dropna().astype(str)
+        hit = text.str.contains(_CANDIDATE, regex=True, flags=re.IGNORECASE)
+        for label, value in text[hit].items():
+            for m in find_pii(value, kinds=wanted):
+                rows.append(
+                    (label, str(col), m.kind, m.start, m.end, mask(value[m.start : m.end], m.kind))
+                )
+    out = pd.DataFrame(rows, columns=["row", "column", "kind", "start", "end", "masked"])
+    if rows:
+        position = {label: i for i, label in enumerate(df.index)}
+        order = out["row"].map(position)
+        out = out.assign(_p=order).sort_values(["_p", "column", "start"], kind="stable")
+        out = out.drop(columns="_p").reset_index(drop=True)
+    return out

@@ -43,6 +43,7 @@ Examples
 from cxlab.plots._actions import demand_forecast
 from cxlab.plots._base import PALETTE, THEME_RC, close, palette, use_theme
 from cxlab.plots._drivers import breakdown_chart, control_chart, driver_chart, nps_group_chart
+from cxlab.plots._ethics import selection_by_group
 from cxlab.plots._journey import (
     flow_diagram,
     funnel_chart,
@@ -101,6 +102,7 @@ __all__ = [
     "seasonal_index",
     "segment_satisfaction",
     "segment_value",
+    "selection_by_group",
     "small_surveys",
     "stage_durations",
     "use_theme",

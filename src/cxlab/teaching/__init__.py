@@ -130,6 +130,7 @@ from cxlab.teaching._core import (
     register,
 )
 from cxlab.teaching._drivers import drivers
+from cxlab.teaching._ethics import ethics
 from cxlab.teaching._journey import journey
 from cxlab.teaching._metrics import metrics
 from cxlab.teaching._overview import welcome
@@ -149,6 +150,7 @@ __all__ = [
     "actions",
     "check",
     "drivers",
+    "ethics",
     "exercise_set",
     "journey",
     "metrics",
