@@ -461,3 +461,33 @@ def test_queue_on_demo_points_at_planted_pain_point(demo):
     text = actions.crm_csv(q)
     assert "@example." not in text and "555-01" not in text and "07700 900" not in text
     assert np.isfinite(q["priority"]).all()
+
+
+def test_the_forecast_headline_averages_the_future_weeks_with_their_interval():
+    weeks = pd.date_range("2025-01-06", periods=2, freq="W-MON")
+    fc = actions.DemandForecast(
+        history=pd.Series(range(60), dtype=float),
+        forecast=pd.DataFrame(
+            {"forecast": [10.0, 20.0], "low": [4.0, 6.0], "high": [16.0, 34.0]}, index=weeks
+        ),
+        backtest=pd.DataFrame(),
+        mae_model=3.0,
+        mae_baseline=4.0,
+        baseline="seasonal naive",
+        yearly=False,
+        coverage=1.0,
+        confidence=0.95,
+    )
+    assert fc.headline(unit="visits") == {
+        "value": 15.0,
+        "low": 5.0,
+        "high": 25.0,
+        "unit": "visits",
+        "n": 60,
+        "weeks": 2,
+        "skill": 0.75,
+    }
+    assert (
+        actions.chapter_headlines(None, None, fc, unit="visits")["demand_forecast"]["value"] == 15.0
+    )
+    assert set(actions.HEADLINE_NOTES) <= set(actions.chapter_headlines(None, None, None))

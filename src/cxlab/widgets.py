@@ -342,13 +342,6 @@ def segment_explorer(profile: pd.DataFrame, *, plays: pd.DataFrame | None = None
     return Explorer({"segment": choose}, render)
 
 
-def follow_up_explorer(queue: pd.DataFrame) -> Explorer:
-    """Filter the follow-up queue by touchpoint and reason, most urgent first.
-
-    Parameters
-    ----------
-    queue : pandas.DataFrame
-        From :func:`cxlab.actions.follow_up_queue` (comments already redacted).
 def fairness_explorer(bundle: Any, *, column: str, attributes: list[str]) -> Explorer:
     """Choose a sensitive attribute and a minimum group size; see the benefit's rates by group.
 
@@ -360,6 +353,50 @@ def fairness_explorer(bundle: Any, *, column: str, attributes: list[str]) -> Exp
         The yes/no customers column recording who received a benefit.
     attributes : list of str
         The sensitive attributes to choose from.
+
+    Returns
+    -------
+    Explorer
+        An attribute chooser and a minimum-size slider over
+        :func:`cxlab.ethics.offer_fairness` (table and finding).
+
+    Examples
+    --------
+    >>> from cxlab import datasets
+    >>> ex = fairness_explorer(
+    ...     datasets.load_demo("saas"),
+    ...     column="priority_support",
+    ...     attributes=["owner_gender", "region"],
+    ... )
+    >>> ex.controls["attribute"].options, ex.draws
+    (('owner_gender', 'region'), 1)
+    """
+    from cxlab import ethics
+
+    choose = ipw.Dropdown(
+        options=attributes, value=attributes[0] if attributes else None, description="Attribute"
+    )
+    size = ipw.IntSlider(value=5, min=1, max=50, description="Min. group")
+
+    def render(attribute: str | None, min_n: int) -> Any:
+        if attribute is None:
+            return md("No sensitive attribute to choose from.")
+        report = ethics.offer_fairness(
+            bundle, column=column, attribute=attribute, n_boot=300, min_n=min_n
+        )
+        shown = ["n", "selected", "selection_rate", "selection_low", "selection_high"]
+        return [report.table()[shown].round(3), ethics.fairness_finding(report, what=column)]
+
+    return Explorer({"attribute": choose, "min_n": size}, render)
+
+
+def follow_up_explorer(queue: pd.DataFrame) -> Explorer:
+    """Filter the follow-up queue by touchpoint and reason, most urgent first.
+
+    Parameters
+    ----------
+    queue : pandas.DataFrame
+        From :func:`cxlab.actions.follow_up_queue` (comments already redacted).
 
     Returns
     -------
@@ -408,34 +445,3 @@ def fairness_explorer(bundle: Any, *, column: str, attributes: list[str]) -> Exp
         ]
 
     return Explorer({"touchpoint": where, "reason": why}, render)
-        An attribute chooser and a minimum-size slider over
-        :func:`cxlab.ethics.offer_fairness` (table and finding).
-
-    Examples
-    --------
-    >>> from cxlab import datasets
-    >>> ex = fairness_explorer(
-    ...     datasets.load_demo("saas"),
-    ...     column="priority_support",
-    ...     attributes=["owner_gender", "region"],
-    ... )
-    >>> ex.controls["attribute"].options, ex.draws
-    (('owner_gender', 'region'), 1)
-    """
-    from cxlab import ethics
-
-    choose = ipw.Dropdown(
-        options=attributes, value=attributes[0] if attributes else None, description="Attribute"
-    )
-    size = ipw.IntSlider(value=5, min=1, max=50, description="Min. group")
-
-    def render(attribute: str | None, min_n: int) -> Any:
-        if attribute is None:
-            return md("No sensitive attribute to choose from.")
-        report = ethics.offer_fairness(
-            bundle, column=column, attribute=attribute, n_boot=300, min_n=min_n
-        )
-        shown = ["n", "selected", "selection_rate", "selection_low", "selection_high"]
-        return [report.table()[shown].round(3), ethics.fairness_finding(report, what=column)]
-
-    return Explorer({"attribute": choose, "min_n": size}, render)

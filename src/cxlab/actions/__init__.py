@@ -52,7 +52,9 @@ queue_finding, nba_finding, forecast_finding, signals_finding, MIN_N
 
 from cxlab.actions._export import CRM_COLUMNS, FORMULA_STARTS, crm_csv, neutralise
 from cxlab.actions._findings import (
+    HEADLINE_NOTES,
     MIN_N,
+    chapter_headlines,
     forecast_finding,
     nba_finding,
     queue_finding,
@@ -91,6 +93,7 @@ __all__ = [
     "CHAPTER_TITLES",
     "CRM_COLUMNS",
     "FORMULA_STARTS",
+    "HEADLINE_NOTES",
     "HOLDOUT",
     "MIN_N",
     "QUEUE_COLUMNS",
@@ -102,6 +105,7 @@ __all__ = [
     "Recommendation",
     "Rule",
     "Signals",
+    "chapter_headlines",
     "crm_csv",
     "customer_signals",
     "executive_summary",

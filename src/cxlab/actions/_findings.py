@@ -178,3 +178,59 @@ def skipped_finding(section: str, **values) -> Finding:
     'No demand forecast: the data cover 8 full weeks.'
     """
     return Finding.unsupported(_SKIPPED[section], **values)
+
+
+#: Why each headline of the chapter can be missing (the report's card says so).
+HEADLINE_NOTES = {
+    "follow_ups": "no identified survey answers",
+    "demand_forecast": "no dated weekly history",
+}
+
+
+def chapter_headlines(
+    queue: pd.DataFrame | None,
+    actions: pd.DataFrame | None,
+    forecast: DemandForecast | None,
+    *,
+    unit: str = "orders",
+) -> dict:
+    """Return the chapter's headline numbers (``None`` for a part the data could not support).
+
+    Parameters
+    ----------
+    queue : pandas.DataFrame or None
+        From :func:`~cxlab.actions.follow_up_queue`.
+    actions : pandas.DataFrame or None
+        From :func:`~cxlab.actions.next_best_action`.
+    forecast : DemandForecast or None
+        From :func:`~cxlab.actions.forecast_demand`.
+    unit : str, default "orders"
+        What the forecast counts.
+
+    Returns
+    -------
+    dict
+        ``follow_ups``, ``follow_up_value``, ``customers_with_action``, ``actions_for_review``
+        and ``demand_forecast`` (see :data:`HEADLINE_NOTES` for why each can be missing).
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"value": [120.0, None]})
+    >>> a = pd.DataFrame(
+    ...     {"action": ["no action", "retention offer"], "human_review": [False, True]}
+    ... )
+    >>> h = chapter_headlines(q, a, None)
+    >>> h["follow_ups"], h["follow_up_value"], h["customers_with_action"], h["actions_for_review"]
+    (2, 120.0, 1, 1)
+    >>> h["demand_forecast"] is None
+    True
+    """
+    return {
+        "follow_ups": None if queue is None else len(queue),
+        "follow_up_value": None if queue is None else float(queue["value"].fillna(0).sum()),
+        "customers_with_action": (
+            None if actions is None else int((actions["action"] != "no action").sum())
+        ),
+        "actions_for_review": None if actions is None else int(actions["human_review"].sum()),
+        "demand_forecast": None if forecast is None else forecast.headline(unit=unit),
+    }

@@ -181,6 +181,23 @@ class DemandForecast:
         """Whether the model's holdout MAE is below the baseline's."""
         return bool(self.mae_model < self.mae_baseline)
 
+    def headline(self, *, unit: str = "orders") -> dict:
+        """Return the mean weekly forecast over the horizon in the headline-card shape.
+
+        ``value``, ``low`` and ``high`` are the forecast and its interval averaged over the
+        future weeks; ``n`` is the number of weeks of history, ``skill`` the holdout MAE ratio.
+        """
+        mean = self.forecast.mean()
+        return {
+            "value": float(mean["forecast"]),
+            "low": float(mean["low"]),
+            "high": float(mean["high"]),
+            "unit": unit,
+            "n": len(self.history),
+            "weeks": len(self.forecast),
+            "skill": round(self.skill, 3),
+        }
+
 
 def _fit(values: np.ndarray, yearly: bool):
     from statsmodels.tsa.statespace.structural import UnobservedComponents
