@@ -43,6 +43,7 @@ __all__ = [
     "is_p_name",
     "label",
     "number",
+    "p_phrase",
     "p_value",
     "percent",
     "score",
@@ -219,6 +220,29 @@ def p_value(p: Any) -> str:
     return f"{p:.3f}" if p < 0.01 else f"{p:.2f}"
 
 
+def p_phrase(p: Any, *, name: str = "p") -> str:
+    """Return a p-value for a sentence: ``p = 0.03`` or ``p < 0.001``.
+
+    Parameters
+    ----------
+    p : number or None
+        The p-value.
+    name : str, default "p"
+        What the value is called in the sentence (``"Holm-adjusted p"``).
+
+    Examples
+    --------
+    >>> p_phrase(0.8746), p_phrase(2.3e-31), p_phrase(0.004, name="Holm-adjusted p")
+    ('p = 0.87', 'p < 0.001', 'Holm-adjusted p = 0.004')
+    >>> p_phrase(float("nan"))
+    'p not available'
+    """
+    if _missing(p):
+        return f"{name} not available"
+    text = p_value(p)
+    return f"{name} {text}" if text.startswith("<") else f"{name} = {text}"
+
+
 def score(
     value: Any,
     low: Any = None,
@@ -382,6 +406,8 @@ def table(
     digits: Mapping[str, int] | None = None,
     min_n: int | None = None,
     n_column: str = "n",
+    intervals: Mapping[str, tuple[str, str, str]] | None = None,
+    transpose: bool = False,
 ) -> Table:
     """Format a DataFrame for readers.
 
@@ -406,6 +432,14 @@ def table(
         rows and why.
     n_column : str, default "n"
         The column holding each row's number of answers.
+    intervals : mapping of str to (str, str, str), optional
+        Scores to show in one column each, as ``24 (19 to 29)``: the new heading and the
+        columns holding the value, the low and the high end of its interval. The three columns
+        are replaced by the new one where the value column stood; a value column listed in
+        ``percent_columns`` reads as percentages.
+    transpose : bool, default False
+        Show each row of ``df`` as a column (a wide table with few rows fits the page better
+        this way). Every column is formatted first; its label then heads a row.
 
     Returns
     -------
@@ -433,6 +467,11 @@ def table(
     [['checkout', '24', '272', '< 0.001'], ['delivery', '–', '4', '–']]
     >>> t.note
     'One row rests on fewer than 10 answers; its numbers are not shown.'
+    >>> df["low"], df["high"] = [18.88, 40.0], [28.92, 95.0]
+    >>> table(df, intervals={"CSAT": ("csat", "low", "high")}).frame["CSAT"].tolist()
+    ['24 (19 to 29)', '71 (40 to 95)']
+    >>> table(df.set_index("touchpoint")[["n"]], transpose=True).frame.values.tolist()
+    [['n', '272', '4']]
     """
     frame = df.copy()
     if frame.index.name is not None or any(n is not None for n in frame.index.names[1:]):
@@ -465,14 +504,38 @@ def table(
             cells = [value(v, name=col) for v in series]
         if numeric and col != n_column:
             cells = [DASH if s else c for c, s in zip(cells, small, strict=True)]
-        out[(labels or {}).get(col, label(col))] = cells
+        out[_heading(col, labels)] = cells
+    for heading, (mid, lo, hi) in (intervals or {}).items():
+        share = mid in shares
+        cells = []
+        rows = frame[[mid, lo, hi]].itertuples(index=False)
+        for (v, a, b), hide in zip(rows, small, strict=True):
+            text = DASH if hide else score(v, a, b, digits=digits.get(mid), share=share)
+            cells.append(text.replace(" (no interval)", ""))
+        drop = {_heading(lo, labels), _heading(hi, labels)}
+        mid_head = _heading(mid, labels)
+        out = {
+            (heading if k == mid_head else k): (cells if k == mid_head else v)
+            for k, v in out.items()
+            if k not in drop
+        }
     hidden = int(small.sum())
     note = ""
     if hidden:
         rows = "One row rests" if hidden == 1 else f"{hidden} rows rest"
         their = "its" if hidden == 1 else "their"
         note = f"{rows} on fewer than {min_n} answers; {their} numbers are not shown."
-    return Table(pd.DataFrame(out, columns=list(out)), note)
+    result = pd.DataFrame(out, columns=list(out))
+    if transpose:
+        first = result.columns[0]
+        body = result.set_index(first).T
+        result = body.reset_index(names=[first if first else ""])
+        result.columns = [str(c) for c in result.columns]
+    return Table(result, note)
+
+
+def _heading(col: str, labels: Mapping[str, str] | None) -> str:
+    return (labels or {}).get(col, label(col))
 
 
 def _column_numbers(series: pd.Series) -> list[str]:
