@@ -48,6 +48,7 @@ __all__ = [
     "percent",
     "score",
     "table",
+    "term",
     "value",
 ]
 
@@ -128,6 +129,20 @@ def label(name: str) -> str:
     if first not in _ACRONYMS.values() and first != "n":
         out[0] = first[:1].upper() + first[1:]
     return " ".join(out)
+
+
+def term(name: str) -> str:
+    """Return a column or key name in words for use inside a sentence.
+
+    As :func:`label`, with the first letter in lower case unless it starts an abbreviation
+    (``age_band`` → ``age band``, ``nps_score`` → ``NPS score``).
+
+    Examples
+    --------
+    >>> term("age_band"), term("marketing_consent"), term("nps_score"), term("region")
+    ('age band', 'marketing consent', 'NPS score', 'region')
+    """
+    return _inner(label(name))
 
 
 def _inner(words: str) -> str:
