@@ -41,7 +41,9 @@ __all__ = [
     "boolean",
     "date",
     "is_p_name",
+    "is_money_name",
     "label",
+    "money",
     "number",
     "p_phrase",
     "p_value",
@@ -202,6 +204,36 @@ def number(x: Any, digits: int | None = None) -> str:
         body = text[1:]
         return body if not body.strip("0.,") else _MINUS + body
     return text
+
+
+#: Words that make a column or key name an amount of money.
+_MONEY_WORDS = frozenset({"revenue", "spend", "sales", "monetary", "clv", "aov", "amount"})
+
+
+def is_money_name(key: str) -> bool:
+    """Return whether a column or key name holds an amount of money.
+
+    Examples
+    --------
+    >>> is_money_name("net_revenue"), is_money_name("mean_spend"), is_money_name("revenue_share")
+    (True, True, False)
+    """
+    words = str(key).lower().split("_")
+    return bool(_MONEY_WORDS & set(words)) and not {"share", "rate"} & set(words)
+
+
+def money(x: Any, currency: str = "", digits: int | None = None) -> str:
+    """Return an amount of money with separators and its currency code after it.
+
+    Examples
+    --------
+    >>> money(939044.51, "GBP"), money(-12.5, "EUR", digits=2), money(7.0), money(None, "GBP")
+    ('939,045 GBP', '−12.50 EUR', '7', '–')
+    """
+    if _missing(x):
+        return DASH
+    text = number(x, digits)
+    return f"{text} {currency}" if currency else text
 
 
 def percent(x: Any, digits: int = 0) -> str:

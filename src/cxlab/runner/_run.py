@@ -383,6 +383,7 @@ def _run_client(
             version=metrics["cxlab_version"],
             data_label=metrics["data"]["folder"],
             metrics=metrics,
+            currency=bundle.config.currency or "",
         )
         (tmp / "report.html").write_text(page, encoding="utf-8")
         status = "failed" if any(r.status == "failed" for r in results) else "ok"
