@@ -208,3 +208,11 @@ def test_table_transposed_keeps_each_columns_format():
         ["Share", "43%", "31%"],
         ["Price per unit", "24", "82"],
     ]
+
+
+def test_table_flattens_two_level_column_headings():
+    columns = pd.MultiIndex.from_tuples([("2024", "n"), ("2024", "value"), ("2025", "n")])
+    df = pd.DataFrame([[191, 23.04, 81]], columns=columns, index=pd.Index(["checkout"], name="tp"))
+    t = present.table(df)
+    assert list(t.frame.columns) == ["Tp", "2024 n", "2024 value", "2025 n"]
+    assert t.frame.values.tolist() == [["checkout", "191", "23", "81"]]

@@ -529,7 +529,10 @@ def table(
         if not pd.api.types.is_integer_dtype(frame.index):
             frame = frame.reset_index(names=[""])
     frame = frame.reset_index(drop=True)
-    frame.columns = [str(c) for c in frame.columns]
+    frame.columns = [
+        " ".join(str(x) for x in c if str(x)) if isinstance(c, tuple) else str(c)
+        for c in frame.columns
+    ]
     digits = dict(digits or {})
     shares = set(percent_columns)
     small = pd.Series(False, index=frame.index)
