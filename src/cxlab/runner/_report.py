@@ -42,6 +42,8 @@ __all__ = ["ChapterPart", "card_lines", "render_report"]
 
 #: Cell tags never shown in the report.
 DROP_TAGS = frozenset({"widget", "parameters", "injected-parameters", "cxlab-run-note"})
+#: The rule name a data check's message starts with.
+_RULE_NAME = re.compile(r"^\[\w+\] ")
 #: At most this many headline sentences on a chapter's card.
 CARD_LIMIT = 5
 
@@ -406,7 +408,9 @@ def _appendix(
             )
         warnings = data.get("warnings", [])
         if warnings:
-            items = "".join(f"<li>{esc(w)}</li>" for w in warnings)
+            # the rule's code name ("[negative_amount] ...") is for the analyst's log
+            said = [_RULE_NAME.sub("", w) for w in warnings]
+            items = "".join(f"<li>{esc(w)}</li>" for w in said)
             parts.append(
                 "<h3>Data checks</h3><p>What the data check noted when the data were read, "
                 f"and what was done about it:</p><ul>{items}</ul>"
