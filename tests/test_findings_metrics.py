@@ -46,7 +46,8 @@ def test_breakdown_finding_names_the_lowest_group_with_score_n_and_gap():
     assert f.supported
     assert "till scores lowest: 25% satisfied" in f.text
     assert "n = 40), 75 points below the rest" in f.text
-    assert "the gap is larger than chance explains (Holm-adjusted p = " in f.text
+    # 40 of 40 against 10 of 40: p is about 1e-11, said as "< 0.001", never in e-notation
+    assert "the gap is larger than chance explains (Holm-adjusted p < 0.001)" in f.text
     assert "Of 2 touchpoints scored, 1 scores clearly below the rest (till)" in f.text
     worst = f.facts["worst_touchpoint_csat"]
     assert (worst["touchpoint"], worst["value"], worst["n"], worst["differs"]) == (
@@ -352,6 +353,17 @@ def test_panels_finding_escapes_the_attribute_name():
     assert "<img" not in f.to_markdown() and "&#60;img" in f.to_markdown()
 
 
+def test_panels_finding_names_a_snake_case_attribute_in_words():
+    customers = CUSTOMERS.rename(columns={"plan": "age_band"})
+    survey = metrics.survey_data(
+        Bundle(Path("x"), BundleConfig(), responses=RESPONSES, customers=customers),
+        attribute="age_band",
+    )
+    f = metrics.panels_finding(survey.panels("csat", min_n=5), survey)
+    assert "By age band, 2 of 2 groups differ" in f.text
+    assert "linked to a customer's age band;" in f.text and "age_band" not in f.text
+
+
 # -- promoters, passives, detractors ----------------------------------------------------------
 
 
@@ -377,8 +389,8 @@ def test_nps_groups_finding_names_who_is_over_represented_and_flags_small_groups
     )
     assert "With only 10 answers, treat the score as indicative." in f.text
     assert (
-        "What sets detractors apart most: plan = free (100% of detractors, 0% of promoters). "
-        "What sets promoters apart: plan = pro (0% of detractors, 100% of promoters). "
+        "What sets detractors apart most: plan: free (100% of detractors, 0% of promoters). "
+        "What sets promoters apart: plan: pro (0% of detractors, 100% of promoters). "
         "These are associations, not causes. With only 4 answers in the smaller group"
     ) in f.text
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_realshaped import client_words, code_identifiers
 
 from cxlab import datasets
 from cxlab.runner import run_client
@@ -114,3 +115,10 @@ def test_the_report_forbids_scripts(hostile_report):
     result, _ = hostile_report
     page = (result.folder / "report.html").read_text(encoding="utf-8")
     assert "Content-Security-Policy" in page and "script-src 'none'" in page
+
+
+def test_the_report_shows_no_code_identifiers(hostile_report):
+    result, _ = hostile_report
+    page = (result.folder / "report.html").read_text(encoding="utf-8")
+    folder = result.folder.parent.parent / "client"  # the poisoned bundle next to out/
+    assert code_identifiers(page, client_words(folder)) == []

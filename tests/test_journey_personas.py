@@ -78,6 +78,13 @@ def test_persona_finding_names_who_gets_furthest_and_flags_small_groups():
     )
 
 
+def test_persona_finding_names_sensitive_attributes_in_words():
+    bundle = shop(sensitive=("gender", "home_region"))
+    bundle.customers["home_region"] = "north"
+    found = journey.persona_finding(journey.personas(bundle, n=2, min_n=2))
+    assert found.text.endswith("Sensitive attributes left out of the cards: gender, home region.")
+
+
 def test_persona_finding_with_a_single_persona_compares_nothing():
     p = journey.personas(shop({"w": "web", "s": "web"}), n=2, min_n=2)
     # 4 of the 6 reach loyalty

@@ -318,3 +318,18 @@ def test_stages_finding_escapes_stage_names():
     out = overview.stages_finding(overview.stage_counts(ev)).to_markdown()
     assert "<img" not in out
     assert f"**{ESCAPED}**" in out
+
+
+def test_largest_groups_finding_names_attributes_in_words_and_booleans_as_yes_no():
+    customers = pd.DataFrame(
+        {
+            "customer_id": list("abcd"),
+            "age_band": ["25-34", "25-34", "35-44", "25-34"],
+            "marketing_consent": [True, True, False, True],
+        }
+    )
+    f = overview.largest_groups_finding(overview.attribute_counts(customers))
+    # three of four customers in each largest group: 75%
+    assert f.text.startswith(
+        "Largest group in each attribute — age band: 25-34 (75%); marketing consent: yes (75%)."
+    )

@@ -147,3 +147,72 @@ def test_small_cell_suppression_needs_the_n_column():
 def test_table_html_escapes_client_text():
     t = present.table(pd.DataFrame({"comment": ["<script>alert(1)</script>"]}))
     assert "<script>" not in t.to_html() and "&lt;script&gt;" in t.to_html()
+
+
+@pytest.mark.parametrize(
+    ("p", "name", "expected"),
+    [
+        (0.8746, "p", "p = 0.87"),
+        (2.3e-31, "p", "p < 0.001"),
+        (0.0042, "Holm-adjusted p", "Holm-adjusted p = 0.004"),
+        (None, "p", "p not available"),
+    ],
+)
+def test_p_phrase_reads_in_a_sentence(p, name, expected):
+    assert present.p_phrase(p, name=name) == expected
+
+
+def test_table_joins_a_score_and_its_interval_in_one_column():
+    df = pd.DataFrame(
+        {
+            "touchpoint": ["checkout", "support", "tiny"],
+            "value": [23.53, 45.76, 80.0],
+            "low": [18.88, 39.93, 30.0],
+            "high": [28.92, 51.71, 99.0],
+            "n": [272, 271, 3],
+            "ces": [3.504, 4.69, 6.0],
+            "ces_low": [3.34, 4.53, 4.0],
+            "ces_high": [3.66, 4.84, 7.0],
+        }
+    )
+    t = present.table(
+        df,
+        intervals={"CSAT": ("value", "low", "high"), "CES": ("ces", "ces_low", "ces_high")},
+        min_n=10,
+    )
+    assert list(t.frame.columns) == ["Touchpoint", "CSAT", "n", "CES"]
+    # 23.53 -> 24, 18.88 -> 19, 28.92 -> 29; below 10 one decimal: 3.504 -> 3.5
+    assert t.frame.values.tolist() == [
+        ["checkout", "24 (19 to 29)", "272", "3.5 (3.3 to 3.7)"],
+        ["support", "46 (40 to 52)", "271", "4.7 (4.5 to 4.8)"],
+        ["tiny", "–", "3", "–"],
+    ]
+    assert t.note == "One row rests on fewer than 10 answers; its numbers are not shown."
+
+
+def test_table_interval_of_shares_reads_as_percentages():
+    df = pd.DataFrame({"stage": ["service"], "share": [0.4106], "lo": [0.3863], "hi": [0.4353]})
+    t = present.table(df, percent_columns=["share"], intervals={"Lost": ("share", "lo", "hi")})
+    assert t.frame.values.tolist() == [["service", "41% (39% to 44%)"]]
+
+
+def test_table_transposed_keeps_each_columns_format():
+    df = pd.DataFrame(
+        {"n": [762, 547], "share": [0.4313, 0.3096], "price_per_unit": [24.031, 82.49]},
+        index=["low price", "high price"],
+    )
+    t = present.table(df, transpose=True)
+    assert list(t.frame.columns) == ["", "low price", "high price"]
+    assert t.frame.values.tolist() == [
+        ["n", "762", "547"],
+        ["Share", "43%", "31%"],
+        ["Price per unit", "24", "82"],
+    ]
+
+
+def test_table_flattens_two_level_column_headings():
+    columns = pd.MultiIndex.from_tuples([("2024", "n"), ("2024", "value"), ("2025", "n")])
+    df = pd.DataFrame([[191, 23.04, 81]], columns=columns, index=pd.Index(["checkout"], name="tp"))
+    t = present.table(df)
+    assert list(t.frame.columns) == ["Tp", "2024 n", "2024 value", "2025 n"]
+    assert t.frame.values.tolist() == [["checkout", "191", "23", "81"]]

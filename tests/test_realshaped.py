@@ -86,6 +86,64 @@ def leftovers(page: str) -> list[str]:
     return found
 
 
+#: What betrays code in a report, besides the leftovers above: Python's booleans, pandas dtype
+#: names and p-values in e-notation.
+CODE = {
+    r"\b(?:True|False)\b": "a Python boolean",
+    r"\b(?:datetime64|timedelta64|float64|int64|Int64|Float64)\b": "a pandas dtype",
+    r"\b\d(?:\.\d+)?e[-+]\d+\b": "a number in e-notation",
+    r"\\(?:frac|sum|cdot|le|ge|times|hat|bar|text)\b": "raw LaTeX",
+}
+_SNAKE = re.compile(r"(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/@-])")
+
+
+def client_words(folder: Path) -> set[str]:
+    """Every text value of the client's data (and its folder name): shown as the client wrote it.
+
+    A touchpoint called ``product_page`` is the client's word, not ours; the report may show it.
+    """
+    bundle = load_bundle(folder)
+    words = {folder.name}
+    for df in bundle.tables.values():
+        for col in df.columns:
+            if df[col].dtype == object or str(df[col].dtype) in ("str", "string", "category"):
+                words |= {str(v) for v in df[col].dropna().unique()}
+    words |= set(bundle.config.drivers)
+    return {w for v in words for w in _SNAKE.findall(v)}
+
+
+def code_identifiers(page: str, allowed: set[str] = frozenset()) -> list[str]:
+    """Every code identifier in a report page: snake_case names that are not client data,
+    booleans, dtype names, e-notation numbers and LaTeX commands, each with some context."""
+    text = re.sub(r"\s+", " ", visible_text(page))
+    found = []
+    for match in _SNAKE.finditer(text):
+        if match.group(0) not in allowed:
+            found.append(
+                f"a code name: ...{text[max(0, match.start() - 50) : match.end() + 30]}..."
+            )
+    for pattern, what in CODE.items():
+        for match in re.finditer(pattern, text):
+            found.append(f"{what}: ...{text[max(0, match.start() - 50) : match.end() + 30]}...")
+    return found
+
+
+def test_code_identifiers_spare_client_words_and_find_ours() -> None:
+    page = (
+        "<p>checkout scores lowest (Holm-adjusted p = 2.3e-31); product_page is fine.</p>"
+        "<td>age_band</td><td>True</td><td>datetime64[us]</td><td>$\\frac{a}{b}$</td>"
+        "<p>see www.shop_x.com and 2024-01_02 and e-mail a_b@x.org</p>"
+    )
+    found = [f.split(":")[0] for f in code_identifiers(page, allowed={"product_page"})]
+    assert found == [
+        "a code name",
+        "a Python boolean",
+        "a pandas dtype",
+        "a number in e-notation",
+        "raw LaTeX",
+    ]
+
+
 def test_leftovers_finds_course_text_latex_and_nan_but_not_markup() -> None:
     page = (
         "<style>.x{content:'$ demo'}</style><p>Try the exercise below.</p>"
@@ -177,6 +235,8 @@ def test_undated_survey_has_no_date_and_a_blank_first_header(tmp_path: Path) -> 
 
 #: Runs already made in this worker, by (bundle, chapter): each is run once for both tests.
 _RUNS: dict[tuple[str, str], RunResult] = {}
+#: The data folder of each run, by (bundle, chapter).
+_DATA: dict[tuple[str, str], Path] = {}
 
 
 def _run(shape: str, chapter: str, tmp_path_factory: pytest.TempPathFactory) -> RunResult:
@@ -185,7 +245,10 @@ def _run(shape: str, chapter: str, tmp_path_factory: pytest.TempPathFactory) -> 
         pytest.skip(not_yet)
     if (shape, chapter) not in _RUNS:
         base = tmp_path_factory.mktemp(f"{shape}-{chapter}")
-        _RUNS[shape, chapter] = run_client(make(base / "data"), notebooks=chapter, out=base / "out")
+        _DATA[shape, chapter] = make(base / "data")
+        _RUNS[shape, chapter] = run_client(
+            _DATA[shape, chapter], notebooks=chapter, out=base / "out"
+        )
     result = _RUNS[shape, chapter]
     assert result.status != "invalid", result.summary()
     return result
@@ -221,6 +284,7 @@ class _EveryChapterOnOneShape:
         result = _run(self.shape, chapter, tmp_path_factory)
         page = (result.folder / "report.html").read_text(encoding="utf-8")
         assert leftovers(page) == []
+        assert code_identifiers(page, client_words(_DATA[self.shape, chapter])) == []
 
 
 for _shape in BUNDLES:

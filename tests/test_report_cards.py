@@ -71,6 +71,13 @@ def test_numbers_come_before_text_and_at_most_five_lines():
     ]
 
 
+def test_amounts_of_money_carry_the_clients_currency():
+    numbers = {"currency": "GBP", "net_revenue": 939044.51, "orders": 13934}
+    # 939,044.51 rounds to 939,045; the currency key is folded into the amount
+    assert card_lines(numbers, currency="GBP") == ["Net revenue: 939,045 GBP", "Orders: 13,934"]
+    assert card_lines(numbers) == ["Net revenue: 939,045", "Orders: 13,934", "Currency: GBP"]
+
+
 def test_a_score_without_an_interval_says_so():
     lines = card_lines({"csat": {"value": 80.0, "low": None, "high": None, "n": 4,
                                  "warning": "only 4 responses"}})  # fmt: skip
@@ -105,6 +112,35 @@ def test_chapter_card_and_summary_show_the_published_numbers(tmp_path):
     assert "1 Jan 2024 to 30 Jun 2024" in page
     assert page.index('id="summary"') < page.index('id="c07"') < page.index('id="appendix"')
     assert '<h2 class="chapter">Loyalty</h2>' in page, "the title without its number"
+
+
+def test_numbers_published_in_student_only_cells_stay_off_the_card(tmp_path):
+    def cell(numbers, *tags):
+        shown = publish(numbers, display=False)
+        code = nbformat.v4.new_code_cell("headlines.publish(...)")
+        code.metadata["tags"] = list(tags)
+        code.outputs = [nbformat.v4.new_output("display_data", data=shown._repr_mimebundle_())]
+        return code
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 07 · Loyalty"),
+        nbformat.v4.new_markdown_cell("## Practical"),
+        cell({"planted_check": 0.593}, "student-only"),
+        cell({"customers": 1200}),
+    ]
+    path = tmp_path / "07_loyalty.ipynb"
+    nbformat.write(nb, path)
+    page = render_report(
+        [ChapterPart("07", "07_loyalty", "ok", "", path)],
+        client="Ada",
+        period=None,
+        generated="2024-07-01 09:00 UTC",
+        version="9.9",
+        data_label="ada",
+    )
+    assert "Customers: 1,200" in page
+    assert "Planted check" not in page and "0.59" not in page
 
 
 TABLE = (

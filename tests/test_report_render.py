@@ -12,14 +12,17 @@ either is missing.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
 
 import pytest
+from test_realshaped import client_words, code_identifiers, leftovers
 
 from cxlab import datasets
 from cxlab.runner import run_client
+from cxlab.runner._report import card_lines
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -156,3 +159,37 @@ def test_key_results_equal_metrics_json(run, printed):
     for entry in metrics["data"]["files"]:
         assert entry["sha256"] in text, "the appendix lists every input file's hash"
     assert metrics["cxlab_version"] in text
+
+
+def test_every_card_line_is_a_number_of_metrics_json(run):
+    metrics = json.loads((run.folder / "metrics.json").read_text(encoding="utf-8"))
+    page = (run.folder / "report.html").read_text(encoding="utf-8")
+    cards = re.findall(r'<div class="card">.*?</div>', page, flags=re.S)
+    shown = {html.unescape(li) for card in cards for li in re.findall(r"<li>(.*?)</li>", card)}
+    assert shown, "the chapters have cards"
+    possible = {
+        line
+        for entry in metrics["notebooks"].values()
+        for line in card_lines(
+            entry["headlines"], client=metrics["client"]["name"], currency="GBP", limit=99
+        )
+    }
+    assert shown <= possible, shown - possible
+    net = metrics["notebooks"]["00_welcome"]["headlines"]["net_revenue"]
+    assert f"Net revenue: {round(net):,} GBP" in shown, "money carries the client's currency"
+    assert not any(line.startswith("Adjusted Rand index") for line in shown), "a demo-only check"
+
+
+def test_report_text_shows_no_code_identifiers(run):
+    page = (run.folder / "report.html").read_text(encoding="utf-8")
+    allowed = client_words(datasets.demo_path("clothing_retailer"))
+    assert code_identifiers(page, allowed) == []
+
+
+@pytest.mark.parametrize("demo", [d for d in datasets.DEMOS if d != "clothing_retailer"])
+def test_every_demo_clients_report_reads_without_code(demo, tmp_path):
+    result = run_client(datasets.demo_path(demo), out=tmp_path)
+    assert result.ok, result.summary()
+    page = (result.folder / "report.html").read_text(encoding="utf-8")
+    assert leftovers(page) == []
+    assert code_identifiers(page, client_words(datasets.demo_path(demo))) == []

@@ -76,6 +76,15 @@ def test_feature_choice_finding_names_the_features_and_why():
     assert f.facts == {"customers": 120, "features": ["a", "b"]}
 
 
+def test_feature_choice_finding_names_features_in_words():
+    choice = FeatureChoice(("price_per_unit", "units_per_line"), "requested", None, 9, ("aov",))
+    f = feature_choice_finding(choice)
+    assert f.text == (
+        "Clustered 9 customers on the features asked for: price per unit, units per line. "
+        "This bundle has no feature AOV."
+    )
+
+
 def test_feature_choice_finding_for_general_features():
     f = feature_choice_finding(FeatureChoice(("recency",), "default", None, 40))
     assert f.text == "Clustered 40 customers on general purchase features: recency."

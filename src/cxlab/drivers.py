@@ -87,7 +87,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxlab import stats
+from cxlab import present, stats
 from cxlab.checks import require_columns, rows_problem
 from cxlab.errors import DataError
 
@@ -857,7 +857,7 @@ def key_drivers_finding(result: KeyDrivers, df: pd.DataFrame, *, top: int = 3) -
     shown = t.head(top)
     has_interval = bool(shown[["rescaled_low", "rescaled_high"]].notna().all().all())
     values["top"] = "; ".join(
-        f"{d} {r.rescaled_weight:.0f}%"
+        f"{present.term(str(d))} {r.rescaled_weight:.0f}%"
         + (f" ({r.rescaled_low:.0f}–{r.rescaled_high:.0f}%)" if has_interval else "")
         for d, r in shown.iterrows()
     )

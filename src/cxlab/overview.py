@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from cxlab import present
 from cxlab.findings import Finding, join, md, noun, series
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -944,15 +945,17 @@ def largest_groups_finding(counts: pd.DataFrame) -> Finding:
         levels = part[part["level"] != MISSING].set_index("level")["n"]
         missing = int(part.loc[part["level"] == MISSING, "n"].sum())
         if levels.empty:
-            pieces.append(md("{attribute}: no value recorded", attribute=attribute))
+            pieces.append(
+                md("{attribute}: no value recorded", attribute=present.term(str(attribute)))
+            )
             numbers[str(attribute)] = {"levels": [], "n": 0, "share": 0.0}
             continue
         top_n = int(levels.max())
         top = _tied(levels, top_n)
         share = top_n / total if total else 0.0
         each = " each" if len(top) > 1 else ""
-        piece: list[Finding | str] = [md("{attribute}: ", attribute=attribute)]
-        piece += series([md("{level}", level=level) for level in top])
+        piece: list[Finding | str] = [md("{attribute}: ", attribute=present.term(str(attribute)))]
+        piece += series([md("{level}", level=_level(level)) for level in top])
         piece.append(md(" ({share:.0%}" + each + ")", share=share))
         if missing > top_n:
             piece.append(md(", though {missing:.0%} have no value", missing=missing / total))
@@ -962,6 +965,17 @@ def largest_groups_finding(counts: pd.DataFrame) -> Finding:
     if total < _small_n():
         parts.append(md(" With only {n:,} customers, these shares are indicative.", n=total))
     return replace(join(parts, sep=""), numbers=numbers)
+
+
+def _level(level: object) -> object:
+    """Return a group's value as the reader sees it: booleans as yes/no, client text as written.
+
+    :func:`attribute_counts` holds levels as text, so a yes/no column arrives as "True" and
+    "False".
+    """
+    if isinstance(level, bool | np.bool_) or level in ("True", "False"):
+        return present.boolean(level in (True, "True"))
+    return level
 
 
 def seasonality_finding(monthly: pd.DataFrame, seasonal: pd.DataFrame) -> Finding:

@@ -40,13 +40,17 @@ __all__ = [
     "Table",
     "boolean",
     "date",
+    "is_money_name",
     "is_p_name",
     "label",
+    "money",
     "number",
+    "p_phrase",
     "p_value",
     "percent",
     "score",
     "table",
+    "term",
     "value",
 ]
 
@@ -129,6 +133,20 @@ def label(name: str) -> str:
     return " ".join(out)
 
 
+def term(name: str) -> str:
+    """Return a column or key name in words for use inside a sentence.
+
+    As :func:`label`, with the first letter in lower case unless it starts an abbreviation
+    (``age_band`` → ``age band``, ``nps_score`` → ``NPS score``).
+
+    Examples
+    --------
+    >>> term("age_band"), term("marketing_consent"), term("nps_score"), term("region")
+    ('age band', 'marketing consent', 'NPS score', 'region')
+    """
+    return _inner(label(name))
+
+
 def _inner(words: str) -> str:
     """Lower-case the first letter of a label used inside a sentence (not an abbreviation)."""
     first = words.split(" ", 1)[0]
@@ -188,6 +206,36 @@ def number(x: Any, digits: int | None = None) -> str:
     return text
 
 
+#: Words that make a column or key name an amount of money.
+_MONEY_WORDS = frozenset({"revenue", "spend", "sales", "monetary", "clv", "aov", "amount"})
+
+
+def is_money_name(key: str) -> bool:
+    """Return whether a column or key name holds an amount of money.
+
+    Examples
+    --------
+    >>> is_money_name("net_revenue"), is_money_name("mean_spend"), is_money_name("revenue_share")
+    (True, True, False)
+    """
+    words = str(key).lower().split("_")
+    return bool(_MONEY_WORDS & set(words)) and not {"share", "rate"} & set(words)
+
+
+def money(x: Any, currency: str = "", digits: int | None = None) -> str:
+    """Return an amount of money with separators and its currency code after it.
+
+    Examples
+    --------
+    >>> money(939044.51, "GBP"), money(-12.5, "EUR", digits=2), money(7.0), money(None, "GBP")
+    ('939,045 GBP', '−12.50 EUR', '7', '–')
+    """
+    if _missing(x):
+        return DASH
+    text = number(x, digits)
+    return f"{text} {currency}" if currency else text
+
+
 def percent(x: Any, digits: int = 0) -> str:
     """Return a share (0 to 1) as a percentage.
 
@@ -217,6 +265,29 @@ def p_value(p: Any) -> str:
     if p < 0.001:
         return "< 0.001"
     return f"{p:.3f}" if p < 0.01 else f"{p:.2f}"
+
+
+def p_phrase(p: Any, *, name: str = "p") -> str:
+    """Return a p-value for a sentence: ``p = 0.03`` or ``p < 0.001``.
+
+    Parameters
+    ----------
+    p : number or None
+        The p-value.
+    name : str, default "p"
+        What the value is called in the sentence (``"Holm-adjusted p"``).
+
+    Examples
+    --------
+    >>> p_phrase(0.8746), p_phrase(2.3e-31), p_phrase(0.004, name="Holm-adjusted p")
+    ('p = 0.87', 'p < 0.001', 'Holm-adjusted p = 0.004')
+    >>> p_phrase(float("nan"))
+    'p not available'
+    """
+    if _missing(p):
+        return f"{name} not available"
+    text = p_value(p)
+    return f"{name} {text}" if text.startswith("<") else f"{name} = {text}"
 
 
 def score(
@@ -382,6 +453,8 @@ def table(
     digits: Mapping[str, int] | None = None,
     min_n: int | None = None,
     n_column: str = "n",
+    intervals: Mapping[str, tuple[str, str, str]] | None = None,
+    transpose: bool = False,
 ) -> Table:
     """Format a DataFrame for readers.
 
@@ -406,6 +479,14 @@ def table(
         rows and why.
     n_column : str, default "n"
         The column holding each row's number of answers.
+    intervals : mapping of str to (str, str, str), optional
+        Scores to show in one column each, as ``24 (19 to 29)``: the new heading and the
+        columns holding the value, the low and the high end of its interval. The three columns
+        are replaced by the new one where the value column stood; a value column listed in
+        ``percent_columns`` reads as percentages.
+    transpose : bool, default False
+        Show each row of ``df`` as a column (a wide table with few rows fits the page better
+        this way). Every column is formatted first; its label then heads a row.
 
     Returns
     -------
@@ -433,6 +514,11 @@ def table(
     [['checkout', '24', '272', '< 0.001'], ['delivery', '–', '4', '–']]
     >>> t.note
     'One row rests on fewer than 10 answers; its numbers are not shown.'
+    >>> df["low"], df["high"] = [18.88, 40.0], [28.92, 95.0]
+    >>> table(df, intervals={"CSAT": ("csat", "low", "high")}).frame["CSAT"].tolist()
+    ['24 (19 to 29)', '71 (40 to 95)']
+    >>> table(df.set_index("touchpoint")[["n"]], transpose=True).frame.values.tolist()
+    [['n', '272', '4']]
     """
     frame = df.copy()
     if frame.index.name is not None or any(n is not None for n in frame.index.names[1:]):
@@ -443,7 +529,10 @@ def table(
         if not pd.api.types.is_integer_dtype(frame.index):
             frame = frame.reset_index(names=[""])
     frame = frame.reset_index(drop=True)
-    frame.columns = [str(c) for c in frame.columns]
+    frame.columns = [
+        " ".join(str(x) for x in c if str(x)) if isinstance(c, tuple) else str(c)
+        for c in frame.columns
+    ]
     digits = dict(digits or {})
     shares = set(percent_columns)
     small = pd.Series(False, index=frame.index)
@@ -465,14 +554,38 @@ def table(
             cells = [value(v, name=col) for v in series]
         if numeric and col != n_column:
             cells = [DASH if s else c for c, s in zip(cells, small, strict=True)]
-        out[(labels or {}).get(col, label(col))] = cells
+        out[_heading(col, labels)] = cells
+    for heading, (mid, lo, hi) in (intervals or {}).items():
+        share = mid in shares
+        cells = []
+        rows = frame[[mid, lo, hi]].itertuples(index=False)
+        for (v, a, b), hide in zip(rows, small, strict=True):
+            text = DASH if hide else score(v, a, b, digits=digits.get(mid), share=share)
+            cells.append(text.replace(" (no interval)", ""))
+        drop = {_heading(lo, labels), _heading(hi, labels)}
+        mid_head = _heading(mid, labels)
+        out = {
+            (heading if k == mid_head else k): (cells if k == mid_head else v)
+            for k, v in out.items()
+            if k not in drop
+        }
     hidden = int(small.sum())
     note = ""
     if hidden:
         rows = "One row rests" if hidden == 1 else f"{hidden} rows rest"
         their = "its" if hidden == 1 else "their"
         note = f"{rows} on fewer than {min_n} answers; {their} numbers are not shown."
-    return Table(pd.DataFrame(out, columns=list(out)), note)
+    result = pd.DataFrame(out, columns=list(out))
+    if transpose:
+        first = result.columns[0]
+        body = result.set_index(first).T
+        result = body.reset_index(names=[first if first else ""])
+        result.columns = [str(c) for c in result.columns]
+    return Table(result, note)
+
+
+def _heading(col: str, labels: Mapping[str, str] | None) -> str:
+    return (labels or {}).get(col, label(col))
 
 
 def _column_numbers(series: pd.Series) -> list[str]:

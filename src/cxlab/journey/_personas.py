@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxlab import present
 from cxlab.findings import Finding, join
 from cxlab.journey._findings import _label, _names, _score_text
 from cxlab.journey._map import JourneyMap, journey_map
@@ -401,7 +402,7 @@ def persona_finding(p: Personas) -> Finding:
     parts.append(
         Finding(
             "Sensitive attributes left out of the cards: {left_out}.",
-            {"left_out": ", ".join(sorted(p.sensitive)) or "none"},
+            {"left_out": ", ".join(present.term(str(s)) for s in sorted(p.sensitive)) or "none"},
         )
     )
     return join(parts)

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from cxlab import present
 from cxlab.ethics import redact
 from cxlab.findings import Finding
 from cxlab.metrics._compare import TargetTest
@@ -74,9 +75,22 @@ def _label(metric: str) -> str:
 
 
 def _plural(by: str, k: int) -> str:
+    by = present.term(by)
     if by in ("touchpoint", "channel", "segment", "region", "plan"):
         return by if k == 1 else f"{by}s"
     return f"{by} group" if k == 1 else f"{by} groups"
+
+
+def _attribute_words(name: Any) -> str:
+    """Return a customer attribute in words.
+
+    ``channel_customer`` (the customer's channel, named apart from the survey channel) reads
+    as "customer channel".
+    """
+    name = str(name)
+    if name.endswith("_customer"):
+        return "customer " + present.term(name.removesuffix("_customer"))
+    return present.term(name)
 
 
 def _names(labels: Iterable[Any]) -> str:
@@ -213,7 +227,7 @@ def breakdown_finding(table: pd.DataFrame, *, overall: Score | None = None) -> F
     >>> finding = breakdown_finding(breakdown(r, by="touchpoint", metric="csat"))
     >>> print(finding)  # doctest: +NORMALIZE_WHITESPACE
     till scores lowest: 25% satisfied (95% interval 14–40%, n = 40), 75 points below the
-    rest; the gap is larger than chance explains (Holm-adjusted p = 1.2e-11). Of 2
+    rest; the gap is larger than chance explains (Holm-adjusted p < 0.001). Of 2
     touchpoints scored, 1 scores clearly below the rest (till) and 1 clearly above (web).
     >>> finding.facts["worst_touchpoint_csat"]["n"]
     40
@@ -222,7 +236,7 @@ def breakdown_finding(table: pd.DataFrame, *, overall: Score | None = None) -> F
     if metric == "ces":
         raise ValueError("for effort (CES) use effort_finding: a low CES is not always worse")
     head, values = _overall(overall)
-    values |= {"by": by, "metric": _label(metric), "min_n": min_n}
+    values |= {"by": present.term(by), "metric": _label(metric), "min_n": min_n}
     masked = int(table["masked"].sum())
     shown = table[~table["masked"]]
     if table.empty:
@@ -263,7 +277,7 @@ def breakdown_finding(table: pd.DataFrame, *, overall: Score | None = None) -> F
         "n": int(w["n"]),
         "gap": abs(w["difference"]),
         "side": "below" if w["difference"] < 0 else "above",
-        "p": w["p_adjusted"],
+        "p": present.p_phrase(w["p_adjusted"], name=f"{adjusted} p"),
         "adjusted": adjusted,
         "k": len(shown),
         "groups": _plural(by, len(shown)),
@@ -280,7 +294,7 @@ def breakdown_finding(table: pd.DataFrame, *, overall: Score | None = None) -> F
         else "**{worst}** and {others} tie for the lowest score"
     )
     if w["differs"]:
-        verdict = "the gap is larger than chance explains ({adjusted} p = {p:.2g})"
+        verdict = "the gap is larger than chance explains ({p})"
     elif math.isnan(w["p_adjusted"]):
         verdict = "it could not be compared with the rest"
     else:
@@ -345,7 +359,7 @@ def panels_finding(
         masked = [g for g in table.index if table.loc[g, "masked"]]
         differ = [g for g in shown.index if shown.loc[g, "differs"]]
         values |= {
-            f"name{i}": name,
+            f"name{i}": present.term(str(name)),
             f"k{i}": len(differ),
             f"m{i}": len(shown),
             f"differ{i}": _names(differ),
@@ -379,7 +393,7 @@ def panels_finding(
             "as age band, plan, company size or region, and responses that name their customer."
         )
     else:
-        values["attribute"] = survey.attribute
+        values["attribute"] = present.term(survey.attribute)
         templates.append(
             "{linked:,} of {answers:,} {metric} answers could be linked to a customer's "
             "{attribute}; the others are anonymous or from customers without that attribute."
@@ -444,13 +458,13 @@ def nps_groups_finding(groups: NPSGroups, score: NPSScore) -> Finding:
             for i, (attribute, level) in enumerate(items.index):
                 key = f"{side}{i}"
                 values |= {
-                    f"{key}_a": attribute,
-                    f"{key}_v": level,
+                    f"{key}_a": _attribute_words(attribute),
+                    f"{key}_v": present.boolean(level) if isinstance(level, bool) else level,
                     f"{key}_d": profile.loc[(attribute, level), "detractor"],
                     f"{key}_p": profile.loc[(attribute, level), "promoter"],
                 }
                 said.append(
-                    f"{{{key}_a}} = {{{key}_v}} ({{{key}_d:.0%}} of detractors, "
+                    f"{{{key}_a}}: {{{key}_v}} ({{{key}_d:.0%}} of detractors, "
                     f"{{{key}_p:.0%}} of promoters)"
                 )
             parts.append("; ".join(said))
@@ -567,7 +581,7 @@ def effort_finding(
     >>> table = breakdown(r, by="touchpoint", metric="ces")
     >>> print(effort_finding(table, r, overall=ces(r["ces"])))  # doctest: +NORMALIZE_WHITESPACE
     Effort peaks at till: mean 3.00 on 1–7 (higher is easier; 95% interval 2.60–3.40, n =
-    40) against 4.50 overall, a gap larger than chance explains (Holm-adjusted p = 1.7e-19);
+    40) against 4.50 overall, a gap larger than chance explains (Holm-adjusted p < 0.001);
     25% of its answers report low effort, against 62% across all touchpoints.
     """
     metric, min_n, correction, by = _attrs(table)
@@ -575,7 +589,7 @@ def effort_finding(
         raise ValueError("effort_finding needs a CES breakdown")
     easier = overall.higher_is_easier
     shown = table[~table["masked"]]
-    values: dict[str, Any] = {"by": by, "min_n": min_n}
+    values: dict[str, Any] = {"by": present.term(by), "min_n": min_n}
     steps = ""
     if order is not None and len(order):
         values["steps"] = " → ".join(
@@ -612,7 +626,9 @@ def effort_finding(
         "share": part.low_effort_share,
         "overall_share": overall.low_effort_share,
         "adjusted": _CORRECTED.get(str(correction), "adjusted"),
-        "p": h["p_adjusted"],
+        "p": present.p_phrase(
+            h["p_adjusted"], name=f"{_CORRECTED.get(str(correction), 'adjusted')} p"
+        ),
         "groups": _plural(by, 2),
     }
     first = (
@@ -621,7 +637,7 @@ def effort_finding(
         else "Effort peaks at **{hardest}** and {others} alike"
     )
     if h["differs"]:
-        verdict = ", a gap larger than chance explains ({adjusted} p = {p:.2g})"
+        verdict = ", a gap larger than chance explains ({p})"
     else:
         verdict = ", though after the adjustment the gap to the rest could still be chance"
     small = (
@@ -927,7 +943,7 @@ def change_finding(change: PeriodChange) -> Finding:
     >>> print(change_finding(latest_change(period_scores(r, metric="csat"))))
     ... # doctest: +NORMALIZE_WHITESPACE
     CSAT 2024Q2 vs 2024Q1: 75.0 against 50.0, a change of +25.0 points (95% interval +3.8 to
-    +43.3, p = 0.022) — larger than chance explains.
+    +43.3, p = 0.02) — larger than chance explains.
     """
     c = change.comparison
     unit = "points" if c.metric in ("nps", "csat") else "scale points"
@@ -939,12 +955,12 @@ def change_finding(change: PeriodChange) -> Finding:
         "unit": unit,
         "low": c.low,
         "high": c.high,
-        "p": c.p_value,
+        "p": present.p_phrase(c.p_value),
         "warning": c.warning,
     }
     template = (
         "**{label}**: {a:.1f} against {b:.1f}, a change of {d:+.1f} {unit} (95% interval "
-        "{low:+.1f} to {high:+.1f}, p = {p:.2g}) — "
+        "{low:+.1f} to {high:+.1f}, {p}) — "
     )
     if math.isnan(c.p_value):
         template += "the two periods cannot be compared."
@@ -1181,13 +1197,13 @@ def target_finding(test: TargetTest, change: PeriodChange, *, goal: float) -> Fi
         "high": fmt.format(test.high),
         "n": test.n,
         "verdict": test.verdict,
-        "p": test.p_value,
+        "p": present.p_phrase(test.p_value),
         "warning": test.warning,
     }
     template = (
         "Target for {latest}: {previous}'s {metric} {before} plus {goal:g} = {target}. The latest "
         "{metric} is {value} (95% interval {low} to {high}, n = {n:,}): **{verdict}** "
-        "(p = {p:.2g})."
+        "({p})."
     )
     if test.warning:
         template += " Read with care: {warning}."

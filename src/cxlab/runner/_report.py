@@ -42,6 +42,8 @@ __all__ = ["ChapterPart", "card_lines", "render_report"]
 
 #: Cell tags never shown in the report.
 DROP_TAGS = frozenset({"widget", "parameters", "injected-parameters", "cxlab-run-note"})
+#: The rule name a data check's message starts with.
+_RULE_NAME = re.compile(r"^\[\w+\] ")
 #: At most this many headline sentences on a chapter's card.
 CARD_LIMIT = 5
 
@@ -197,7 +199,7 @@ def _qualifiers(item: dict) -> str:
     return ", ".join(words)
 
 
-def _card_line(key: str, item, *, client: str) -> tuple[int, str] | None:
+def _card_line(key: str, item, *, client: str, currency: str = "") -> tuple[int, str] | None:
     """One headline as ``(rank, sentence)``, or None when it has no one-line form.
 
     Rank 0: a number with its interval; 1: a plain number; 2: text, dates and lists.
@@ -225,9 +227,11 @@ def _card_line(key: str, item, *, client: str) -> tuple[int, str] | None:
     if isinstance(item, bool) or item is None:
         return None
     if isinstance(item, int | float):
+        if currency and present.is_money_name(key):
+            return 1, f"{name}: {present.money(item, currency)}"
         return 1, f"{name}: {present.value(item, name=key)}"
     if isinstance(item, str):
-        if not item or item == client:
+        if not item or item == client or (key == "currency" and item == currency):
             return None
         return 2, f"{name}: {present.value(item, name=key)}"
     if isinstance(item, list) and item and all(isinstance(v, str) for v in item):
@@ -235,12 +239,26 @@ def _card_line(key: str, item, *, client: str) -> tuple[int, str] | None:
     return None
 
 
+def _client_headlines(nb: nbformat.NotebookNode, *, name: str) -> dict:
+    """Return the headline numbers published in the cells the client reads.
+
+    A number published in a ``student-only`` cell (a check against a demo's planted answer,
+    say) is filed in ``metrics.json`` but has no place on the client's card.
+    """
+    from cxlab.runner._audience import CLIENT, audiences
+
+    cells = [c for c, r in zip(nb.cells, audiences(nb, name=name), strict=True) if CLIENT in r]
+    return collect(o for c in cells for o in c.get("outputs", []))
+
+
 def _p(p: float) -> str:
     text = present.p_value(p)
     return text if text.startswith("<") else f"= {text}"
 
 
-def card_lines(headlines: dict, *, client: str = "", limit: int = CARD_LIMIT) -> list[str]:
+def card_lines(
+    headlines: dict, *, client: str = "", currency: str = "", limit: int = CARD_LIMIT
+) -> list[str]:
     """Turn a chapter's published headline numbers into at most ``limit`` sentences.
 
     The runner knows nothing about what the numbers mean; the sentence follows the shape of
@@ -250,7 +268,9 @@ def card_lines(headlines: dict, *, client: str = "", limit: int = CARD_LIMIT) ->
     number reads as a labelled number (a key holding ``share`` makes it a percentage); text,
     dates and lists of text read as labelled text. Numbers with intervals come first, then
     plain numbers, then text, each in the order published. Nested tables and lists of
-    mappings stay in ``metrics.json`` only, as does text equal to the client's name.
+    mappings stay in ``metrics.json`` only, as does text equal to the client's name. With a
+    ``currency``, a number whose key names money (``net_revenue``) carries the currency code,
+    and a ``currency`` key repeating it is left out.
 
     Parameters
     ----------
@@ -258,6 +278,8 @@ def card_lines(headlines: dict, *, client: str = "", limit: int = CARD_LIMIT) ->
         The chapter's headline numbers as filed in ``metrics.json``.
     client : str
         The client's name.
+    currency : str
+        The client's currency code (``bundle.config.currency``), or empty.
     limit : int
         The most sentences to return.
 
@@ -283,10 +305,12 @@ def card_lines(headlines: dict, *, client: str = "", limit: int = CARD_LIMIT) ->
     ...     client="Ada",
     ... )
     ['NPS: 27 (22 to 32), n = 907', 'Customers: 2,000']
+    >>> card_lines({"net_revenue": 939044.51, "currency": "GBP"}, currency="GBP")
+    ['Net revenue: 939,045 GBP']
     """
     lines = []
     for key, item in headlines.items():
-        got = _card_line(key, item, client=client)
+        got = _card_line(key, item, client=client, currency=currency)
         if got is not None:
             lines.append((got[0], len(lines), got[1]))
     return [text for _, _, text in sorted(lines)[:limit]]
@@ -384,7 +408,9 @@ def _appendix(
             )
         warnings = data.get("warnings", [])
         if warnings:
-            items = "".join(f"<li>{esc(w)}</li>" for w in warnings)
+            # the rule's code name ("[negative_amount] ...") is for the analyst's log
+            said = [_RULE_NAME.sub("", w) for w in warnings]
+            items = "".join(f"<li>{esc(w)}</li>" for w in said)
             parts.append(
                 "<h3>Data checks</h3><p>What the data check noted when the data were read, "
                 f"and what was done about it:</p><ul>{items}</ul>"
@@ -403,6 +429,7 @@ def render_report(
     data_label: str,
     metrics: dict | None = None,
     executive: str | None = None,
+    currency: str = "",
 ) -> str:
     """Assemble the report page.
 
@@ -431,6 +458,8 @@ def render_report(
         The executive summary as Markdown (from the function a chapter names, see
         :mod:`cxlab.runner._run`); it opens the summary, before the chapters' cards. Rendered
         with raw HTML shown as text, like every Markdown output.
+    currency : str
+        The client's currency code, for the amounts of money on the cards.
 
     Returns
     -------
@@ -453,8 +482,8 @@ def render_report(
         )
         body, subs = "", []
         if part.status == "ok" and nb is not None:
-            numbers = collect(o for c in nb.cells for o in c.get("outputs", []))
-            lines = card_lines(numbers, client=client)
+            numbers = _client_headlines(nb, name=part.name)
+            lines = card_lines(numbers, client=client, currency=currency)
             methods.append((title, _methods(numbers)))
             if lines:
                 cards.append(

@@ -428,6 +428,7 @@ def _run_client(
             data_label=metrics["data"]["folder"],
             metrics=metrics,
             executive=_executive_summary(every, metrics, log),
+            currency=bundle.config.currency or "",
         )
         (tmp / "report.html").write_text(page, encoding="utf-8")
         status = "failed" if any(r.status == "failed" for r in results) else "ok"

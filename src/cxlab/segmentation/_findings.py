@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
+from cxlab import present
 from cxlab.findings import Finding, join, md
 from cxlab.segmentation._industry import FeatureChoice, industry_key
 from cxlab.segmentation._personalize import INDUSTRIES
@@ -212,9 +213,9 @@ def feature_choice_finding(choice: FeatureChoice) -> Finding:
     >>> c = FeatureChoice(("price_per_unit", "units_per_line"), "industry", "ecommerce", 1767)
     >>> print(feature_choice_finding(c).text)  # doctest: +NORMALIZE_WHITESPACE
     Clustered 1,767 customers on the features that set ecommerce customers apart:
-    price_per_unit, units_per_line.
+    price per unit, units per line.
     """
-    values = {"n": choice.n_customers, "columns": ", ".join(choice.columns)}
+    values = {"n": choice.n_customers, "columns": ", ".join(map(present.term, choice.columns))}
     if choice.source == "requested":
         parts = [md("Clustered {n:,} customers on the features asked for: {columns}.", **values)]
     elif choice.source == "industry":
@@ -229,7 +230,12 @@ def feature_choice_finding(choice: FeatureChoice) -> Finding:
     else:
         parts = [md("Clustered {n:,} customers on general purchase features: {columns}.", **values)]
     if choice.missing:
-        parts.append(md("This bundle has no feature {missing}.", missing=", ".join(choice.missing)))
+        parts.append(
+            md(
+                "This bundle has no feature {missing}.",
+                missing=", ".join(map(present.term, choice.missing)),
+            )
+        )
     return _finding(
         parts, supported=True, customers=choice.n_customers, features=list(choice.columns)
     )
