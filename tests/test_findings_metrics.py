@@ -555,6 +555,21 @@ def test_waves_finding_counts_waves_and_stray_answers():
     )
 
 
+def test_waves_finding_says_when_every_period_has_enough_answers():
+    df = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-02-01"] * 25 + ["2024-05-01"] * 40),
+            "nps": [9] * 65,
+        }
+    )
+    f = metrics.waves_finding(metrics.trend(df, freq="Q", metric="nps"), min_n=20)
+    assert f.supported
+    assert f.text == (
+        "Every one of the 2 quarters holds at least 20 NPS answers (25 to 40 a quarter), so "
+        "each quarter has a score of its own to compare with the one before."
+    )
+
+
 def test_waves_finding_is_unsupported_without_a_wave():
     df = pd.DataFrame({"date": pd.to_datetime(["2024-02-01", "2024-03-01"]), "nps": [9, 3]})
     f = metrics.waves_finding(metrics.trend(df, freq="M", metric="nps"), min_n=20)
