@@ -257,7 +257,8 @@ def process_log(parent: Path, *, seed: int = 5, cases: int = 300) -> Path:
     Each case walks the activities in order, skips optional ones (document and information
     requests, fraud screening) at random, and about 20 % are declined after the credit check,
     10 % cancelled after the documents and 8 % let the offer expire; the rest are funded. Work
-    items (checks started and completed) are not journey stages; a case lasts a few days.
+    items are not journey stages: in two thirds of the cases that get additional information,
+    it is asked for and received again, once or twice. A case lasts a few days.
     """
     rng = np.random.default_rng(seed)
     optional = {4, 5, 6, 10, 13, 14}
@@ -272,6 +273,11 @@ def process_log(parent: Path, *, seed: int = 5, cases: int = 300) -> Path:
                 continue
             t += pd.Timedelta(minutes=int(rng.integers(5, 600)))
             rows.append((f"L{20000 + c}", activity, t, f"clerk{int(rng.integers(1, 9))}"))
+            if i == 14:  # information asked for again, up to twice: a repeated work item
+                for _ in range(int(rng.integers(0, 3))):
+                    for again in (LOAN_ACTIVITIES[13], LOAN_ACTIVITIES[14]):
+                        t += pd.Timedelta(hours=int(rng.integers(2, 30)))
+                        rows.append((f"L{20000 + c}", again, t, f"clerk{int(rng.integers(1, 9))}"))
         if fate != "funded":
             outcome = {"declined": 22, "cancelled": 23, "expired": 24}[fate]
             t += pd.Timedelta(hours=int(rng.integers(1, 48)))
