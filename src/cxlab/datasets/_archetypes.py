@@ -824,7 +824,7 @@ _SAAS = Archetype(
     currency="USD",
     industry="saas",
     default_size=1500,
-    default_seed=20240202,
+    default_seed=20240216,
     segments=(
         Segment(
             key="small_businesses",
@@ -1198,7 +1198,7 @@ _RESTAURANT = Archetype(
     currency="GBP",
     industry="restaurant",
     default_size=1600,
-    default_seed=20240303,
+    default_seed=20240304,
     segments=(
         Segment(
             key="regulars",
