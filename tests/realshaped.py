@@ -83,15 +83,16 @@ def customers_only(parent: Path, *, seed: int = 1, n: int = 400) -> Path:
 
 
 def transactions_only(
-    parent: Path, *, seed: int = 2, invoices: int = 600, guests: str = "GUEST"
+    parent: Path, *, seed: int = 2, invoices: int = 600, filter_guests: bool = True
 ) -> Path:
     """An invoice-line export of a shop: one row per line, refunds as negative lines, guest lines.
 
     Credit notes carry an invoice number starting with ``C`` and negative quantities and amounts
-    (about 4 % of invoices); about 10 % of invoices are guest checkouts. ``guests`` is what the
-    export writes as the guest lines' customer id: ``""`` leaves it blank, as most shop systems
-    do (the contract rejects blank customer ids in transactions until ``cxlab.yml`` can filter
-    rows), a text such as ``"GUEST"`` is a placeholder id the contract accepts today.
+    (about 4 % of invoices); about 10 % of invoices are guest checkouts, whose lines leave the
+    customer id blank, as shop systems export them. ``cxlab.yml`` drops those lines with a
+    ``filters:`` entry (``drop: {column: CustomerID, missing: true}``), whose warning names the
+    rows it removed. With ``filter_guests=False`` the same file comes without that filter, as a
+    client first sends it: the contract then rejects the blank ids and names their rows.
     """
     rng = np.random.default_rng(seed)
     products = {
@@ -107,7 +108,7 @@ def transactions_only(
     for k in range(invoices):
         credit = rng.random() < 0.04
         guest = rng.random() < 0.10
-        who = guests if guest else customers[int(rng.integers(0, len(customers)))]
+        who = "" if guest else customers[int(rng.integers(0, len(customers)))]
         day = _START + pd.Timedelta(
             days=int(rng.integers(0, 365)), minutes=int(rng.integers(480, 1200))
         )
@@ -125,13 +126,18 @@ def transactions_only(
                     "CustomerID": who,
                 }
             )
+    guest_filter = (
+        "filters:\n  transactions:\n    - drop: {column: CustomerID, missing: true}\n"
+        if filter_guests
+        else ""
+    )
     folder = _folder(
         parent,
-        "transactions_only" if guests else "transactions_blank_guests",
+        "transactions_only" if filter_guests else "transactions_unfiltered_guests",
         "client: Kiln & Crate\ncurrency: GBP\nindustry: ecommerce\n"
         "columns:\n  transactions: {InvoiceNo: order_id, Description: product,\n"
         "    Quantity: quantity, InvoiceDate: date, LineTotal: amount, CustomerID: customer_id}\n"
-        'dates:\n  transactions: {date: "%d/%m/%Y %H:%M"}\n',
+        'dates:\n  transactions: {date: "%d/%m/%Y %H:%M"}\n' + guest_filter,
     )
     pd.DataFrame(rows).to_csv(folder / "transactions.csv", index=False)
     return folder
@@ -251,7 +257,8 @@ def process_log(parent: Path, *, seed: int = 5, cases: int = 300) -> Path:
     Each case walks the activities in order, skips optional ones (document and information
     requests, fraud screening) at random, and about 20 % are declined after the credit check,
     10 % cancelled after the documents and 8 % let the offer expire; the rest are funded. Work
-    items (checks started and completed) are not journey stages; a case lasts a few days.
+    items are not journey stages: in two thirds of the cases that get additional information,
+    it is asked for and received again, once or twice. A case lasts a few days.
     """
     rng = np.random.default_rng(seed)
     optional = {4, 5, 6, 10, 13, 14}
@@ -266,6 +273,11 @@ def process_log(parent: Path, *, seed: int = 5, cases: int = 300) -> Path:
                 continue
             t += pd.Timedelta(minutes=int(rng.integers(5, 600)))
             rows.append((f"L{20000 + c}", activity, t, f"clerk{int(rng.integers(1, 9))}"))
+            if i == 14:  # information asked for again, up to twice: a repeated work item
+                for _ in range(int(rng.integers(0, 3))):
+                    for again in (LOAN_ACTIVITIES[13], LOAN_ACTIVITIES[14]):
+                        t += pd.Timedelta(hours=int(rng.integers(2, 30)))
+                        rows.append((f"L{20000 + c}", again, t, f"clerk{int(rng.integers(1, 9))}"))
         if fate != "funded":
             outcome = {"declined": 22, "cancelled": 23, "expired": 24}[fate]
             t += pd.Timedelta(hours=int(rng.integers(1, 48)))

@@ -235,7 +235,8 @@ def test_every_response_has_a_score_within_its_scale(demo):
 def test_some_responses_are_anonymous_and_some_questions_are_skipped(demo):
     r = demo.tables["responses"]
     assert 0.03 < r["customer_id"].isna().mean() < 0.2
-    items = r.loc[r["nps"].notna(), list(demo.truth.drivers.weights)]
+    relationship = r["nps"].notna() & r["touchpoint"].isna()  # the surveys that ask the items
+    items = r.loc[relationship, list(demo.truth.drivers.weights)]
     assert 0.02 < items.isna().to_numpy().mean() < 0.2
 
 
@@ -395,6 +396,18 @@ def test_pain_point_has_the_lowest_csat_and_worst_ces_with_separated_intervals(d
         others = mean.drop(pain)
         assert (mean[pain] + half[pain] < others - half.drop(pain)).all(), score
         assert g.count()[pain] >= 100
+
+
+def test_pain_point_has_the_lowest_touchpoint_nps(demo):
+    r = demo.tables["responses"].dropna(subset=["touchpoint", "nps"])
+    pain = demo.truth.pain_point
+    counts = r.groupby("touchpoint")["nps"].count()
+    assert set(counts.index) == set(demo.truth.touchpoints.index)
+    assert (counts >= 30).all()
+    score = r.groupby("touchpoint")["nps"].agg(lambda x: 100 * ((x >= 9).mean() - (x <= 6).mean()))
+    assert score.idxmin() == pain
+    assert score[pain] < score.drop(pain).min() - 20
+    assert demo.truth.touchpoints["nps_shift"].idxmin() == pain
 
 
 # ------------------------------------------------------------------------------------------
@@ -572,6 +585,24 @@ def test_funnel_drops_from_stage_to_stage(demo):
     assert share["loyalty"] < 0.6 * share["purchase"]
 
 
+def test_every_stage_has_events_in_every_month_including_the_last(demo):
+    ev = demo.tables["events"]
+    months = ev["timestamp"].dt.to_period("M")
+    table = pd.crosstab(months, ev["stage"])
+    assert len(table) == 24
+    last = table.iloc[-1]
+    assert (last > 0).all(), last
+    # The last month holds at least a third of the stage's typical month, not a cut-off.
+    assert (last >= table.iloc[:-1].median() / 3).all(), last / table.iloc[:-1].median()
+
+
+def test_loyalty_moments_are_not_crowded_into_the_last_months(demo):
+    ev = demo.tables["events"]
+    loyalty = ev[ev["stage"] == "loyalty"]
+    per_month = loyalty.groupby(loyalty["timestamp"].dt.to_period("M")).size()
+    assert per_month.iloc[-1] < 1.5 * per_month.iloc[-4:-1].mean()
+
+
 # ------------------------------------------------------------------------------------------
 # 9. Drivers
 # ------------------------------------------------------------------------------------------
@@ -584,6 +615,56 @@ def test_ols_of_nps_on_the_items_recovers_the_planted_ranking(demo):
     beta = np.linalg.lstsq(x, df["nps"].to_numpy(), rcond=None)[0][1:]
     recovered = tuple(np.asarray(items)[np.argsort(-beta)])
     assert recovered == demo.truth.drivers.ranking
+
+
+# ------------------------------------------------------------------------------------------
+# NPS samples and co-purchases
+# ------------------------------------------------------------------------------------------
+
+
+def test_every_quarter_has_at_least_30_nps_answers(demo):
+    r = demo.tables["responses"].dropna(subset=["nps"])
+    per_quarter = r.groupby(r["date"].dt.to_period("Q")).size()
+    assert len(per_quarter) == 8
+    assert (per_quarter >= 30).all(), per_quarter
+
+
+def test_relationship_answers_fall_in_the_quarter_of_their_wave(demo):
+    r = demo.tables["responses"]
+    rel = r[r["nps"].notna() & r["touchpoint"].isna()]
+    waves = pd.Series(demo.truth.nps_waves)
+    assert len(waves) == 8
+    assert (waves.dt.to_period("Q").value_counts() == 1).all()
+    wave_of = waves.searchsorted(rel["date"], side="right") - 1
+    assert (wave_of >= 0).all()
+    lag = rel["date"].to_numpy() - waves.to_numpy()[wave_of]
+    assert (lag <= np.timedelta64(30, "D")).all()
+    quarter_of_wave = waves.dt.to_period("Q").to_numpy()[wave_of]
+    assert (rel["date"].dt.to_period("Q").to_numpy() == quarter_of_wave).all()
+
+
+def _order_lift(tx: pd.DataFrame, a: str, b: str) -> float:
+    """Lift of ``a`` and ``b`` in one order: P(both) / (P(a)·P(b)) over orders with a sale."""
+    sales = tx[tx["amount"] > 0]
+    baskets = sales.groupby("order_id")["category"].agg(set)
+    has_a = baskets.map(lambda s: a in s)
+    has_b = baskets.map(lambda s: b in s)
+    return (has_a & has_b).mean() / (has_a.mean() * has_b.mean())
+
+
+def test_planted_affinity_is_the_strongest_pair_bought_together():
+    demo = generate("clothing_retailer")
+    (pair,) = demo.truth.affinities
+    tx = demo.tables["transactions"]
+    planted = _order_lift(tx, pair.antecedent, pair.consequent)
+    assert planted > 1.5
+    categories = sorted(set(tx["category"]))
+    others = [
+        _order_lift(tx, a, b)
+        for a, b in itertools.combinations(categories, 2)
+        if {a, b} != {pair.antecedent, pair.consequent}
+    ]
+    assert planted > max(others) + 0.5
 
 
 # ------------------------------------------------------------------------------------------

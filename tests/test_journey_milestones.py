@@ -225,6 +225,59 @@ def test_a_25_activity_process_log_gets_a_short_funnel_without_outcomes():
     assert not any("declin" in s or "cancel" in s for s in f.index)
 
 
+def test_a_shop_log_with_its_own_stage_names_keeps_its_funnel_although_stages_repeat():
+    # 12 customers who come back: visit repeats in every case, basket and order in the 8 that
+    # get there, delivery in the 6 that get there; review once. 4 of the 5 activities repeat
+    # (more than half), so repetition marks no work item; first events are always in order.
+    full = ["visit", "basket", "visit", "order", "delivery", "visit", "basket", "order"]
+    full += ["delivery", "review"]
+    cases = {f"c{i:02d}": full for i in range(6)}
+    cases |= {f"c{i:02d}": [*full[:4], "visit", "basket", "order"] for i in range(6, 8)}
+    cases |= {f"c{i:02d}": ["visit", "visit"] for i in range(8, 12)}
+    p = journey.plan(log(cases))
+    assert p.inferred
+    assert p.work_items == ()
+    assert p.stages == ("visit", "basket", "order", "delivery", "review")
+    assert p.roles.loc["order", "repeat_share"] == 1.0
+    f = journey.funnel(p.apply(log(cases)), stages=p.stages)
+    assert f["customers"].tolist() == [12, 8, 8, 6, 6]
+
+
+def test_repetition_is_a_work_item_only_where_most_activities_do_not_repeat():
+    # four activities repeat in every case (visit, basket, order, delivery); with two one-off
+    # steps before them 4 of 6 repeat, more than half: no work item. With four one-off steps
+    # 4 of 8 repeat, not more than half, and the repeated ones become work items.
+    base = ["visit", "basket", "visit", "order", "visit", "basket", "order", "delivery"]
+    two = {f"c{i}": ["sign_up", "confirm", *base, "delivery"] for i in range(5)}
+    assert journey.plan(log(two)).work_items == ()
+    once = ["sign_up", "confirm", "verify", "welcome"]
+    four = {f"c{i}": [*once, *base, "delivery"] for i in range(5)}
+    p = journey.plan(log(four))
+    assert set(p.work_items) == {"visit", "basket", "order", "delivery"}
+    assert p.stages == tuple(once)
+
+
+def test_the_loan_process_log_keeps_repeated_work_items_and_outcomes_out_of_the_funnel(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from realshaped import LOAN_OUTCOMES, process_log
+
+    import cxlab
+
+    bundle = cxlab.load_bundle(process_log(tmp_path))
+    p = journey.plan_for(bundle)
+    assert set(p.outcomes) == set(LOAN_OUTCOMES)
+    assert set(p.work_items) == {
+        "Additional information requested",
+        "Additional information received",
+    }
+    assert not (set(p.stages) & (set(p.outcomes) | set(p.work_items)))
+    assert p.stages[0] == "Application submitted"
+    assert 3 <= len(p.stages) <= journey.MAX_STAGES
+
+
 def test_plan_finding_names_milestones_and_what_is_left_out():
     text = journey.plan_finding(journey.plan(log(LOAN))).text
     assert "The log has 7 activities" in text

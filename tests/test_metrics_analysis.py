@@ -251,8 +251,32 @@ def test_breakdown_checks_its_options():
         breakdown(df, by="touchpoint", metric="csat", correction="bonferroni")
     with pytest.raises(ValueError, match="do not apply to nps"):
         breakdown(df.rename(columns={"csat": "nps"}), by="touchpoint", threshold=4)
-    with pytest.raises(KeyError, match="group column 'region'"):
+
+
+def test_breakdown_names_a_missing_group_column_and_how_to_pass_another():
+    df = _groups_frame({"web": [5, 4]})
+    with pytest.raises(DataError) as info:
         breakdown(df, by="region", metric="csat")
+    problem = info.value.problem
+    assert (problem.table, problem.column, problem.rule) == (
+        "responses",
+        "region",
+        "missing_column",
+    )
+    assert "by='<column>'" in problem.hint
+    assert "touchpoint" in problem.hint  # the columns it has
+
+
+def test_breakdown_and_trend_report_every_missing_column_at_once():
+    df = pd.DataFrame({"when": ["2024-01-01"], "score": [5]})
+    with pytest.raises(DataError) as info:
+        breakdown(df, by="touchpoint", metric="csat")
+    text = str(info.value)
+    assert "'csat'" in text and "'touchpoint'" in text
+    with pytest.raises(DataError) as info:
+        trend(df, metric="csat", score="score")
+    assert info.value.problem.column == "date"
+    assert "date='<column>'" in info.value.problem.hint
 
 
 # --------------------------------------------------------------------------------------------

@@ -235,6 +235,26 @@ CUSTOMERS = pd.DataFrame(
 )
 
 
+def test_nps_groups_names_a_missing_score_column():
+    with pytest.raises(DataError) as info:
+        nps_groups(RESPONSES.rename(columns={"nps": "recommend"}))
+    problem = info.value.problem
+    assert (problem.table, problem.column) == ("responses", "nps")
+    assert "score='<column>'" in problem.hint and "recommend" in problem.hint
+
+
+def test_nps_groups_names_a_missing_key_or_attribute_column():
+    with pytest.raises(DataError) as info:
+        nps_groups(RESPONSES, customers=CUSTOMERS.rename(columns={"customer_id": "id"}))
+    assert (info.value.problem.table, info.value.problem.column) == ("customers", "customer_id")
+    assert "customer='<column>'" in info.value.problem.hint
+    with pytest.raises(DataError) as info:
+        nps_groups(RESPONSES, customers=CUSTOMERS, attributes=["plann"])
+    problem = info.value.problem
+    assert (problem.table, problem.column) == ("customers", "plann")
+    assert "plan" in problem.hint
+
+
 def test_nps_groups_labels_at_the_boundaries_and_counts():
     g = nps_groups(RESPONSES)
     assert g.responses["nps_group"].tolist() == [

@@ -160,19 +160,41 @@ def test_leftovers_finds_course_text_latex_and_nan_but_not_markup() -> None:
     ]
 
 
-def test_blank_guest_ids_are_reported_with_their_rows(tmp_path: Path) -> None:
-    # a shop export leaves the guest lines' customer id blank; until cxlab.yml can filter
-    # rows, the contract names those rows instead of reading them as one unknown customer
-    folder = transactions_only(tmp_path, guests="")
+def _blank_ids(folder: Path) -> int:
+    with (folder / "transactions.csv").open(encoding="utf-8") as fh:
+        return sum(row["CustomerID"] == "" for row in csv.DictReader(fh))
+
+
+def test_blank_guest_ids_without_a_filter_are_reported_with_their_rows(tmp_path: Path) -> None:
+    # a shop export leaves the guest lines' customer id blank; without a filter in cxlab.yml the
+    # contract names those rows instead of reading them as one unknown customer
+    folder = transactions_only(tmp_path, filter_guests=False)
     with pytest.raises(BundleError) as err:
         load_bundle(folder)
     [problem] = [p for p in err.value.report.problems if p.severity == "error"]
     assert problem.rule == "missing_value"
     assert problem.column == "CustomerID"
-    with (folder / "transactions.csv").open(encoding="utf-8") as fh:
-        blank = sum(row["CustomerID"] == "" for row in csv.DictReader(fh))
+    blank = _blank_ids(folder)
     assert blank > 0
     assert problem.n_rows == blank
+
+
+def test_blank_guest_ids_are_dropped_by_the_bundles_filter_with_their_rows_named(
+    tmp_path: Path,
+) -> None:
+    folder = transactions_only(tmp_path)
+    bundle = load_bundle(folder)
+    blank = _blank_ids(folder)
+    [warning] = [p for p in bundle.report.warnings if p.rule == "filtered_rows"]
+    assert warning.column == "CustomerID"
+    assert warning.n_rows == blank > 0
+    assert warning.rows  # example rows, as the client's file numbers them
+    assert f"removed {blank:,} of " in warning.message
+    with (folder / "transactions.csv").open(encoding="utf-8") as fh:
+        lines = sum(1 for _ in csv.DictReader(fh))
+    assert len(bundle.transactions) == lines - blank
+    assert bundle.transactions["customer_id"].notna().all()
+    assert (bundle.transactions["customer_id"].str.strip() != "").all()
 
 
 def test_each_bundle_is_the_same_on_every_run(tmp_path: Path) -> None:
@@ -198,7 +220,7 @@ def test_transactions_only_has_refund_lines_with_credit_note_numbers(tmp_path: P
     assert len(refunds) > 0
     assert refunds["order_id"].str.startswith("C").all()
     assert (tx.loc[tx["amount"] > 0, "order_id"].str[0] != "C").all()
-    assert (tx["customer_id"] == "GUEST").sum() > 0
+    assert tx["customer_id"].str.fullmatch(r"\d+").all()  # real ids only: guests are filtered
 
 
 def test_reviews_only_has_ratings_and_comments_but_no_nps(tmp_path: Path) -> None:

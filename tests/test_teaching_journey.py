@@ -152,6 +152,24 @@ def test_custom_stage_names_skip_the_stage_order_exercises():
     assert "'browse'" in result.message or "'buy'" in result.message
 
 
+def test_every_exercise_skips_with_a_reason_on_a_process_log(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from realshaped import process_log
+
+    from cxlab import load_bundle
+
+    bundle = load_bundle(process_log(tmp_path))
+    for number in (1, 2, 3, 4):
+        result = teaching.journey.check(number, ["x", "y"], bundle)
+        assert result.status == "skipped", (number, result)
+        assert result.message
+    message = teaching.journey.check(2, ["x", "y"], bundle).message
+    assert "'Additional information received'" in message and "more" in message
+
+
 def test_tied_most_common_paths_skip_rather_than_pick_one():
     log = _log([("a", "2024-01-01", "awareness"), ("b", "2024-01-01", "purchase")])
     with pytest.raises(Unavailable, match="equally common"):

@@ -32,6 +32,7 @@ from cxlab.datasets._archetypes import ARCHETYPES
 from cxlab.datasets._generate import build
 from cxlab.datasets._io import cache_root, materialise, repository_datasets, write_bundle
 from cxlab.datasets._truth import (
+    Affinity,
     ChurnTruth,
     DemoData,
     DriverTruth,
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEMOS",
+    "Affinity",
     "ChurnTruth",
     "DemoData",
     "DriverTruth",

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cxlab.datasets._comments import Aspect
+from cxlab.datasets._truth import Affinity
 
 __all__ = ["ARCHETYPES", "Archetype", "ChurnModel", "Segment", "Touchpoint", "UnfairOffer"]
 
@@ -246,6 +247,7 @@ class Archetype:
     phone_style: str
     plan_prices: dict[str, float] = field(default_factory=dict)
     category_price: dict[str, float] = field(default_factory=dict)
+    affinities: tuple[Affinity, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -714,6 +716,14 @@ _RETAILER = Archetype(
         "tops": 0.8,
         "accessories": 0.6,
     },
+    affinities=(
+        Affinity(
+            "dresses",
+            "footwear",
+            0.45,
+            "shoes to go with the dress: an order with a dress often gains a pair of shoes",
+        ),
+    ),
 )
 
 
@@ -814,7 +824,7 @@ _SAAS = Archetype(
     currency="USD",
     industry="saas",
     default_size=1500,
-    default_seed=20240202,
+    default_seed=20240216,
     segments=(
         Segment(
             key="small_businesses",
@@ -1188,7 +1198,7 @@ _RESTAURANT = Archetype(
     currency="GBP",
     industry="restaurant",
     default_size=1600,
-    default_seed=20240303,
+    default_seed=20240304,
     segments=(
         Segment(
             key="regulars",

@@ -11,10 +11,13 @@ Order of the steps (each later one may read the earlier ones, never the reverse)
 1. customers: sign-up day, true segment, observable attributes, latent satisfaction and ease;
 2. conversion, support contacts, churn (logistic in expected CSAT, expected CES, support
    contacts and segment/plan) and churn date;
-3. transactions inside each customer's active window (churned customers stop at their churn date);
-4. journey events, stage by stage, with first events of each stage in stage order;
-5. responses: post-interaction surveys sampled from surveyed events, relationship surveys in four
-   waves with driver items and NPS built from them;
+3. transactions inside each customer's active window (churned customers stop at their churn date),
+   with the planted co-purchase pairs added to orders;
+4. journey events, stage by stage, with first events of each stage in stage order, running to the
+   last day of the period (sign-ups and loyalty moments spread over each customer's window);
+5. responses: post-interaction surveys sampled from surveyed events (some asking NPS about the
+   touchpoint), relationship surveys in one wave a quarter with driver items and NPS built from
+   them;
 6. comments from the grammar in :mod:`cxlab.datasets._comments`, a handful carrying PII;
 7. the unfair offer, from each customer's net spend and the planted group gap.
 """
@@ -45,8 +48,18 @@ END_DAY = 730
 #: Earliest sign-up of customers who joined before the period (2022-01-01).
 FIRST_DAY = -730
 _DAY = 86_400
-#: Relationship (NPS) survey waves, as day numbers: early March and early September.
-_WAVES = (63, 245, 427, 608)
+#: Relationship (NPS) survey waves, one a quarter, as day numbers: the first Monday of the second
+#: month of each quarter (2024-02-05 … 2025-11-03). Answers come within 30 days, so each wave's
+#: answers stay in its quarter.
+_WAVES = (35, 126, 217, 308, 399, 490, 581, 672)
+#: Share of customers invited to a wave who answer it.
+_WAVE_RESPONSE = 0.15
+#: Share of post-interaction surveys that also ask the NPS question about the touchpoint.
+_TOUCHPOINT_NPS = 0.3
+#: Change of a touchpoint NPS answer per standard deviation of latent satisfaction (0–10 points).
+_TOUCHPOINT_NPS_SLOPE = 1.3
+#: Noise of a touchpoint NPS answer before rounding (0–10 points).
+_TOUCHPOINT_NPS_NOISE = 1.3
 #: How many of a customer's first orders leave a purchase-stage event.
 _PURCHASE_EVENTS = 2
 
@@ -123,7 +136,8 @@ def _customers(arch: Archetype, n: int, rng: np.random.Generator) -> dict[str, n
     existing = rng.random(n) < arch.existing_share
     signup_cal = _Calendar(arch.signup_month_weights, (1.0,) * 7)
     lo = np.where(existing, FIRST_DAY, 0)
-    hi = np.where(existing, -1, END_DAY - 30)
+    # Sign-ups run to the last day, so the final month has new prospects like any other.
+    hi = np.where(existing, -1, END_DAY)
     signup = signup_cal.draw(lo, hi, rng.random(n))
     # Customer ids follow sign-up order, as a CRM assigns them.
     order = np.argsort(signup, kind="stable")
@@ -228,6 +242,8 @@ def _order_lines(
     order_of_line = np.repeat(np.arange(len(cust_o)), n_lines)
     seg_l = seg_o[order_of_line]
     category = _choice_by(rng, seg_l, [s.categories for s in arch.segments])
+    order_of_line, category = _add_affinities(arch, order_of_line, category, len(cust_o), rng)
+    seg_l = seg_o[order_of_line]
     qty_mean = np.asarray([s.quantity for s in arch.segments])[seg_l]
     quantity = 1 + rng.poisson(qty_mean)
     price = np.asarray([s.price for s in arch.segments])[seg_l]
@@ -261,6 +277,30 @@ def _order_lines(
     ref["_refund"] = True
     tx = pd.concat([sale, ref], ignore_index=True)
     return tx, {"cust": cust_o, "day": day_o, "channel": chan_o}
+
+
+def _add_affinities(
+    arch: Archetype,
+    order_of_line: np.ndarray,
+    category: np.ndarray,
+    n_orders: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Give orders holding a planted antecedent, and not its consequent, an extra line.
+
+    Lines stay grouped by order (a stable sort), so later steps see them as before.
+    """
+    for pair in arch.affinities:
+        has_a = np.zeros(n_orders, dtype=bool)
+        has_a[order_of_line[category == pair.antecedent]] = True
+        has_b = np.zeros(n_orders, dtype=bool)
+        has_b[order_of_line[category == pair.consequent]] = True
+        add = np.flatnonzero(has_a & ~has_b & (rng.random(n_orders) < pair.probability))
+        order_of_line = np.concatenate([order_of_line, add])
+        category = np.concatenate([category, np.full(len(add), pair.consequent, dtype=object)])
+        keep = np.argsort(order_of_line, kind="stable")
+        order_of_line, category = order_of_line[keep], category[keep]
+    return order_of_line, category
 
 
 def _subscriptions(
@@ -406,9 +446,12 @@ def _events(
     np.minimum.at(first_purchase, pc, p_sec)
     has_purchase = first_purchase < np.iinfo(np.int64).max
 
-    # Awareness and consideration: customers who joined during the period.
+    # Awareness and consideration: customers who joined during the period. A log knows a
+    # customer from the sign-up on, so awareness is what the sign-up session recorded (the ad
+    # click or listing that brought them), within two days before it: a longer lead would leave
+    # the last weeks without the awareness of customers who sign up after the period.
     new = ~existing
-    lo = np.maximum(0, c["signup"] - 14) * _DAY
+    lo = np.maximum(0, c["signup"] - 2) * _DAY
     signup_sec = c["signup"] * _DAY + 12 * 3600
     hi_buyer = np.where(has_purchase, first_purchase - 600, signup_sec)
     prospect_hi = np.minimum(c["signup"] + 20, END_DAY) * _DAY
@@ -461,7 +504,11 @@ def _events(
     # Loyalty: after the first service moment, more often for customers who stay.
     loyal = np.asarray([s.loyalty for s in arch.segments])[seg]
     loyal = loyal * np.where(c["churned"], 0.3, 1.5) * np.exp(0.35 * c["z_ind"])
-    n_lo = np.where(converted & (first_service < np.iinfo(np.int64).max), rng.poisson(loyal), 0)
+    # A rate per year of the window after the first service moment, so a customer who joins
+    # late has fewer loyalty moments rather than the same number crowded into the last weeks.
+    served = first_service < np.iinfo(np.int64).max
+    window = np.where(served, (stop_end - np.where(served, first_service, 0)) / (_DAY * 365.25), 0)
+    n_lo = np.where(converted & served, rng.poisson(loyal * np.clip(window, 0, None)), 0)
     cust = np.repeat(np.arange(n), n_lo)
     tps = _stage_tps(arch, "loyalty")
     tp = np.asarray([tp_index[t.name] for t in tps])[_tp_choice(rng, tps, len(cust))]
@@ -531,6 +578,7 @@ def _responses(
     variant = rng.random(m)
     ask_csat = variant < 0.75
     ask_ces = variant >= 0.4
+    ask_nps = rng.random(m) < _TOUCHPOINT_NPS
     csat_shift = np.asarray([tp_by_name[t].csat for t in t_tp])
     ces_shift = np.asarray([tp_by_name[t].ces for t in t_tp])
     csat = np.clip(
@@ -545,24 +593,37 @@ def _responses(
         1,
         7,
     )
+    # NPS asked about the touchpoint: the customer's latent satisfaction, moved by the
+    # touchpoint's planted NPS shift.
+    nps_shift = np.asarray([_nps_shift(arch, tp_by_name[t]) for t in t_tp])
+    t_nps = np.clip(
+        np.round(
+            arch.nps_intercept
+            + _TOUCHPOINT_NPS_SLOPE * c["z"][t_cust]
+            + nps_shift
+            + _TOUCHPOINT_NPS_NOISE * rng.standard_normal(m)
+        ),
+        0,
+        10,
+    )
     trans = pd.DataFrame(
         {
             "customer": t_cust,
             "day": t_day,
             "touchpoint": t_tp,
-            "nps": np.nan,
+            "nps": np.where(ask_nps, t_nps, np.nan),
             "csat": np.where(ask_csat, csat, np.nan),
             "ces": np.where(ask_ces, ces, np.nan),
             "_kind": 0,
         }
     )
 
-    # Relationship surveys: NPS with driver items, in four waves.
+    # Relationship surveys: NPS with driver items, in one wave a quarter.
     drivers = list(arch.drivers)
     rel_cust, rel_day = [], []
     for wave in _WAVES:
         invited = c["converted"] & (c["start"] <= wave - 30) & (c["stop"] >= wave)
-        answers = invited & (rng.random(n) < 0.24)
+        answers = invited & (rng.random(n) < _WAVE_RESPONSE)
         who = np.flatnonzero(answers)
         rel_cust.append(who)
         rel_day.append(np.minimum(wave + rng.geometric(0.15, len(who)) - 1, wave + 30))
@@ -597,6 +658,12 @@ def _responses(
     resp["channel"] = _choice(rng, arch.response_channels, len(resp))
     resp = resp.sort_values(["day", "_kind", "customer"], kind="stable", ignore_index=True)
     return resp, {"items": np.asarray(drivers, dtype=object)}
+
+
+def _nps_shift(arch: Archetype, tp: Touchpoint) -> float:
+    """Planted NPS shift of a touchpoint: its CSAT shift carried onto the 0–10 NPS scale."""
+    lo, hi, _ = arch.csat_scale
+    return round(0.75 * tp.csat * 10 / (hi - lo), 2)
 
 
 def _add_comments(
@@ -856,7 +923,13 @@ def build(arch: Archetype, n_customers: int, rng: np.random.Generator) -> DemoDa
         pain_point=min((t for t in arch.touchpoints if t.surveyed), key=lambda t: t.csat).name,
         touchpoints=pd.DataFrame(
             [
-                {"touchpoint": t.name, "stage": t.stage, "csat_shift": t.csat, "ces_shift": t.ces}
+                {
+                    "touchpoint": t.name,
+                    "stage": t.stage,
+                    "csat_shift": t.csat,
+                    "ces_shift": t.ces,
+                    "nps_shift": _nps_shift(arch, t),
+                }
                 for t in arch.touchpoints
                 if t.surveyed
             ]
@@ -885,6 +958,8 @@ def build(arch: Archetype, n_customers: int, rng: np.random.Generator) -> DemoDa
         ),
         pii=pii,
         period=(pd.Timestamp(EPOCH), pd.Timestamp(EPOCH + END_DAY)),
+        affinities=tuple(arch.affinities),
+        nps_waves=tuple(pd.Timestamp(EPOCH + day) for day in _WAVES),
     )
     tables = {
         "customers": customers,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 __all__ = [
+    "Affinity",
     "ChurnTruth",
     "DemoData",
     "DriverTruth",
@@ -124,6 +125,27 @@ class DriverTruth:
 
 
 @dataclass(frozen=True)
+class Affinity:
+    """A pair of items planted to be bought together.
+
+    Parameters
+    ----------
+    antecedent, consequent : str
+        Values of the transactions' ``category`` column: an order holding ``antecedent`` and
+        not yet ``consequent`` gains a ``consequent`` line with probability ``probability``.
+    probability : float
+        Chance that such an order gains the extra line.
+    description : str
+        Why customers buy the two together, in words.
+    """
+
+    antecedent: str
+    consequent: str
+    probability: float
+    description: str
+
+
+@dataclass(frozen=True)
 class PiiString:
     """A piece of personal data planted in a comment.
 
@@ -164,13 +186,19 @@ class PlantedTruth:
     pain_point : str
         The touchpoint with planted high effort and low satisfaction.
     touchpoints : pandas.DataFrame
-        Planted CSAT and CES shifts of every surveyed touchpoint, indexed by touchpoint.
+        Planted CSAT, CES and NPS shifts of every surveyed touchpoint (``csat_shift``,
+        ``ces_shift``, ``nps_shift``; NPS on its 0–10 answer scale), indexed by touchpoint.
     seasonality : SeasonalityTruth
     unfair : UnfairTruth
     drivers : DriverTruth
     pii : tuple of PiiString
     period : tuple of pandas.Timestamp
         First and last day of the data.
+    affinities : tuple of Affinity
+        Item pairs planted to be bought in one order (empty where orders hold one item).
+    nps_waves : tuple of pandas.Timestamp
+        Days the relationship (NPS) survey went out, one per quarter; answers arrive within
+        30 days, so inside the same quarter.
     """
 
     name: str
@@ -185,6 +213,8 @@ class PlantedTruth:
     drivers: DriverTruth
     pii: tuple[PiiString, ...]
     period: tuple[pd.Timestamp, pd.Timestamp]
+    affinities: tuple[Affinity, ...]
+    nps_waves: tuple[pd.Timestamp, ...]
 
 
 @dataclass(frozen=True, eq=False)

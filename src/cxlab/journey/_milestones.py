@@ -43,6 +43,7 @@ __all__ = [
     "ORDER_MIX",
     "ORDER_SAMPLE",
     "OUTCOME_WORDS",
+    "REPEATING_LOG_SHARE",
     "REPEAT_SHARE",
     "SPREAD_SHARE",
     "JourneyPlan",
@@ -76,6 +77,12 @@ OUTCOME_WORDS: tuple[str, ...] = (
 #: An activity is a work item when at least this share of the cases that have it have it twice
 #: or more.
 REPEAT_SHARE = 0.3
+
+#: ... unless more than this share of the log's activities repeat so (outcomes and rare activities
+#: not counted): then the log follows customers who come back — a shop's visits, orders and
+#: service contacts all recur — and repetition marks no activity as a work item; only the order
+#: rule below can.
+REPEATING_LOG_SHARE = 0.5
 
 #: ... or when it occurs in at least this share of all cases (below it, its order is read from
 #: too few cases to judge) ...
@@ -336,10 +343,14 @@ def plan(
 
     1. named in ``ignore``: ignored;
     2. named in ``outcomes``, or its name has an :data:`OUTCOME_WORDS` stem: outcome;
-    3. repeated — at least :data:`REPEAT_SHARE` of the cases with it have it twice or more —
-       or unordered — in at least :data:`SPREAD_SHARE` of all cases, with an order mix of
-       :data:`ORDER_MIX` or more against the activities not yet classed as outcomes or
-       repeated (:func:`activity_roles`): work item;
+    3. repeated — at least :data:`REPEAT_SHARE` of the cases with it have it twice or more,
+       while repeating is the exception in the log (no more than :data:`REPEATING_LOG_SHARE`
+       of the activities that are neither outcomes nor rare repeat so; in a log where most do,
+       such as a shop's customers returning to browse and buy again, repetition is how the
+       journey goes on, not a mark of work) — or unordered — in at least :data:`SPREAD_SHARE`
+       of all cases, with an order mix of :data:`ORDER_MIX` or more against the activities not
+       yet classed as outcomes or repeated (:func:`activity_roles`; the order is read from
+       each case's first event of each activity): work item;
     4. in fewer than :data:`MIN_MILESTONE_SHARE` of the cases: ignored as rare;
     5. otherwise a milestone candidate. Candidates are ordered by :func:`infer_stage_order`
        on their events. When there are more than ``max_stages``, one reached by exactly the
@@ -446,6 +457,16 @@ def plan(
             )
         order = tuple(dict.fromkeys(declared))
     else:
+        common = [
+            a
+            for a in activities
+            if a not in named_ignore
+            and a not in named_outcomes
+            and not roles.loc[a, "outcome_name"]
+            and roles.loc[a, "share"] >= MIN_MILESTONE_SHARE
+        ]
+        repeating = sum(bool(roles.loc[a, "repeat_share"] >= REPEAT_SHARE) for a in common)
+        returning = bool(common) and repeating / len(common) > REPEATING_LOG_SHARE
         for a in activities:
             row = roles.loc[a]
             if a in named_ignore:
@@ -454,7 +475,7 @@ def plan(
                 role[a], reason[a] = "outcome", "declared an outcome"
             elif bool(row["outcome_name"]):
                 role[a], reason[a] = "outcome", "outcome word in its name"
-            elif row["repeat_share"] >= REPEAT_SHARE:
+            elif row["repeat_share"] >= REPEAT_SHARE and not returning:
                 role[a], reason[a] = "work item", "repeats within cases"
         # the order of what is left is read against what is left, not against work items
         open_ = np.array([a not in role for a in activities])

@@ -10,6 +10,7 @@ from scipy.special import gammaln
 from statsmodels.stats.multitest import multipletests
 
 from cxlab import stats
+from cxlab.checks import require_columns
 from cxlab.metrics._compare import compare_scores
 from cxlab.metrics._scores import CESScore, CSATScore, NPSScore, Scorer, scorer
 
@@ -31,11 +32,14 @@ _BREAKDOWN_COLUMNS = [
 ]
 
 
-def _column(df: pd.DataFrame, name: str, what: str) -> pd.Series:
-    if name not in df.columns:
-        cols = ", ".join(map(str, df.columns[:12]))
-        raise KeyError(f"{what} column {name!r} is not in the table; its columns: {cols}")
-    return df[name]
+def _columns(df: pd.DataFrame, *wanted: tuple[str, str]) -> list[pd.Series]:
+    """Return the named columns of a responses table, or raise one error naming each missing.
+
+    Each of ``wanted`` is a column and the keyword argument that names it, so the hint can say
+    what to pass instead.
+    """
+    require_columns(df, dict(wanted), table="responses")
+    return [df[name] for name, _ in wanted]
 
 
 def breakdown(
@@ -95,10 +99,9 @@ def breakdown(
 
     Raises
     ------
-    KeyError
-        If a column is missing.
     cxlab.errors.DataError
-        If the score column has no answers or invalid ones (every bad row is reported at once).
+        If a column is missing (naming the column, a close match and how to pass another), or
+        if the score column has no answers or invalid ones (every bad row is reported at once).
     ValueError
         If an option is invalid.
 
@@ -130,8 +133,7 @@ def breakdown(
         raise ValueError(f"min_n must be a whole number of at least 1; got {min_n!r}")
     level = stats.check_confidence(confidence)
     sc = scorer(metric, **options)
-    values = _column(df, score or metric, "score")
-    groups = _column(df, by, "group")
+    values, groups = _columns(df, (score or metric, "score"), (by, "by"))
     sc.sample(values)  # check every answer once, so all bad rows are reported together
     keep = values.notna() & groups.notna()
     values, groups = values[keep], groups[keep]
@@ -237,10 +239,9 @@ def trend(
 
     Raises
     ------
-    KeyError
-        If a column is missing.
     cxlab.errors.DataError
-        If the score column has no answers or invalid ones.
+        If a column is missing (naming the column, a close match and how to pass another), or
+        if the score column has no answers or invalid ones.
 
     References
     ----------
@@ -270,8 +271,7 @@ def trend(
     if isinstance(sigma, bool) or not float(sigma) > 0:
         raise ValueError(f"sigma must be a positive number of standard errors; got {sigma!r}")
     sc = scorer(metric, **options)
-    values = _column(df, score or metric, "score")
-    dates = _column(df, date, "date")
+    values, dates = _columns(df, (score or metric, "score"), (date, "date"))
     sc.sample(values)
     keep = values.notna() & dates.notna()
     values, dates = values[keep], pd.to_datetime(dates[keep])

@@ -857,6 +857,9 @@ def mix_finding(responses: pd.DataFrame, table: pd.DataFrame, *, date: str = "da
 def waves_finding(trend: pd.DataFrame, *, min_n: int) -> Finding:
     """Say which periods hold a survey wave and how many stray answers lie between them.
 
+    When every period holds ``min_n`` answers or more (a survey asked all the time, or a wave
+    in every period), the finding says so instead of naming waves.
+
     Parameters
     ----------
     trend : pandas.DataFrame
@@ -905,6 +908,14 @@ def waves_finding(trend: pd.DataFrame, *, min_n: int) -> Finding:
             "None of the {m} {unit} holds a survey wave of at least {min_n} {metric} answers, so "
             "there is no wave to follow.",
             **values,
+        )
+    if len(waves) == len(trend) > 1:
+        return Finding(
+            "Every one of the {m} {unit} holds at least {min_n} {metric} answers ({low:,} to "
+            "{high:,} a {one}), so each {one} has a score of its own to compare with the one "
+            "before.",
+            {**values, "low": int(trend["n"].min()), "high": int(trend["n"].max())},
+            numbers={},
         )
     template = "{k} of {m} {unit} hold a survey wave of at least {min_n} {metric} answers ({waves})"
     if len(quiet):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cxlab.checks import require_columns
 from cxlab.metrics._input import NPS_SCALE, sample
 
 __all__ = ["GROUPS", "NPSGroups", "nps_groups"]
@@ -135,9 +136,8 @@ def nps_groups(
     Raises
     ------
     cxlab.errors.DataError
-        If the NPS column has no answers or invalid ones.
-    KeyError
-        If a named column is missing.
+        If a named column is missing (naming the table, the column, a close match and how to
+        pass another), or if the NPS column has no answers or invalid ones.
 
     References
     ----------
@@ -164,16 +164,22 @@ def nps_groups(
     >>> g.comments("detractors").tolist()
     ['Too slow']
     """
-    if score not in responses:
-        raise KeyError(f"NPS column {score!r} is not in the responses table")
+    require_columns(responses, {score: "score"}, table="responses")
     sample(responses[score], metric="nps", lo=NPS_SCALE[0], hi=NPS_SCALE[1], whole=True)
+    if attributes is not None:
+        # an attribute comes from the customers table or, failing that, the responses
+        table, frame = (
+            ("customers", customers) if customers is not None else ("responses", responses)
+        )
+        absent = [c for c in attributes if c not in responses.columns and c not in frame.columns]
+        require_columns(frame, dict.fromkeys(absent, "attributes=[...]"), table=table)
     answered = responses[responses[score].notna()].copy()
     values = answered[score].astype("float64").to_numpy()
     labels = np.where(values >= 9, "promoter", np.where(values >= 7, "passive", "detractor"))
     answered["nps_group"] = pd.Categorical(labels, categories=list(GROUPS), ordered=True)
     if customers is not None:
-        if customer not in customers or customer not in answered:
-            raise KeyError(f"both tables need the key column {customer!r} to join customers")
+        require_columns(responses, {customer: "customer"}, table="responses")
+        require_columns(customers, {customer: "customer"}, table="customers")
         if attributes is None:
             attributes = [
                 c
@@ -199,9 +205,6 @@ def nps_groups(
     )
     profile = None
     if attributes:
-        missing = [c for c in attributes if c not in answered.columns]
-        if missing:
-            raise KeyError(f"attribute column(s) {', '.join(missing)} not found")
         profile = _profile(answered, list(attributes))
     return NPSGroups(responses=answered, counts=table, profile=profile, comment=comment)
 

@@ -271,11 +271,11 @@ def survey_data(
     >>> survey.attribute, survey.group_column
     ('age_band', 'age_band')
 
-    Post-interaction surveys name a touchpoint; the relationship survey that asks the NPS
-    question does not:
+    Post-interaction surveys name a touchpoint, and some of them ask the NPS question about it;
+    the demo's relationship surveys ask NPS with no touchpoint:
 
     >>> survey.has("csat", "touchpoint"), survey.has("nps", "touchpoint")
-    (True, False)
+    (True, True)
     >>> survey.options["csat"]["scale"].satisfied
     4
     """

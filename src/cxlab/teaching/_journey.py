@@ -39,9 +39,13 @@ def _default_stages(events: pd.DataFrame) -> dict[str, int]:
     """Position of each default stage; Unavailable when the log uses other stage names."""
     unknown = sorted(set(events["stage"]) - set(DEFAULT_STAGES))
     if unknown:
+        more = f" and {len(unknown) - 3:,} more" if len(unknown) > 3 else ""
         raise Unavailable(
-            "this exercise uses the default stages (awareness … loyalty); the log also has "
+            "this exercise uses the default stages (awareness … loyalty); the log names "
+            "activities of its own ("
             + ", ".join(repr(s) for s in unknown[:3])
+            + more
+            + "), whose funnel the chapter infers or reads from stages: in cxlab.yml"
         )
     return {s: i for i, s in enumerate(DEFAULT_STAGES)}
 
