@@ -13,13 +13,12 @@ from __future__ import annotations
 import ast
 import io
 import json
-import re
-import tokenize
-from pathlib import Path
-
 import math
 import numbers
+import re
+import tokenize
 from functools import cache
+from pathlib import Path
 
 import nbformat
 import pandas as pd

@@ -607,7 +607,7 @@ class Verdicts(tuple):
         return sum(result.ok for result in self)
 
     def _lines(self) -> list[CheckResult]:
-        """The verdicts, with every unanswered one folded into a single line at the end."""
+        """Return the verdicts with every unanswered one folded into one line at the end."""
         answered = [result for result in self if result.status != "unanswered"]
         waiting = [result.name for result in self if result.status == "unanswered"]
         if len(waiting) > 1:
@@ -683,16 +683,18 @@ class Quiz:
 
     Examples
     --------
-    >>> quiz = Quiz((
-    ...     Question(
-    ...         "Who counts in the n of an NPS?",
-    ...         (
-    ...             Option("Promoters and detractors", "Passives answered too."),
-    ...             Option("Everyone who answered", "Passives sit in n, in neither group."),
+    >>> quiz = Quiz(
+    ...     (
+    ...         Question(
+    ...             "Who counts in the n of an NPS?",
+    ...             (
+    ...                 Option("Promoters and detractors", "Passives answered too."),
+    ...                 Option("Everyone who answered", "Passives sit in n, in neither group."),
+    ...             ),
+    ...             answer="b",
     ...         ),
-    ...         answer="b",
-    ...     ),
-    ... ))
+    ...     )
+    ... )
     >>> quiz.ask(1, "B")
     ✔ Correct — Quiz question 1. (b) Passives sit in n, in neither group.
     >>> quiz.ask(1, "a").message
@@ -756,7 +758,7 @@ class Quiz:
         return Verdicts(self.ask(n, choices.get(n)) for n in range(1, len(self) + 1))
 
     def __repr__(self) -> str:
-        lines = [f"Quiz: {len(self)} questions. Check a choice with .ask(number, \"letter\")."]
+        lines = [f'Quiz: {len(self)} questions. Check a choice with .ask(number, "letter").']
         for number, question in enumerate(self.questions, start=1):
             lines.append(f"{number}. {question.text}")
             lines.extend(
@@ -773,12 +775,11 @@ class Quiz:
                 for letter, option in zip(question.letters, question.options, strict=True)
             )
             items.append(
-                f"<li>{html.escape(question.text)}"
-                f'<ul style="list-style:none">{options}</ul></li>'
+                f'<li>{html.escape(question.text)}<ul style="list-style:none">{options}</ul></li>'
             )
         return (
             '<div class="cxlab-quiz"><strong>Quiz</strong> — check a choice with '
-            f"<code>.ask(number, \"letter\")</code><ol>{''.join(items)}</ol></div>"
+            f'<code>.ask(number, "letter")</code><ol>{"".join(items)}</ol></div>'
         )
 
 
