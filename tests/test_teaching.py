@@ -532,9 +532,18 @@ def small_bundle() -> Bundle:
     return _bundle(customers=_customers(3), transactions=transactions, responses=responses)
 
 
-def test_welcome_customer_count(small_bundle):
-    assert teaching.welcome.check(1, 3, small_bundle).ok
-    assert not teaching.welcome.check(1, 4, small_bundle).ok
+def test_welcome_latest_year_signups_and_their_mistakes(small_bundle):
+    # signups: c0 and c1 in 2024, c2 in 2025 -> latest year 1; every customer 3; first year 2
+    small_bundle.customers["signup_date"] = pd.to_datetime(
+        ["2024-01-01", "2024-06-01", "2025-02-01"]
+    )
+    assert teaching.welcome.check(1, 1, small_bundle).ok
+    assert teaching.welcome.check(1, 3, small_bundle).mistake.startswith("counted every")
+    assert teaching.welcome.check(1, 2, small_bundle).mistake.startswith("counted the first")
+
+
+def test_welcome_signups_skipped_without_signup_dates(small_bundle):
+    assert teaching.welcome.check(1, 3, small_bundle).status == "skipped"
 
 
 def test_welcome_peak_month_nets_refunds(small_bundle):
@@ -545,13 +554,20 @@ def test_welcome_peak_month_nets_refunds(small_bundle):
 
 
 def test_welcome_nps_answers(small_bundle):
+    # all three responses are dated 2024; two carry an NPS answer
     assert teaching.welcome.check(3, 2, small_bundle).ok
+    assert teaching.welcome.check(3, 3, small_bundle).mistake.startswith("counted every response")
 
 
-def test_welcome_columns_with_gaps(small_bundle):
-    assert teaching.welcome.check(4, {"nps", "customer_id"}, small_bundle).ok
-    assert teaching.welcome.check(4, ["customer_id", "NPS"], small_bundle).ok
-    assert not teaching.welcome.check(4, {"nps"}, small_bundle).ok
+def test_welcome_refunds_make_the_gross_peak_a_named_mistake(small_bundle):
+    # gross: February 30 + 40 = 70 beats March 60; net February 50 does not
+    assert teaching.welcome.check(2, "2024-02", small_bundle).mistake.startswith("summed the sales")
+
+
+def test_welcome_share_heard_from(small_bundle):
+    # responses from c0 and c2 (one anonymous) out of 3 customers -> 66.7 %
+    assert teaching.welcome.check(4, 66.67, small_bundle).ok
+    assert teaching.welcome.check(4, 0.6667, small_bundle).mistake.startswith("gave a share")
 
 
 def test_welcome_nps_skipped_without_nps_column(small_bundle):

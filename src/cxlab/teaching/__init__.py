@@ -106,7 +106,10 @@ True
 >>> check(3.14, 3.14159, name="pi", tolerance=0.01).ok
 True
 >>> shares = Exercise(
-...     1, "share of refunds", solve=lambda bundle: 12.5, tolerance=0.05,
+...     1,
+...     "share of refunds",
+...     solve=lambda bundle: 12.5,
+...     tolerance=0.05,
 ...     mistakes=(Mistake("gave a share (0–1) instead of a percentage", lambda b: 0.125),),
 ... )
 >>> shares.check(0.125, bundle=None).mistake

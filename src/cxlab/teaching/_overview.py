@@ -13,6 +13,7 @@ import pandas as pd
 from cxlab.teaching._core import (
     Exercise,
     ExerciseSet,
+    Mistake,
     Option,
     Question,
     Quiz,
@@ -26,28 +27,89 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["welcome"]
 
 
-def _customer_count(bundle: Bundle) -> int:
+def _signup_years(bundle: Bundle) -> pd.Series:
+    customers = bundle.customers
+    if "signup_date" not in customers:
+        raise Unavailable("the customers table has no 'signup_date' column")
+    years = pd.to_datetime(customers["signup_date"]).dt.year
+    if years.isna().all():
+        raise Unavailable("no customer has a signup date")
+    return years
+
+
+def _latest_year_signups(bundle: Bundle) -> int:
+    years = _signup_years(bundle)
+    return int((years == years.max()).sum())
+
+
+def _first_year_signups(bundle: Bundle) -> int:
+    years = _signup_years(bundle)
+    return int((years == years.min()).sum())
+
+
+def _every_customer(bundle: Bundle) -> int:
     return len(bundle.customers)
 
 
-def _peak_revenue_month(bundle: Bundle) -> pd.Period:
+def _monthly(bundle: Bundle, *, refunds: bool) -> pd.Series:
     tx = bundle.transactions.dropna(subset=["date", "amount"])
+    if not refunds:
+        tx = tx[tx["amount"] > 0]
     if tx.empty:
         raise Unavailable("the transactions table has no dated amounts")
-    by_month = tx.groupby(tx["date"].dt.to_period("M"))["amount"].sum()
-    return by_month.idxmax()
+    return tx.groupby(tx["date"].dt.to_period("M"))["amount"].sum()
 
 
-def _nps_answers(bundle: Bundle) -> int:
+def _peak_revenue_month(bundle: Bundle) -> pd.Period:
+    return _monthly(bundle, refunds=True).idxmax()
+
+
+def _peak_gross_month(bundle: Bundle) -> pd.Period:
+    return _monthly(bundle, refunds=False).idxmax()
+
+
+def _latest_year_responses(bundle: Bundle) -> pd.DataFrame:
     responses = bundle.responses
+    years = pd.to_datetime(responses["date"]).dt.year
+    if years.isna().all():
+        raise Unavailable("the responses table has no dates")
+    return responses[years == years.max()]
+
+
+def _nps_answers_latest_year(bundle: Bundle) -> int:
+    responses = _latest_year_responses(bundle)
     if "nps" not in responses:
         raise Unavailable("the responses table has no 'nps' column")
     return int(responses["nps"].notna().sum())
 
 
-def _columns_with_gaps(bundle: Bundle) -> set[str]:
-    responses = bundle.responses
-    return {str(c) for c in responses.columns if responses[c].isna().any()}
+def _responses_latest_year(bundle: Bundle) -> int:
+    return len(_latest_year_responses(bundle))
+
+
+def _nps_answers_all_years(bundle: Bundle) -> int:
+    if "nps" not in bundle.responses:
+        raise Unavailable("the responses table has no 'nps' column")
+    return int(bundle.responses["nps"].notna().sum())
+
+
+def _surveyed_ids(bundle: Bundle) -> pd.Series:
+    if "customer_id" not in bundle.responses:
+        raise Unavailable("the responses table has no 'customer_id' column")
+    ids = bundle.responses["customer_id"].dropna().astype(str)
+    return ids[ids.isin(set(bundle.customers["customer_id"].astype(str)))]
+
+
+def _share_heard_from(bundle: Bundle) -> float:
+    return 100 * _surveyed_ids(bundle).nunique() / len(bundle.customers)
+
+
+def _responses_per_customer(bundle: Bundle) -> float:
+    return 100 * len(_surveyed_ids(bundle)) / len(bundle.customers)
+
+
+def _share_heard_from_fraction(bundle: Bundle) -> float:
+    return _share_heard_from(bundle) / 100
 
 
 QUIZ = Quiz(
@@ -165,12 +227,27 @@ welcome = register(
         (
             Exercise(
                 1,
-                "customers in the bundle",
-                _customer_count,
+                "customers who signed up in the latest year",
+                _latest_year_signups,
                 requires=("customers",),
-                why="The customers table holds one row per customer, so its length is the count; "
-                "customer_id is unique by contract.",
-                hint="Count the rows of bundle.customers, for example with len().",
+                why="The customers table holds one row per customer with the date they signed "
+                "up; counting the rows of the latest calendar year gives this year's intake, the "
+                "number every retention figure is later read against.",
+                hint="Take the year of bundle.customers['signup_date'] (.dt.year), keep the "
+                "largest year and count the customers in it.",
+                mistakes=(
+                    Mistake(
+                        "counted every customer, whenever they signed up",
+                        _every_customer,
+                        why="The question is about one year's intake; filter on the signup year "
+                        "first.",
+                    ),
+                    Mistake(
+                        "counted the first year instead of the latest",
+                        _first_year_signups,
+                        why="The latest year is the largest value of signup_date.dt.year.",
+                    ),
+                ),
             ),
             Exercise(
                 2,
@@ -181,26 +258,64 @@ welcome = register(
                 "included as negative amounts; the tour's monthly revenue chart shows the peak.",
                 hint="Group the transactions by month (date.dt.to_period('M')), sum amount, "
                 "and take the month of the largest sum; answer as text such as '2024-11'.",
+                mistakes=(
+                    Mistake(
+                        "summed the sales only and left the refunds out (gross, not net)",
+                        _peak_gross_month,
+                        why="Refunds are negative amounts and belong in the month's net "
+                        "revenue: sum every amount, not only the positive ones.",
+                    ),
+                ),
             ),
             Exercise(
                 3,
-                "responses with an NPS answer",
-                _nps_answers,
+                "NPS answers in the latest year",
+                _nps_answers_latest_year,
                 requires=("responses",),
-                why="This is the n of the NPS distribution: every score is read against the "
-                "number of answers it rests on.",
-                hint="Not every response answers every question: count the non-missing values "
-                "of the nps column.",
+                why="This is the n of the year's NPS: every score is read against the number of "
+                "answers it rests on, and the relationship surveys that ask the NPS question are "
+                "only part of the responses.",
+                hint="Keep the responses dated in the latest calendar year and count the "
+                "non-missing values of the nps column.",
+                mistakes=(
+                    Mistake(
+                        "counted every response of the year, not only those with an NPS answer",
+                        _responses_latest_year,
+                        why="Touchpoint surveys do not ask the NPS question; count the "
+                        "non-missing nps values.",
+                    ),
+                    Mistake(
+                        "counted the NPS answers of every year",
+                        _nps_answers_all_years,
+                        why="Keep the latest calendar year of the date column first.",
+                    ),
+                ),
             ),
             Exercise(
                 4,
-                "responses columns with missing values",
-                _columns_with_gaps,
-                requires=("responses",),
-                why="Gaps are normal in survey data (anonymous answers, skipped questions, no "
-                "comment); knowing where they are tells you which n each analysis can use.",
-                hint="Look at the missing counts in the table profile, or use "
-                "bundle.responses.isna().any(); answer with a set of column names.",
+                "share of customers heard from in a survey",
+                _share_heard_from,
+                requires=("customers", "responses"),
+                tolerance=0.05,
+                why="Distinct customer ids among the responses, out of all customers: the rest "
+                "have never told the business anything, so every score speaks for this share "
+                "of the base at most (anonymous answers cannot be counted).",
+                hint="Count the distinct non-missing customer_id values of bundle.responses "
+                "that are in bundle.customers, divide by the number of customers, and answer "
+                "in percent.",
+                mistakes=(
+                    Mistake(
+                        "counted responses rather than distinct customers",
+                        _responses_per_customer,
+                        why="A customer who answered twice is still one customer: use "
+                        ".nunique() on customer_id.",
+                    ),
+                    Mistake(
+                        "gave a share (0–1) instead of a percentage",
+                        _share_heard_from_fraction,
+                        why="Multiply the share by 100.",
+                    ),
+                ),
             ),
         ),
         quiz=QUIZ,
