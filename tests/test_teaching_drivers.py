@@ -69,8 +69,11 @@ def test_driver_rows_and_top_driver_agree_with_key_drivers(demo):
     latest = bundle.responses[years == years.max()]
     key_latest = drivers.key_drivers(latest, outcome="nps", drivers=items, n_boot=0)
     assert teaching.drivers.solution(4, bundle) == key_latest.n
+    # one item's r² can never exceed the R² of all items together (same complete rows or more)
+    top_r2 = teaching.drivers.solution(5, bundle)
+    assert 0 < top_r2
+    assert top_r2 <= key_latest.r2 + 0.05  # pairwise rows may differ slightly from complete rows
     key = drivers.key_drivers(bundle.responses, outcome="nps", drivers=items, n_boot=0)
-    assert teaching.drivers.solution(5, bundle) == key.ranking[0]
     weights = datasets.planted_truth(name).drivers.weights
     assert key.ranking[0] == max(weights, key=weights.get)
 

@@ -86,11 +86,13 @@ def rolling_alerts(
     --------
     Sixty baseline answers 80 % satisfied; then ten dissatisfied answers in a row:
 
-    >>> r = pd.DataFrame({
-    ...     "touchpoint": "checkout",
-    ...     "date": pd.date_range("2024-01-01", periods=70, freq="D"),
-    ...     "csat": [5, 5, 4, 4, 2] * 12 + [1] * 10,
-    ... })
+    >>> r = pd.DataFrame(
+    ...     {
+    ...         "touchpoint": "checkout",
+    ...         "date": pd.date_range("2024-01-01", periods=70, freq="D"),
+    ...         "csat": [5, 5, 4, 4, 2] * 12 + [1] * 10,
+    ...     }
+    ... )
     >>> a = rolling_alerts(r, since="2024-03-01", window=10)
     >>> row = a.loc["checkout"]
     >>> int(row["baseline_n"]), float(row["centre"]), bool(row["fired"])

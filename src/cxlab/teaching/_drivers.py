@@ -130,13 +130,28 @@ def _least_effort_touchpoint(bundle: Bundle) -> str:
     return str(means.idxmax() if higher_is_easier else means.idxmin())
 
 
-def _top_driver_by_r2(bundle: Bundle) -> str:
+def _r2_latest_year(bundle: Bundle) -> pd.Series:
     items = _driver_columns(bundle)
-    table = bundle.responses[["nps", *items]].astype("float64")
+    table = _latest_year(bundle)[["nps", *items]].astype("float64")
     r2 = table.corr()["nps"].drop("nps") ** 2
     if r2.isna().all():
         raise Unavailable("no driver item can be correlated with NPS")
-    return str(r2.idxmax())
+    return r2
+
+
+def _top_driver_by_r2(bundle: Bundle) -> float:
+    return float(_r2_latest_year(bundle).max())
+
+
+def _top_driver_correlation(bundle: Bundle) -> float:
+    r2 = _r2_latest_year(bundle)
+    return float(r2.max() ** 0.5)
+
+
+def _top_driver_r2_all_years(bundle: Bundle) -> float:
+    items = _driver_columns(bundle)
+    table = bundle.responses[["nps", *items]].astype("float64")
+    return float((table.corr()["nps"].drop("nps") ** 2).max())
 
 
 QUIZ = Quiz(
@@ -287,15 +302,29 @@ drivers = register(
             ),
             Exercise(
                 5,
-                "top driver by squared correlation",
+                "squared correlation of the top driver in the latest year",
                 _top_driver_by_r2,
                 requires=("responses",),
+                tolerance=0.005,
                 why="For uncorrelated items the squared correlation is the relative weight; "
-                "the items here are correlated, so relative weights share the overlap out, "
-                "but the top driver is the same.",
-                hint="Correlate each driver item with nps (DataFrame.corr() uses every row "
-                "where both are filled), square the correlations and take the largest; answer "
-                "with the item's name as text.",
+                "the items here are correlated, so relative weights share the overlap out and "
+                "are smaller, but they sum to R² and rank the same top driver.",
+                hint="Keep the latest calendar year, correlate each driver item with nps "
+                "(DataFrame.corr() uses every row where both are filled), square the "
+                "correlations and answer with the largest, a number between 0 and 1.",
+                mistakes=(
+                    Mistake(
+                        "gave the correlation r instead of r²",
+                        _top_driver_correlation,
+                        why="Square the correlation: r² is the share of the NPS variance the "
+                        "item explains on its own.",
+                    ),
+                    Mistake(
+                        "used every year, not the latest",
+                        _top_driver_r2_all_years,
+                        why="Keep the latest calendar year of the date column first.",
+                    ),
+                ),
             ),
         ),
         quiz=QUIZ,

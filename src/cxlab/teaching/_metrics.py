@@ -264,7 +264,7 @@ metrics = register(
                 "answered the question (passives count in the total).",
                 hint="Keep the latest year's responses and drop the missing NPS values, then "
                 "take (answers >= 9).mean() minus (answers <= 6).mean() and multiply by 100. "
-                "Answer in points, e.g. 12.3.",
+                "Answer in points, e.g. 47.5.",
                 mistakes=(
                     Mistake(
                         "counted the passives (7–8) as detractors",
