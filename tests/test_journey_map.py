@@ -417,3 +417,19 @@ def test_segments_with_missing_values_in_a_nullable_column_are_left_out():
     levels = set(result.table.index.get_level_values(0)) if result.by else set()
     assert levels and not any(pd.isna(v) for v in levels)
     assert levels <= set(customers["region"].dropna())
+
+
+def test_impact_is_the_worst_single_gap_not_the_sum_of_gaps():
+    # Checkout: CSAT 25 % satisfied against 100 % elsewhere -> a gap of -75 points = -0.75 of
+    # the 0–100 CSAT range; CES 1 against 5 elsewhere on a 1–5 scale (higher is easier) ->
+    # -4 / 4 = -1.0 of its range. Impact is the worse of the two, -1.0, not their sum -1.75.
+    r = _responses(checkout=(2, 3, 2, 4), delivery=(5, 4, 5, 5), support=(4, 5, 4, 4))
+    r["ces"] = np.where(r["touchpoint"] == "checkout", 1, 5)
+    ces = Scale(1, 5, direction="higher_is_easier")
+    m = journey.journey_map(_events(), r, metrics=["csat", "ces"], ces_scale=ces)
+    row = m.table.loc[("purchase", "checkout")]
+    assert row["csat_signal"] == "worse" and row["ces_signal"] == "worse"
+    csat_gap = row["csat_difference"] / 100
+    ces_gap = row["ces_difference"] / 4
+    assert row["impact"] == pytest.approx(min(csat_gap, ces_gap))
+    assert row["impact"] == pytest.approx(-1.0)

@@ -4,7 +4,8 @@ Checked for every ``.ipynb`` under ``notebooks/`` (chapters, ``solutions/``, ``t
 kernel, execution state, the ``cxlab`` metadata key, widget tagging, size, and outputs free of
 machine paths. Chapter notebooks and the template additionally need the parameters cell, the
 template's headings in order with a synced contents list, and three or more exercises whose
-checks run unanswered; solutions notebooks must exist for each chapter and pass every check.
+checks run unanswered, a quiz, and no exercise answer visible in their stored outputs;
+solutions notebooks must exist for each chapter and pass every check.
 """
 
 from __future__ import annotations
@@ -12,14 +13,18 @@ from __future__ import annotations
 import ast
 import io
 import json
+import math
+import numbers
 import re
 import tokenize
+from functools import cache
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
-from cxlab import curriculum
+from cxlab import curriculum, teaching
 from cxlab.contract.bundle import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -330,6 +335,206 @@ def test_template_shows_an_exercise_and_the_widget_convention(path):
     exercises = [c for c in _section_cells(nb, "Exercises") if c.cell_type == "code"]
     assert any(".check(" in c.source for c in exercises)
     assert any("widget" in _tags(c) for c in _code_cells(nb))
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_id)
+def test_chapters_show_a_quiz_of_three_to_five_unanswered_questions(path):
+    nb = _read(path)
+    quiz = teaching.exercise_set(nb.metadata["cxlab"]["chapter"]).quiz
+    assert quiz is not None, "register the chapter's Quiz with its ExerciseSet(quiz=...)"
+    assert 3 <= len(quiz) <= 5
+    cells = [c for c in _section_cells(nb, "Exercises") if c.cell_type == "code"]
+    asked = [c for c in cells if "quiz.ask" in c.source]
+    assert asked, "the Exercises section checks the quiz with .quiz.ask_all(...) or .ask(...)"
+    for cell in asked:
+        assert _verdict(cell).startswith(CHECK_MARKS["unanswered"]), _verdict(cell)[:120]
+
+
+# --------------------------------------------------------------------------------------------
+# no exercise answer visible in a chapter
+#
+# Each registered exercise's answer is computed on the demo client the chapter loads and searched
+# for, in the forms a chapter would show it, in everything a learner reads before answering: the
+# stored outputs, the markdown cells and the exercise's hint. Which answers are searchable:
+#
+# - whole numbers of 100 or more, written plainly or with thousands separators;
+# - other numbers at the precision the check accepts (the fewest decimals whose rounding lands
+#   within the tolerance) and one decimal more, when that rendering has at least three
+#   significant digits (so "52.1" and "0.376" are searched, "3" and "18" are not);
+# - text of four or more characters that is not a value of any column of the bundle: a computed
+#   answer, not a label such as a touchpoint or a stage, which every table of that column shows;
+# - the items of a list, set or mapping, by the rules above.
+#
+# Dates, months, labels and numbers with fewer digits cannot be told apart from the rest of a
+# table by a text search; for those the exercise itself must ask about something the chapter
+# does not print (another period, segment or client). Numbers drawn inside a figure are not
+# searched either.
+
+MIN_SIGNIFICANT = 3
+MIN_TEXT = 4
+
+
+def _significant_digits(rendered: str) -> int:
+    digits = rendered.replace(",", "").replace(".", "").lstrip("-").lstrip("0")
+    return len(digits)
+
+
+def _number_forms(value: float, *, tolerance: float, relative: bool) -> set[str]:
+    if isinstance(value, numbers.Integral) or (tolerance == 0 and float(value).is_integer()):
+        whole = abs(int(value))
+        return {f"{whole}", f"{whole:,}"} if whole >= 100 else set()
+    value = abs(float(value))
+    if not math.isfinite(value):
+        return set()
+    allowed = tolerance * value if relative else tolerance
+    decimals = 2
+    if allowed > 0:
+        decimals = next(d for d in range(0, 12) if 0.5 * 10**-d <= allowed + 1e-12)
+    forms = set()
+    for d in (decimals, decimals + 1):
+        for rendered in (f"{value:.{d}f}", f"{value:,.{d}f}"):
+            if _significant_digits(rendered) >= MIN_SIGNIFICANT:
+                forms.add(rendered)
+    return forms
+
+
+def answer_forms(value, *, tolerance: float = 0.0, relative: bool = False, labels=frozenset()):
+    """The searchable renderings of an exercise answer (see the rules above)."""
+    if isinstance(value, bool) or value is None:
+        return set()
+    if isinstance(value, numbers.Real):
+        return _number_forms(value, tolerance=tolerance, relative=relative)
+    if isinstance(value, str):
+        text = " ".join(value.split())
+        keep = len(text) >= MIN_TEXT and text.casefold() not in labels
+        return {text} if keep else set()
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple | set | frozenset):
+        found = set()
+        for item in value:
+            found |= answer_forms(item, tolerance=tolerance, relative=relative, labels=labels)
+        return found
+    return set()  # dates, months, tables: see the rules above
+
+
+def find_forms(forms: set[str], text: str) -> list[str]:
+    """The forms that occur in ``text`` as whole numbers or whole words."""
+    found = []
+    for form in sorted(forms):
+        if re.fullmatch(r"[\d.,]+", form):
+            pattern = rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)"
+            flags = 0
+        else:
+            pattern = rf"(?<!\w){re.escape(form)}(?!\w)"
+            flags = re.IGNORECASE
+        if re.search(pattern, text, flags):
+            found.append(form)
+    return found
+
+
+@cache
+def _demo_bundle(name: str):
+    from cxlab import datasets
+
+    return datasets.load_demo(name)
+
+
+@cache
+def _labels(name: str) -> frozenset[str]:
+    bundle = _demo_bundle(name)
+    labels: set[str] = set()
+    for table in bundle.tables:
+        frame = getattr(bundle, table)
+        for column in frame.columns:
+            values = frame[column]
+            if not (pd.api.types.is_string_dtype(values) or values.dtype == object):
+                continue
+            distinct = values.dropna().astype(str).unique()
+            if len(distinct) <= 5_000:
+                labels.update(" ".join(v.split()).casefold() for v in distinct)
+    return frozenset(labels)
+
+
+def _visible_text(nb) -> str:
+    parts = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+        elif cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "stream":
+                    parts.append(out.get("text", ""))
+                for mime, value in out.get("data", {}).items():
+                    if mime.startswith("text/"):
+                        parts.append(value if isinstance(value, str) else "".join(value))
+    return "\n".join(parts)
+
+
+def _chapter_demo(nb) -> str:
+    params = _parameters(_code_cells(nb)[0])
+    return params["demo"][1] if "demo" in params else "clothing_retailer"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_id)
+def test_no_exercise_answer_is_visible_in_the_chapter(path):
+    nb = _read(path)
+    exercises = teaching.exercise_set(nb.metadata["cxlab"]["chapter"])
+    demo = _chapter_demo(nb)
+    bundle = _demo_bundle(demo)
+    text = _visible_text(nb)
+    leaks = []
+    for exercise in exercises:
+        try:
+            answer = exercises.solution(exercise.number, bundle)
+        except teaching.Unavailable:
+            continue
+        forms = answer_forms(
+            answer,
+            tolerance=exercise.tolerance,
+            relative=exercise.relative,
+            labels=_labels(demo),
+        )
+        shown = find_forms(forms, text + "\n" + exercise.hint)
+        if shown:
+            leaks.append((exercise.number, shown))
+    assert not leaks, f"answers visible before the learner works them out (exercise, as): {leaks}"
+
+
+def test_answer_forms_search_numbers_at_the_checked_precision():
+    assert answer_forms(52.08, tolerance=0.5) == {"52.1"}  # "52" has two digits only
+    assert answer_forms(18.47, tolerance=0.05) == {"18.5", "18.47"}
+    assert answer_forms(1234, tolerance=0) == {"1234", "1,234"}
+    assert answer_forms(385, tolerance=0.03, relative=True) == {"385"}
+    assert answer_forms(385.2, tolerance=0.03, relative=True) == {"385", "385.2"}
+
+
+def test_answer_forms_leave_out_short_numbers_and_labels():
+    assert answer_forms(3) == set()
+    assert answer_forms(42) == set()
+    assert answer_forms(7.5, tolerance=0.5) == set()  # "8", "7.5": under three digits
+    assert answer_forms("checkout", labels=frozenset({"checkout"})) == set()
+    assert answer_forms("abc") == set()
+    labels = frozenset({"delivery"})
+    assert answer_forms(["delivery", 125.0], tolerance=0.5, labels=labels) == {"125", "125.0"}
+    assert answer_forms(True) == set()
+
+
+def test_find_forms_matches_whole_numbers_only():
+    assert find_forms({"52.1"}, "the top fifth holds 52.1 % of revenue") == ["52.1"]
+    assert find_forms({"52.1"}, "the top fifth holds 152.1 or 52.13") == []
+    assert find_forms({"1,234"}, "n = 1,234.") == ["1,234"]
+    assert find_forms({"1234"}, "id 12345") == []
+    assert find_forms({"returns desk"}, "Fix the Returns Desk first") == ["returns desk"]
+
+
+def test_the_rule_fails_on_a_planted_leak():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("Answer in percent, e.g. 52.1."),
+        nbformat.v4.new_code_cell("x", outputs=[]),
+    ]
+    assert find_forms(answer_forms(52.08, tolerance=0.5), _visible_text(nb)) == ["52.1"]
 
 
 # --------------------------------------------------------------------------------------------

@@ -330,7 +330,7 @@ def test_rules_by_customer_basket():
 
 
 def test_recommend_suggests_unowned_items_best_first():
-    rec = recommend(BASKETS, ["D", "B", "Z"], min_support=0.1)
+    rec = recommend(BASKETS, ["D", "B", "Z"], min_support=0.1, min_lift=0)
     d = rec[rec["customer_id"] == "D"]
     # D owns tea: tea -> cake 2/4, tea -> jam 2/4 (tie on confidence and lift: by name)
     assert d["item"].tolist() == ["cake", "jam"] and d["rank"].tolist() == [1, 2]
@@ -338,16 +338,35 @@ def test_recommend_suggests_unowned_items_best_first():
     # B owns tea and cake: jam via tea (0.5) beats jam via cake (1/3)
     assert b["item"].tolist() == ["jam"] and b["because"].tolist() == ["tea"]
     assert "Z" not in set(rec["customer_id"])
-    assert len(recommend(BASKETS, "D", top=1, min_support=0.1)) == 1
+    assert len(recommend(BASKETS, "D", top=1, min_support=0.1, min_lift=0)) == 1
 
 
 def test_recommend_on_a_demo_never_suggests_owned_categories():
     tx = load_demo("clothing_retailer").transactions
     who = tx["customer_id"].drop_duplicates().head(20).tolist()
-    rec = recommend(tx, who, item="category", min_support=0.01)
+    rec = recommend(tx, who, item="category", min_support=0.01, min_lift=0)
     owned = tx[tx["amount"] > 0].groupby("customer_id")["category"].agg(set)
     assert len(rec)
     assert not any(r.item in owned[r.customer_id] for r in rec.itertuples())
+
+
+def test_recommend_uses_only_rules_with_a_lift_above_one_by_default():
+    # 4 baskets: tea+cake, tea+cake, jam, tea. tea -> cake: confidence 2/3, cake in 2 of 4
+    # baskets, so lift (2/3) / (2/4) = 4/3 > 1: suggested. D owns tea only.
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "B", "B", "C", "D"],
+            "order_id": [1, 1, 2, 2, 3, 4],
+            "product": ["tea", "cake", "tea", "cake", "jam", "tea"],
+        }
+    )
+    rec = recommend(tx, "D", min_support=0.2)
+    assert rec["item"].tolist() == ["cake"]
+    assert rec["lift"].tolist() == pytest.approx([4 / 3])
+    # in BASKETS, tea -> cake and tea -> jam both have lift 1: no suggestion for D by default
+    assert recommend(BASKETS, "D", min_support=0.1).empty
+    with pytest.raises(ValueError, match="min_lift"):
+        recommend(BASKETS, "D", min_lift=None)
 
 
 # -------------------------------------------------------------------------------- satisfaction

@@ -65,9 +65,15 @@ def test_detractor_share_as_a_fraction_is_marked_wrong(demo):
 def test_driver_rows_and_top_driver_agree_with_key_drivers(demo):
     name, bundle = demo
     items = list(bundle.config.drivers)
+    years = bundle.responses["date"].dt.year
+    latest = bundle.responses[years == years.max()]
+    key_latest = drivers.key_drivers(latest, outcome="nps", drivers=items, n_boot=0)
+    assert teaching.drivers.solution(4, bundle) == key_latest.n
+    # one item's r² can never exceed the R² of all items together (same complete rows or more)
+    top_r2 = teaching.drivers.solution(5, bundle)
+    assert 0 < top_r2
+    assert top_r2 <= key_latest.r2 + 0.05  # pairwise rows may differ slightly from complete rows
     key = drivers.key_drivers(bundle.responses, outcome="nps", drivers=items, n_boot=0)
-    assert teaching.drivers.solution(4, bundle) == key.n
-    assert teaching.drivers.solution(5, bundle) == key.ranking[0]
     weights = datasets.planted_truth(name).drivers.weights
     assert key.ranking[0] == max(weights, key=weights.get)
 

@@ -120,10 +120,12 @@ def journey_map(
 
     * A **pain point** is a touchpoint worse on at least one metric.
     * A **moment of delight** is better on at least one metric and worse on none.
-    * ``impact`` sums the flagged differences, each as a share of its scale's range (CSAT
-      points / 100, NPS points / 200, CES points / (max − min), signed so negative is worse);
-      0 when nothing differs, NaN when nothing was tested. Pain points are listed from the
-      most negative.
+    * ``impact`` is one score's flagged gap as a share of its scale's range (CSAT points /
+      100, NPS points / 200, CES points / (max − min), signed so negative is worse): for a
+      pain point the worst flagged gap, for a moment of delight the best. Gaps are not added
+      up, because CSAT and CES answered by the same customers about the same moment measure
+      one problem, and adding them would count it twice. 0 when nothing differs, NaN when
+      nothing was tested. Pain points are listed from the most negative.
 
     Touchpoints with survey answers but no events get stage ``"(no events)"``; touchpoints
     with fewer than ``min_n`` answers are listed without scores. Survey answers without a
@@ -453,7 +455,8 @@ def _one_map(
     table = pd.DataFrame(index=index)
     table["events"] = volume["events"].reindex(order).fillna(0).to_numpy(dtype="int64")
     table["customers"] = volume["customers"].reindex(order).fillna(0).to_numpy(dtype="int64")
-    impact = np.zeros(len(order))
+    worst = np.full(len(order), np.inf)
+    best = np.full(len(order), -np.inf)
     worse_any = np.zeros(len(order), dtype=bool)
     better_any = np.zeros(len(order), dtype=bool)
     tested_any = np.zeros(len(order), dtype=bool)
@@ -493,7 +496,8 @@ def _one_map(
             signal[better] = BETTER
             worse_any |= worse
             better_any |= better
-            impact += np.where(differs, signed, 0.0)
+            worst = np.where(worse, np.minimum(worst, signed), worst)
+            best = np.where(better, np.maximum(best, signed), best)
             tested_any |= ~np.isnan(cols["p"])
         table[f"{m}_n"] = n
         table[m] = value
@@ -504,6 +508,7 @@ def _one_map(
         table[f"{m}_signal"] = pd.array(signal, dtype="str")
     if sentiment is not None and resp is not None:
         _add_sentiment(table, resp[touchpoint], sentiment, order, level)
+    impact = np.where(worse_any, worst, np.where(better_any, best, 0.0))
     table["impact"] = np.where(tested_any, impact, np.nan)
     table["pain_point"] = worse_any
     table["delight"] = better_any & ~worse_any

@@ -27,6 +27,8 @@ breakdown
     groups masked.
 trend
     Score per period with control-chart limits (Montgomery).
+rolling_alerts
+    A real-time rule: the touchpoints whose rolling CSAT falls below their control limits.
 
 Planning and context
 --------------------
@@ -81,6 +83,7 @@ the interval is wide; treat the score as indicative
 80.0
 """
 
+from cxlab.metrics._alerts import rolling_alerts
 from cxlab.metrics._benchmarks import BENCHMARK_COLUMNS, benchmark, read_benchmarks
 from cxlab.metrics._breakdown import breakdown, trend
 from cxlab.metrics._compare import Comparison, TargetTest, against_target, compare
@@ -196,6 +199,7 @@ __all__ = [
     "period_scores",
     "read_benchmarks",
     "readable_table",
+    "rolling_alerts",
     "sample_size",
     "sample_size_table",
     "score_responses",

@@ -73,6 +73,12 @@ from cxlab.plots._segmentation import (
     segment_satisfaction,
     segment_value,
 )
+from cxlab.plots._theory import (
+    interval_width_diagram,
+    journey_layers_diagram,
+    nps_buckets_diagram,
+    rfm_diagram,
+)
 
 __all__ = [
     "PALETTE",
@@ -86,16 +92,20 @@ __all__ = [
     "flow_diagram",
     "funnel_chart",
     "health_chart",
+    "interval_width_diagram",
     "journey_heatmap",
+    "journey_layers_diagram",
     "journey_stages",
     "k_choice",
     "margin_by_sample_size",
     "monthly_revenue",
+    "nps_buckets_diagram",
     "nps_group_chart",
     "palette",
     "pareto_curve",
     "profile_heatmap",
     "responses_per_month",
+    "rfm_diagram",
     "rfm_grid",
     "score_categories",
     "score_distributions",

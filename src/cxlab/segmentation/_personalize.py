@@ -507,12 +507,19 @@ def recommend(
     amount: str | None = "amount",
     min_support: float = 0.01,
     min_confidence: float = 0.1,
+    min_lift: float = 1.0,
 ) -> pd.DataFrame:
     """Suggest items a customer has not bought, from rules on what is bought together.
 
-    A candidate is the consequent of a rule whose antecedent the customer has bought; its
-    score is the highest confidence among those rules (ties: higher lift, then item name).
-    Items the customer already bought are never suggested.
+    A candidate is the consequent of a rule whose antecedent the customer has bought and
+    whose lift is above ``min_lift``; its score is the highest confidence among those rules
+    (ties: higher lift, then item name). Items the customer already bought are never
+    suggested. With the default ``min_lift=1`` only rules where buying the antecedent makes
+    the consequent *more* likely than usual count: a rule with a lift of 1 or less says the
+    two are bought together no more often than chance, so it is no reason to suggest one for
+    the other, however common the pair (Agrawal, Imieliński & Swami, 1993; Brin et al., 1997).
+    When no rule clears it, the result is empty and suggestions should come from elsewhere
+    (the segment's favourite items, say).
 
     Parameters
     ----------
@@ -527,12 +534,19 @@ def recommend(
         Column names.
     min_support, min_confidence : float
         For the rules computed here.
+    min_lift : float, default 1.0
+        Only rules with a lift strictly above this are used; ``0`` uses every rule.
 
     Returns
     -------
     pandas.DataFrame
         ``customer_id`` (named after ``customer``), ``rank`` (1 = best), ``item``,
         ``confidence``, ``lift``, ``because`` (the antecedent of the rule used).
+
+    References
+    ----------
+    Brin, S., Motwani, R., Ullman, J. D., & Tsur, S. (1997). Dynamic itemset counting and
+    implication rules for market basket data. *SIGMOD '97*, 255–264.
 
     Examples
     --------
@@ -543,10 +557,12 @@ def recommend(
     ...         "product": ["tea", "cake", "tea", "cake", "tea", "jam", "tea"],
     ...     }
     ... )
-    >>> recommend(tx, "D", min_support=0.2)  # doctest: +NORMALIZE_WHITESPACE
+    >>> recommend(tx, "D", min_support=0.2, min_lift=0)  # doctest: +NORMALIZE_WHITESPACE
       customer_id  rank  item  confidence  lift because
     0           D     1  cake        0.50   1.0     tea
     1           D     2   jam        0.25   1.0     tea
+    >>> recommend(tx, "D", min_support=0.2).empty  # lift 1: no better than chance
+    True
     """
     if isinstance(top, bool) or int(top) != top or top < 1:
         raise ValueError(f"top must be a whole number of at least 1; got {top!r}")
@@ -565,6 +581,9 @@ def recommend(
     if amount is not None and amount in transactions.columns:
         buys &= pd.to_numeric(transactions[amount], errors="coerce").fillna(0) > 0
     owned = transactions.loc[buys].groupby(customer)[item].agg(lambda s: set(s))
+    if min_lift is None or isinstance(min_lift, bool) or not np.isfinite(min_lift):
+        raise ValueError(f"min_lift must be a number such as 1.0; got {min_lift!r}")
+    rules = rules[rules["lift"] > min_lift + 1e-12] if min_lift > 0 else rules
     ranked = rules.sort_values(
         ["confidence", "lift", "consequent"], ascending=[False, False, True], kind="mergesort"
     )

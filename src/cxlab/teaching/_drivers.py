@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cxlab.teaching._core import Exercise, ExerciseSet, Unavailable, register
+from cxlab.teaching._core import (
+    Exercise,
+    ExerciseSet,
+    Mistake,
+    Option,
+    Question,
+    Quiz,
+    Unavailable,
+    register,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from pandas.api.typing import SeriesGroupBy
@@ -77,18 +86,124 @@ def _driver_columns(bundle: Bundle) -> list[str]:
     return items
 
 
+def _latest_year(bundle: Bundle) -> pd.DataFrame:
+    responses = _columns(bundle, "date")
+    years = pd.to_datetime(responses["date"]).dt.year
+    if years.isna().all():
+        raise Unavailable("the responses table has no dates")
+    return responses[years == years.max()]
+
+
 def _complete_rows(bundle: Bundle) -> int:
+    items = _driver_columns(bundle)
+    return int(_latest_year(bundle)[["nps", *items]].notna().all(axis=1).sum())
+
+
+def _complete_rows_all_years(bundle: Bundle) -> int:
     items = _driver_columns(bundle)
     return int(bundle.responses[["nps", *items]].notna().all(axis=1).sum())
 
 
-def _top_driver_by_r2(bundle: Bundle) -> str:
+def _nps_rows_latest_year(bundle: Bundle) -> int:
+    _driver_columns(bundle)
+    return int(_latest_year(bundle)["nps"].notna().sum())
+
+
+def _detractor_share(bundle: Bundle) -> float:
+    return _detractor_percent(bundle) / 100
+
+
+def _detractors_and_passives(bundle: Bundle) -> float:
+    nps = _columns(bundle, "nps")["nps"].dropna().astype("float64")
+    if nps.empty:
+        raise Unavailable("no response answers the NPS question")
+    return float(100 * (nps <= 8).mean())
+
+
+def _lowest_mean_csat_touchpoint(bundle: Bundle) -> str:
+    return str(_by_touchpoint(bundle, "csat").mean().idxmin())
+
+
+def _least_effort_touchpoint(bundle: Bundle) -> str:
+    means = _by_touchpoint(bundle, "ces").mean()
+    higher_is_easier = bundle.config.ces_scale.higher_is_easier
+    return str(means.idxmax() if higher_is_easier else means.idxmin())
+
+
+def _r2_latest_year(bundle: Bundle) -> pd.Series:
     items = _driver_columns(bundle)
-    table = bundle.responses[["nps", *items]].astype("float64")
+    table = _latest_year(bundle)[["nps", *items]].astype("float64")
     r2 = table.corr()["nps"].drop("nps") ** 2
     if r2.isna().all():
         raise Unavailable("no driver item can be correlated with NPS")
-    return str(r2.idxmax())
+    return r2
+
+
+def _top_driver_by_r2(bundle: Bundle) -> float:
+    return float(_r2_latest_year(bundle).max())
+
+
+def _top_driver_correlation(bundle: Bundle) -> float:
+    r2 = _r2_latest_year(bundle)
+    return float(r2.max() ** 0.5)
+
+
+def _top_driver_r2_all_years(bundle: Bundle) -> float:
+    items = _driver_columns(bundle)
+    table = bundle.responses[["nps", *items]].astype("float64")
+    return float((table.corr()["nps"].drop("nps") ** 2).max())
+
+
+QUIZ = Quiz(
+    (
+        Question(
+            "Five touchpoints are each tested against the rest at α = 0.05. If no touchpoint "
+            "really differs and the tests were independent, the chance of at least one false "
+            "flag is about...",
+            (
+                Option("5 %", "That is the chance for one test, not for five."),
+                Option(
+                    "23 %",
+                    "1 − 0.95⁵ ≈ 0.23 — for independent tests; tests against overlapping "
+                    "'rest' groups are not quite independent, which is why Holm's method, "
+                    "valid under any dependence, is used.",
+                ),
+                Option("50 %", "Too high: five tests at 5 % do not reach a coin flip."),
+            ),
+            answer="b",
+        ),
+        Question(
+            "Relative weights of three drivers are 0.20, 0.10 and 0.05 with R² = 0.35. What "
+            "share of the explained variance does the first driver carry?",
+            (
+                Option("20 %", "0.20 is its raw weight, in units of R², not a share."),
+                Option("57 %", "0.20 / 0.35 ≈ 57 %: raw weights sum to R², shares to 100 %."),
+                Option("35 %", "That is R² itself, the variance all drivers explain together."),
+            ),
+            answer="b",
+        ),
+        Question(
+            "Which benchmark is the fairest first target for a small shop?",
+            (
+                Option(
+                    "The national index of the largest retailers",
+                    "Different customers, scale and survey method: the gap tells little.",
+                ),
+                Option(
+                    "Its own score from the same period last year, with its interval",
+                    "An internal benchmark uses the same survey and customers; the interval "
+                    "says whether a change is more than noise.",
+                ),
+                Option(
+                    "A competitor's star rating online",
+                    "A useful indirect signal, but a different scale and self-selected "
+                    "reviewers, so not a target.",
+                ),
+            ),
+            answer="b",
+        ),
+    )
+)
 
 
 drivers = register(
@@ -108,6 +223,14 @@ drivers = register(
                 f"(bundle.config.csat_scale.satisfied), take the mean of that per touchpoint "
                 f"(touchpoints with at least {MIN_ANSWERS} answers) and pick the smallest; "
                 "answer with its name as text.",
+                mistakes=(
+                    Mistake(
+                        "compared mean ratings instead of the share satisfied",
+                        _lowest_mean_csat_touchpoint,
+                        why="CSAT is the share of answers at or above the satisfied threshold; a "
+                        "mean rating weighs a 1 and a 3 differently, CSAT does not.",
+                    ),
+                ),
             ),
             Exercise(
                 2,
@@ -120,6 +243,18 @@ drivers = register(
                 hint="Among the responses that answer the NPS question, take the share that "
                 "scored 0 to 6, in percent (e.g. 18.5, not 0.185); an answer within ±0.5 "
                 "points counts.",
+                mistakes=(
+                    Mistake(
+                        "gave a share (0–1) instead of a percentage",
+                        _detractor_share,
+                        why="Multiply by 100.",
+                    ),
+                    Mistake(
+                        "counted the passives (7–8) as detractors",
+                        _detractors_and_passives,
+                        why="Detractors answer 0–6 only.",
+                    ),
+                ),
             ),
             Exercise(
                 3,
@@ -132,29 +267,66 @@ drivers = register(
                 f"{MIN_ANSWERS} answers). Read the scale's direction in "
                 f"bundle.config.ces_scale: when higher is easier, the most effort is the "
                 "lowest mean.",
+                mistakes=(
+                    Mistake(
+                        "read the CES scale the wrong way round",
+                        _least_effort_touchpoint,
+                        why="Check bundle.config.ces_scale.higher_is_easier: on an easy-is-high "
+                        "scale the most effort is the lowest mean.",
+                    ),
+                ),
             ),
             Exercise(
                 4,
-                "rows behind the key-driver analysis",
+                "rows behind a key-driver analysis of the latest year",
                 _complete_rows,
                 requires=("responses",),
                 why="Relative weights need the outcome and every driver item on the same row; "
                 "post-interaction surveys do not ask NPS, so most responses drop out.",
-                hint="Count the responses where nps and every column listed in "
-                "bundle.config.drivers are all filled: .notna().all(axis=1).sum().",
+                hint="Keep the responses of the latest calendar year, then count those where "
+                "nps and every column listed in bundle.config.drivers are all filled: "
+                ".notna().all(axis=1).sum().",
+                mistakes=(
+                    Mistake(
+                        "counted the rows of every year",
+                        _complete_rows_all_years,
+                        why="Keep the latest calendar year of the date column first.",
+                    ),
+                    Mistake(
+                        "counted the rows with an NPS answer, whatever the driver items",
+                        _nps_rows_latest_year,
+                        why="A row enters the analysis only when the outcome and every driver "
+                        "item are filled.",
+                    ),
+                ),
             ),
             Exercise(
                 5,
-                "top driver by squared correlation",
+                "squared correlation of the top driver in the latest year",
                 _top_driver_by_r2,
                 requires=("responses",),
+                tolerance=0.005,
                 why="For uncorrelated items the squared correlation is the relative weight; "
-                "the items here are correlated, so relative weights share the overlap out, "
-                "but the top driver is the same.",
-                hint="Correlate each driver item with nps (DataFrame.corr() uses every row "
-                "where both are filled), square the correlations and take the largest; answer "
-                "with the item's name as text.",
+                "the items here are correlated, so relative weights share the overlap out and "
+                "are smaller, but they sum to R² and rank the same top driver.",
+                hint="Keep the latest calendar year, correlate each driver item with nps "
+                "(DataFrame.corr() uses every row where both are filled), square the "
+                "correlations and answer with the largest, a number between 0 and 1.",
+                mistakes=(
+                    Mistake(
+                        "gave the correlation r instead of r²",
+                        _top_driver_correlation,
+                        why="Square the correlation: r² is the share of the NPS variance the "
+                        "item explains on its own.",
+                    ),
+                    Mistake(
+                        "used every year, not the latest",
+                        _top_driver_r2_all_years,
+                        why="Keep the latest calendar year of the date column first.",
+                    ),
+                ),
             ),
         ),
+        quiz=QUIZ,
     )
 )

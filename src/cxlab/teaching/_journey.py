@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cxlab.journey import DEFAULT_STAGES
-from cxlab.teaching._core import Exercise, ExerciseSet, Unavailable, register
+from cxlab.teaching._core import (
+    Exercise,
+    ExerciseSet,
+    Mistake,
+    Option,
+    Question,
+    Quiz,
+    Unavailable,
+    register,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxlab.contract.bundle import Bundle
@@ -56,10 +65,42 @@ def _needs_stage(events: pd.DataFrame, *stages: str) -> None:
             raise Unavailable(f"the event log has no {stage!r} stage")
 
 
+def _latest_year_purchases(bundle: Bundle) -> pd.DataFrame:
+    events = _events(bundle)
+    _needs_stage(events, "purchase")
+    year = events["timestamp"].dt.year.max()
+    return events[(events["stage"] == "purchase") & (events["timestamp"].dt.year == year)]
+
+
 def _customers_at_purchase(bundle: Bundle) -> int:
+    return int(_latest_year_purchases(bundle)["customer_id"].nunique())
+
+
+def _purchase_events(bundle: Bundle) -> int:
+    return len(_latest_year_purchases(bundle))
+
+
+def _customers_at_purchase_all_years(bundle: Bundle) -> int:
     events = _events(bundle)
     _needs_stage(events, "purchase")
     return int(events.loc[events["stage"] == "purchase", "customer_id"].nunique())
+
+
+def _days_mean(bundle: Bundle) -> float:
+    events = _events(bundle)
+    _needs_stage(events, "purchase", "service")
+    first = (
+        events[events["stage"].isin(["purchase", "service"])]
+        .groupby(["customer_id", "stage"])["timestamp"]
+        .min()
+        .unstack("stage")
+        .dropna()
+    )
+    gap = first["service"] - first["purchase"]
+    gap = gap[gap > pd.Timedelta(0)]
+    if gap.empty:
+        raise Unavailable("no customer has a service event after their first purchase")
+    return float(gap.dt.total_seconds().mean() / 86400)
 
 
 def _biggest_drop(bundle: Bundle) -> list[str]:
@@ -109,20 +150,93 @@ def _days_purchase_to_service(bundle: Bundle) -> float:
     return float(gap.dt.total_seconds().median() / 86400)
 
 
+QUIZ = Quiz(
+    (
+        Question(
+            "What should a persona on a journey map be built from?",
+            (
+                Option(
+                    "The acquisition channel alone",
+                    "A channel says how customers arrived, not what they need or feel; "
+                    "personas also need needs, motives and circumstances.",
+                ),
+                Option(
+                    "A group of real customers who share needs, goals and circumstances",
+                    "A persona is a composite of a real segment, grounded in data and in "
+                    "listening to customers.",
+                ),
+                Option(
+                    "The owner's idea of the ideal customer",
+                    "That maps the business's hopes, not its customers' experience.",
+                ),
+            ),
+            answer="b",
+        ),
+        Question(
+            "Checkout's CSAT gap is −0.40 of the scale and its CES gap −0.28. Its impact is...",
+            (
+                Option(
+                    "−0.68",
+                    "Adding the gaps counts one problem twice: the same customers answered "
+                    "both questions about the same moment.",
+                ),
+                Option("−0.40", "The worst single flagged gap, as a share of its scale."),
+                Option("−0.28", "That is the smaller gap; impact takes the worse one."),
+            ),
+            answer="b",
+        ),
+        Question(
+            "A real-time alert for a touchpoint should fire when...",
+            (
+                Option(
+                    "any single answer is below 3",
+                    "One unhappy answer is normal; an alert on each would drown the owner.",
+                ),
+                Option(
+                    "the rolling score of its recent answers falls below control limits set "
+                    "from its own baseline",
+                    "The limits say how far a window of w answers can drift by chance; "
+                    "beyond them something has changed.",
+                ),
+                Option(
+                    "its monthly score is lower than last month's",
+                    "Month-to-month changes are mostly noise, and a month is too slow to be "
+                    "called real time.",
+                ),
+            ),
+            answer="b",
+        ),
+    )
+)
+
+
 journey = register(
     ExerciseSet(
         "03",
         (
             Exercise(
                 1,
-                "customers with a purchase event",
+                "customers with a purchase event in the latest year",
                 _customers_at_purchase,
                 requires=("events",),
                 why="Each customer counts once however many purchases they made. The funnel's "
                 "'visited' column holds the same number; its 'customers' column can be larger, "
                 "because it also counts customers seen only at later stages.",
-                hint="Keep the events whose stage is 'purchase' and count the distinct "
-                "customer_id values (nunique), not the rows.",
+                hint="Keep the events whose stage is 'purchase' and whose timestamp falls in the "
+                "latest calendar year of the log, and count the distinct customer_id values "
+                "(nunique), not the rows.",
+                mistakes=(
+                    Mistake(
+                        "counted purchase events rather than distinct customers",
+                        _purchase_events,
+                        why="A customer who bought three times counts once: use .nunique().",
+                    ),
+                    Mistake(
+                        "counted every year of the log",
+                        _customers_at_purchase_all_years,
+                        why="Keep the latest calendar year of the timestamps first.",
+                    ),
+                ),
             ),
             Exercise(
                 2,
@@ -159,7 +273,16 @@ journey = register(
                 "timestamp, keep customers whose first service comes after their first "
                 "purchase, and take the median difference in days (total_seconds() / 86400); "
                 "answers within half a day count.",
+                mistakes=(
+                    Mistake(
+                        "took the mean instead of the median",
+                        _days_mean,
+                        why="A few customers who wait months pull the mean up; the median is "
+                        "the typical customer.",
+                    ),
+                ),
             ),
         ),
+        quiz=QUIZ,
     )
 )

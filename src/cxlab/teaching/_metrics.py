@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from cxlab.teaching._core import Exercise, ExerciseSet, Unavailable, register
+from cxlab.teaching._core import (
+    Exercise,
+    ExerciseSet,
+    Mistake,
+    Option,
+    Question,
+    Quiz,
+    Unavailable,
+    register,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxlab.contract.bundle import Bundle
@@ -119,6 +128,127 @@ def _answers_for_margin(bundle: Bundle) -> int:
     return int(sizes[enough[0]])
 
 
+def _nps_passives_as_detractors(bundle: Bundle) -> float:
+    answers = _answers(bundle, "nps")
+    return 100 * float((answers >= 9).mean() - (answers <= 8).mean())
+
+
+def _nps_without_passives(bundle: Bundle) -> float:
+    promoters, detractors, _ = _nps_counts(bundle)
+    if promoters + detractors == 0:
+        raise Unavailable("every answer is a passive")
+    return 100 * (promoters - detractors) / (promoters + detractors)
+
+
+def _nps_all_years(bundle: Bundle) -> float:
+    promoters, detractors, n = _nps_counts(bundle, latest=False)
+    return 100 * (promoters - detractors) / n
+
+
+def _csat_top_box_only(bundle: Bundle) -> float:
+    answers = _answers(bundle, "csat")
+    return 100 * float((answers >= bundle.config.csat_scale.max).mean())
+
+
+def _csat_mean_as_percent(bundle: Bundle) -> float:
+    answers = _answers(bundle, "csat")
+    return 100 * float(answers.mean()) / bundle.config.csat_scale.max
+
+
+def _csat_all_years(bundle: Bundle) -> float:
+    answers = _answers(bundle, "csat", latest=False)
+    return 100 * float((answers >= bundle.config.csat_scale.satisfied_threshold).mean())
+
+
+def _nps_interval_half_width(bundle: Bundle) -> float:
+    return _nps_interval_width(bundle) / 2
+
+
+def _nps_plain_wald_width(bundle: Bundle) -> float:
+    promoters, detractors, n = _nps_counts(bundle)
+    p, d = promoters / n, detractors / n
+    return 2 * 100 * Z95 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n)
+
+
+def _answers_for_width(bundle: Bundle) -> int:
+    """Return the survey size for a ±2.5-point margin (±5 read as the width)."""
+    promoters, detractors, n = _nps_counts(bundle, latest=False)
+    p, d = promoters / n, detractors / n
+    return math.ceil(Z95**2 * (p + d - (p - d) ** 2) / 0.025**2)
+
+
+def _answers_with_binomial_variance(bundle: Bundle) -> int:
+    promoters, _, n = _nps_counts(bundle, latest=False)
+    p = promoters / n
+    return math.ceil(Z95**2 * p * (1 - p) / 0.05**2)
+
+
+QUIZ = Quiz(
+    (
+        Question(
+            "A café's NPS survey: 10 answers of 9–10, 5 of 7–8, 5 of 0–6. What is the NPS?",
+            (
+                Option("50", "That leaves the 5 passives out of n: (10 − 5) / 10 is not it."),
+                Option(
+                    "25",
+                    "(10 − 5) / 20 = 25 %: passives count in n but in neither group.",
+                ),
+                Option("75", "That counts passives as promoters."),
+            ),
+            answer="b",
+        ),
+        Question(
+            "CSAT went from 78 % (n = 40) to 85 % (n = 40). What can the owner say?",
+            (
+                Option(
+                    "Satisfaction rose by 7 points",
+                    "With 40 answers each, each score's interval is about ±12 points wide, "
+                    "so a 7-point change is within the noise.",
+                ),
+                Option(
+                    "The change is within what 40 answers per period can show by chance",
+                    "Both intervals overlap widely; more answers, or a longer period, are "
+                    "needed before calling it a rise.",
+                ),
+                Option(
+                    "Satisfaction fell",
+                    "The point estimate went up; the honest reading is that we cannot tell.",
+                ),
+            ),
+            answer="b",
+        ),
+        Question(
+            "Which metric fits the question 'was it easy to return the jumper?'",
+            (
+                Option("NPS", "NPS asks about the relationship as a whole, not one task."),
+                Option("CSAT", "CSAT asks how satisfied, not how much effort it took."),
+                Option(
+                    "CES",
+                    "Effort is what CES measures, right after the interaction; high effort "
+                    "predicts disloyalty better than low delight predicts loyalty.",
+                ),
+            ),
+            answer="c",
+        ),
+        Question(
+            "To halve the margin of error of a score, a survey needs...",
+            (
+                Option("twice the answers", "The margin falls with √n, not with n."),
+                Option(
+                    "four times the answers",
+                    "The margin is proportional to 1/√n, so halving it takes n × 4.",
+                ),
+                Option(
+                    "the same answers on a longer scale",
+                    "A longer scale changes the question, not n.",
+                ),
+            ),
+            answer="b",
+        ),
+    )
+)
+
+
 metrics = register(
     ExerciseSet(
         "01",
@@ -134,7 +264,25 @@ metrics = register(
                 "answered the question (passives count in the total).",
                 hint="Keep the latest year's responses and drop the missing NPS values, then "
                 "take (answers >= 9).mean() minus (answers <= 6).mean() and multiply by 100. "
-                "Answer in points, e.g. 12.3.",
+                "Answer in points, e.g. 47.5.",
+                mistakes=(
+                    Mistake(
+                        "counted the passives (7–8) as detractors",
+                        _nps_passives_as_detractors,
+                        why="Detractors answer 0–6 only; 7 and 8 are passives.",
+                    ),
+                    Mistake(
+                        "left the passives out of n",
+                        _nps_without_passives,
+                        why="Passives answered the question, so they count in n though in "
+                        "neither group.",
+                    ),
+                    Mistake(
+                        "scored every year, not the latest",
+                        _nps_all_years,
+                        why="Keep the responses of the latest calendar year first.",
+                    ),
+                ),
             ),
             Exercise(
                 2,
@@ -148,6 +296,24 @@ metrics = register(
                 hint="Keep the latest year's responses, read the threshold from "
                 "bundle.config.csat_scale.satisfied, drop missing answers, and take the share "
                 "at or above the threshold, in percent.",
+                mistakes=(
+                    Mistake(
+                        "counted only the top box as satisfied",
+                        _csat_top_box_only,
+                        why="The satisfied threshold is bundle.config.csat_scale."
+                        "satisfied_threshold, usually the top two boxes.",
+                    ),
+                    Mistake(
+                        "took the mean score as a percentage of the scale",
+                        _csat_mean_as_percent,
+                        why="CSAT is a share of satisfied answers, not an average rating.",
+                    ),
+                    Mistake(
+                        "scored every year, not the latest",
+                        _csat_all_years,
+                        why="Keep the responses of the latest calendar year first.",
+                    ),
+                ),
             ),
             Exercise(
                 3,
@@ -171,6 +337,18 @@ metrics = register(
                 hint="With the latest year's counts, compute p' = (promoters + 0.75)/(n + 3) "
                 "and d' likewise, the margin "
                 "1.96·sqrt((p' + d' − (p' − d')**2)/(n + 3)), and answer 2 × 100 × margin.",
+                mistakes=(
+                    Mistake(
+                        "gave the margin (half the width)",
+                        _nps_interval_half_width,
+                        why="The width is high − low, twice the ± margin.",
+                    ),
+                    Mistake(
+                        "used the plain Wald interval, without Rocks' adjustment",
+                        _nps_plain_wald_width,
+                        why="Add 3/4 of a promoter and 3/4 of a detractor and use n + 3.",
+                    ),
+                ),
             ),
             Exercise(
                 5,
@@ -184,7 +362,21 @@ metrics = register(
                 "margin falls with √n, so halving it takes four times the answers.",
                 hint="Use the shares of promoters p and detractors d (0–1) of all NPS answers: "
                 "V = p + d − (p − d)**2 and n = 1.96**2 * V / 0.05**2, rounded up.",
+                mistakes=(
+                    Mistake(
+                        "read ±5 points as the width of the interval (a ±2.5 margin)",
+                        _answers_for_width,
+                        why="±5 points is the margin, half the width: use 0.05 in the formula.",
+                    ),
+                    Mistake(
+                        "used the variance of a single share, p(1 − p), for the NPS",
+                        _answers_with_binomial_variance,
+                        why="The NPS is a difference of two shares; its variance is "
+                        "p + d − (p − d)².",
+                    ),
+                ),
             ),
         ),
+        quiz=QUIZ,
     )
 )

@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cxlab.teaching._core import Exercise, ExerciseSet, Unavailable, register
+from cxlab.teaching._core import (
+    Exercise,
+    ExerciseSet,
+    Mistake,
+    Option,
+    Question,
+    Quiz,
+    Unavailable,
+    register,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxlab.contract.bundle import Bundle
@@ -29,8 +38,8 @@ __all__ = ["segmentation"]
 #: Days that count as "recently" in exercise 1.
 RECENT_DAYS = 90
 
-#: Share of customers that counts as "the top" in exercise 2.
-TOP_SHARE = 0.2
+#: Share of customers that counts as "the top" in exercise 2 (the chapter prints the top fifth).
+TOP_SHARE = 0.1
 
 
 def _transactions(bundle: Bundle) -> pd.DataFrame:
@@ -69,6 +78,29 @@ def _top_fifth_share(bundle: Bundle) -> float:
     return 100 * float(spend.sort_values(ascending=False).head(top).sum() / total)
 
 
+def _top_fifth_share_gross(bundle: Bundle) -> float:
+    purchases = _purchases(bundle)
+    spend = purchases.groupby("customer_id")["amount"].sum()
+    top = math.ceil(TOP_SHARE * len(spend))
+    return 100 * float(spend.sort_values(ascending=False).head(top).sum() / spend.sum())
+
+
+def _top_fifth_share_fraction(bundle: Bundle) -> float:
+    return _top_fifth_share(bundle) / 100
+
+
+def _recent_lines(bundle: Bundle) -> int:
+    tx = _transactions(bundle)
+    asof = tx["date"].max().normalize() + pd.Timedelta(days=1)
+    purchases = _purchases(bundle)
+    return int((purchases["date"] >= asof - pd.Timedelta(days=RECENT_DAYS)).sum())
+
+
+def _one_line_buyers(bundle: Bundle) -> int:
+    per_customer = _purchases(bundle).groupby("customer_id").size()
+    return int((per_customer == 1).sum())
+
+
 def _orders(purchases: pd.DataFrame) -> pd.Series:
     """Order of each purchase line: the order id, else the customer and the day."""
     day = purchases["customer_id"].astype(str) + "@" + purchases["date"].dt.strftime("%Y-%m-%d")
@@ -102,6 +134,71 @@ def _top_category_pair(bundle: Bundle) -> set[str]:
     return set(counts.index[0])
 
 
+QUIZ = Quiz(
+    (
+        Question(
+            "Bread is in 40 % of baskets; among baskets with butter, 30 % hold bread. Should "
+            "the shop suggest bread to butter buyers?",
+            (
+                Option(
+                    "Yes: 30 % of butter buyers take bread",
+                    "Confidence alone ignores how common bread is anyway.",
+                ),
+                Option(
+                    "No: the lift is 0.75, so butter buyers take bread less often than others",
+                    "Lift = 0.30 / 0.40 = 0.75 < 1: the suggestion would work against the "
+                    "grain; recommend only on a lift above 1.",
+                ),
+                Option(
+                    "Yes, because bread is popular",
+                    "Popular items need no suggestion; a rule earns its place by lift.",
+                ),
+            ),
+            answer="b",
+        ),
+        Question(
+            "A customer last bought 300 days ago but ordered 20 times before. Which cell of "
+            "the R × F grid, and which play?",
+            (
+                Option(
+                    "Champions: a thank-you",
+                    "Champions bought recently; this customer has gone quiet.",
+                ),
+                Option(
+                    "Can't lose them: a personal win-back before they are gone",
+                    "Low recency, high frequency: valuable and slipping away.",
+                ),
+                Option(
+                    "New: a welcome series",
+                    "New customers have one order; this one has twenty.",
+                ),
+            ),
+            answer="b",
+        ),
+        Question(
+            "Clustering gives a silhouette of 0.310 for k = 3 and 0.307 for k = 4. What follows?",
+            (
+                Option(
+                    "k = 3 is clearly better",
+                    "A gap of 0.003 is within what another random start or sample would "
+                    "change: the data do not decide.",
+                ),
+                Option(
+                    "Either is defensible; choose the k whose segments lead to different plays",
+                    "When the statistic cannot separate them, usefulness (distinct, "
+                    "actionable segments, stable across starts) decides.",
+                ),
+                Option(
+                    "Use k = 10 to be safe",
+                    "More clusters fragment the base into segments too small to act on.",
+                ),
+            ),
+            answer="b",
+        ),
+    )
+)
+
+
 segmentation = register(
     ExerciseSet(
         "04",
@@ -118,19 +215,39 @@ segmentation = register(
                 hint="Take asof = the latest date (normalised) plus one day, keep the lines with "
                 f"amount > 0 dated on or after asof − {RECENT_DAYS} days, and count the distinct "
                 "customer_id values.",
+                mistakes=(
+                    Mistake(
+                        "counted purchase lines rather than customers",
+                        _recent_lines,
+                        why="Each customer counts once: use .nunique() on customer_id.",
+                    ),
+                ),
             ),
             Exercise(
                 2,
-                "revenue share of the top 20 % of customers",
+                "revenue share of the top 10 % of customers",
                 _top_fifth_share,
                 requires=("transactions",),
                 tolerance=0.5,
                 why="Rank the buying customers by net spend (purchases minus refunds); the first "
-                "20 % (rounded up) against the whole net revenue of the buyers is the Pareto "
-                "share. Well above 20 % means a few customers carry the business.",
+                "10 % (rounded up) against the whole net revenue of the buyers is the Pareto "
+                "share at a tenth. Well above 10 % means a few customers carry the business.",
                 hint="Sum amount per customer_id over the buyers (customers with at least one "
-                "positive amount), sort it in descending order, take the first ceil(0.2 × n) "
-                "and divide their sum by the total. Answer in percent, e.g. 52.1.",
+                "positive amount), sort it in descending order, take the first ceil(0.1 × n) "
+                "and divide their sum by the total. Answer in percent (e.g. 37.5, not 0.375).",
+                mistakes=(
+                    Mistake(
+                        "ranked gross purchases, leaving refunds out of net spend",
+                        _top_fifth_share_gross,
+                        why="Net spend is purchases minus refunds: sum every amount per "
+                        "customer, refunds included.",
+                    ),
+                    Mistake(
+                        "gave a share (0–1) instead of a percentage",
+                        _top_fifth_share_fraction,
+                        why="Multiply by 100.",
+                    ),
+                ),
             ),
             Exercise(
                 3,
@@ -142,6 +259,14 @@ segmentation = register(
                 "frequency-1 column of the R × F grid: new, promising or lost.",
                 hint="Keep the lines with amount > 0, count distinct order_id per customer_id, "
                 "and count the customers with exactly one.",
+                mistakes=(
+                    Mistake(
+                        "counted purchase lines rather than orders",
+                        _one_line_buyers,
+                        why="An order can hold several lines (categories); count distinct "
+                        "order_id values per customer.",
+                    ),
+                ),
             ),
             Exercise(
                 4,
@@ -156,5 +281,6 @@ segmentation = register(
                 'with a set of two names, e.g. {"tops", "trousers"}.',
             ),
         ),
+        quiz=QUIZ,
     )
 )
