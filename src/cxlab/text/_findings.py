@@ -1,0 +1,255 @@
+"""The sentences chapter 07 states, each true for whichever client is loaded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxlab.findings import Finding, join
+from cxlab.text._analysis import MIN_N
+
+__all__ = [
+    "mismatch_finding",
+    "negative_share_finding",
+    "reviews_finding",
+    "skipped_finding",
+    "themes_finding",
+    "top_themes",
+]
+
+_SKIPPED = {
+    "comments": "The bundle has no survey comments, so there is nothing to score; add a "
+    "`comment` column to the responses to enable this chapter's analyses.",
+    "nps": "The commenters gave no NPS answers, so theme impact on NPS, keywords by NPS group "
+    "and score–comment mismatches are skipped; they need `nps` beside `comment`.",
+    "reviews": "The bundle has no reviews table, so there is no competitor comparison; add "
+    "`reviews.csv` (date, business, rating, text, source) to enable it.",
+    "themes": "Too few comments with recurring words to find themes (at least {need} needed, "
+    "{n} found).",
+    "dates": "The comments are undated, so sentiment by month is skipped.",
+    "touchpoint": "The responses name no touchpoint, so sentiment by touchpoint is skipped.",
+}
+
+
+def skipped_finding(section: str, **values: Any) -> Finding:
+    """One line saying why a section is skipped and what would enable it.
+
+    Examples
+    --------
+    >>> skipped_finding("reviews").supported
+    False
+    """
+    return Finding.unsupported(_SKIPPED[section], **values)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f} %"
+
+
+def negative_share_finding(share: dict[str, Any], *, client: str) -> Finding:
+    """State the share of negative comments with its interval.
+
+    Examples
+    --------
+    >>> negative_share_finding(
+    ...     {"share": 0.25, "low": 0.2, "high": 0.3, "n": 400}, client="Shop"
+    ... ).text
+    '25 % of the 400 scored comments to Shop are negative (95 % interval 20 % to 30 %).'
+    """
+    n = share.get("n") or 0
+    if not n:
+        return Finding.unsupported("No comment could be scored (none is English text).")
+    text = (
+        "{share} of the {n:,} scored comments to **{client}** are negative (95 % interval "
+        "{low} to {high})."
+    )
+    values = {
+        "share": _pct(share["share"]),
+        "n": n,
+        "client": client,
+        "low": _pct(share["low"]),
+        "high": _pct(share["high"]),
+    }
+    if n < MIN_N:
+        text += " With so few comments the share is indicative only."
+    return Finding(text, values, numbers=dict(share))
+
+
+def top_themes(impact: pd.DataFrame, *, k: int = 3) -> list[dict[str, Any]]:
+    """List the themes that pull the NPS down most, as headline mappings.
+
+    Parameters
+    ----------
+    impact : pandas.DataFrame
+        :func:`cxlab.text.theme_impact`.
+    k : int
+        How many.
+
+    Returns
+    -------
+    list of dict
+        ``{"theme", "impact", "low", "high", "n"}``, impacts in NPS points (rounded to 0.1).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(
+    ...     {"impact": [-5.0, 2.0], "low": [-8.0, 0.5], "high": [-2.0, 3.0], "n": [50, 40]},
+    ...     index=pd.Index(["price", "staff"], name="theme"),
+    ... )
+    >>> top_themes(t, k=1)
+    [{'theme': 'price', 'impact': -5.0, 'low': -8.0, 'high': -2.0, 'n': 50}]
+    """
+    ok = impact.dropna(subset=["impact"]).sort_values("impact", kind="stable").head(k)
+    return [
+        {
+            "theme": str(t),
+            "impact": round(float(r["impact"]), 1),
+            "low": round(float(r["low"]), 1),
+            "high": round(float(r["high"]), 1),
+            "n": int(r["n"]),
+        }
+        for t, r in ok.iterrows()
+    ]
+
+
+def themes_finding(impact: pd.DataFrame) -> Finding:
+    """Name the theme that costs the most NPS, and whether its interval excludes zero.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(
+    ...     {"impact": [-5.0], "low": [-8.0], "high": [-2.0], "n": [50]},
+    ...     index=pd.Index(["price"], name="theme"),
+    ... )
+    >>> t.attrs["overall_nps"] = 20.0
+    >>> themes_finding(t).text.split(":")[0]
+    'The theme that costs the most NPS is "price"'
+    """
+    ok = impact.dropna(subset=["impact"])
+    if ok.empty:
+        return Finding.unsupported(
+            "No theme has both mentioning and non-mentioning respondents with an NPS answer, "
+            "so no impact can be estimated."
+        )
+    worst = ok.sort_values("impact").iloc[0]
+    name = str(ok.sort_values("impact").index[0])
+    values = {
+        "theme": name,
+        "impact": float(worst["impact"]),
+        "low": float(worst["low"]),
+        "high": float(worst["high"]),
+        "n": int(worst["n"]),
+        "overall": float(impact.attrs.get("overall_nps", np.nan)),
+    }
+    if worst["impact"] >= 0:
+        return Finding(
+            "No theme pulls the NPS down: without any single theme's mentioners the NPS would "
+            "not be higher than {overall:+.0f}.",
+            values,
+        )
+    text = (
+        'The theme that costs the most NPS is "{theme}": without the {n:,} respondents '
+        "who mention it, the NPS would be {impact_abs:.1f} points higher (95 % interval "
+        "{high_abs:.1f} to {low_abs:.1f})."
+    )
+    values.update(impact_abs=-values["impact"], low_abs=-values["low"], high_abs=-values["high"])
+    parts: list[Finding | str] = [Finding(text, values)]
+    if worst["high"] >= 0:
+        parts.append("The interval includes zero: the effect may be chance.")
+    if worst["n"] < MIN_N:
+        parts.append("Few respondents mention it, so treat the number as indicative.")
+    return join(parts)
+
+
+def mismatch_finding(flags: pd.Series) -> Finding:
+    """Count the score–comment mismatches worth a call.
+
+    Examples
+    --------
+    >>> mismatch_finding(pd.Series(["promoter, negative comment", None, None])).facts
+    {'promoters': 1, 'detractors': 0}
+    """
+    pro = int((flags == "promoter, negative comment").sum())
+    det = int((flags == "detractor, glowing comment").sum())
+    total = pro + det
+    if total == 0:
+        return Finding(
+            "No score disagrees strongly with its comment.",
+            {"n": 0},
+            numbers={"promoters": 0, "detractors": 0},
+        )
+    text = (
+        "{total:,} {answers} strongly with {its} comment: {pro:,} {promoters} with a "
+        "negative comment and {det:,} {detractors} with a glowing one."
+    )
+    values = {
+        "total": total,
+        "answers": "answer disagrees" if total == 1 else "answers disagree",
+        "its": "its" if total == 1 else "their",
+        "pro": pro,
+        "promoters": "promoter" if pro == 1 else "promoters",
+        "det": det,
+        "detractors": "detractor" if det == 1 else "detractors",
+    }
+    return Finding(text, values, numbers={"promoters": pro, "detractors": det})
+
+
+def reviews_finding(table: pd.DataFrame, *, client: str | None) -> Finding:
+    """Compare the client's reviews with its competitors'.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(
+    ...     {
+    ...         "n": [100, 80],
+    ...         "rating": [4.2, 3.9],
+    ...         "negative_share": [0.1, 0.2],
+    ...         "low": [0.05, 0.12],
+    ...         "high": [0.17, 0.3],
+    ...     },
+    ...     index=["Us", "Them"],
+    ... )
+    >>> reviews_finding(t, client="Us").text.split(";")[0]
+    'Us has the fewest negative reviews of the 2 businesses (10 %, 95 % interval 5 % to 17 %)'
+    """
+    ok = table[table["n"] > 0].dropna(subset=["negative_share"])
+    if len(ok) < 2:
+        return Finding.unsupported(
+            "The reviews cover fewer than two businesses, so there is nothing to compare."
+        )
+    if client not in ok.index:
+        client = str(ok.index[0])
+    order = ok.sort_values("negative_share")
+    rank = list(order.index).index(client) + 1
+    row = ok.loc[client]
+    best = str(order.index[0])
+    values = {
+        "client": client,
+        "k": len(ok),
+        "share": _pct(row["negative_share"]),
+        "low": _pct(row["low"]),
+        "high": _pct(row["high"]),
+        "best": best,
+        "best_share": _pct(order.iloc[0]["negative_share"]),
+    }
+    if rank == 1:
+        text = (
+            "{client} has the fewest negative reviews of the {k} businesses ({share}, 95 % "
+            "interval {low} to {high}); "
+        )
+    else:
+        text = (
+            "{client} ranks {rank} of {k} by negative reviews ({share}, 95 % interval {low} "
+            "to {high}); {best} has the fewest ({best_share}). "
+        )
+        values["rank"] = rank
+    others = order.drop(index=client)
+    overlap = bool(((others["low"] <= row["high"]) & (others["high"] >= row["low"])).all())
+    tail = (
+        "the intervals overlap, so the difference may be chance."
+        if overlap
+        else "at least one difference is larger than chance explains."
+    )
+    return Finding(text + tail, values)
