@@ -171,6 +171,10 @@ class PlantedTruth:
     pii : tuple of PiiString
     period : tuple of pandas.Timestamp
         First and last day of the data.
+    reviews : dict, optional
+        What the reviews table plants: ``businesses`` (name → mean stars), ``client`` (the
+        client's name among them) and ``pain_aspect`` (the vocabulary of the client's pain
+        point, which about a third of its reviews of three stars or fewer are about).
     """
 
     name: str
@@ -185,6 +189,7 @@ class PlantedTruth:
     drivers: DriverTruth
     pii: tuple[PiiString, ...]
     period: tuple[pd.Timestamp, pd.Timestamp]
+    reviews: dict | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -22,8 +22,9 @@ those cases in two documented ways, both applied before VADER scores the text:
 
 The rules were tuned on the tuning part of our own customer-experience sentence set
 (``data/cx_sentences.csv``, rows with ``split == "tune"``); the held-out part (``split ==
-"holdout"``) was written after the rules were fixed and never used to change one. On the three
-published VADER ground-truth corpora the layer must score no worse than plain VADER (tests check the Pearson correlation with the human ratings).
+"holdout"``) was written after the rules were fixed and never used to change one. On the
+three published VADER ground-truth corpora the layer must score no worse than plain VADER
+(tests check the Pearson correlation with the human ratings).
 
 Only English is supported: a comment of eight or more words that contains none of the common
 English function words is reported as ``not_english`` and left unscored.
@@ -386,13 +387,8 @@ def _score_chunk(args: tuple[list[str], bool]) -> np.ndarray:
     return out
 
 
-#: Below this many distinct texts one process scores them; above, both cores (where the
-#: machine has them) share the work.
-PARALLEL_MIN = 5000
-
-
 def _score(texts: list[str], cx: bool, n_jobs: int | None) -> np.ndarray:
-    jobs = n_jobs if n_jobs is not None else (2 if len(texts) >= PARALLEL_MIN else 1)
+    jobs = n_jobs if n_jobs is not None else 1
     jobs = max(1, min(int(jobs), os.cpu_count() or 1, len(texts) or 1))
     if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
         return _score_chunk((texts, cx))
@@ -441,8 +437,9 @@ def sentiment(texts: Any, *, n_jobs: int | None = None) -> pd.DataFrame:
         are kept in place and left unscored; texts longer than :data:`MAX_CHARS` characters are
         scored on their beginning.
     n_jobs : int, optional
-        Processes to score with; default: one, or two when there are at least
-        :data:`PARALLEL_MIN` distinct texts. Identical texts are scored once.
+        Processes to score with (forked workers, on systems that fork); default one, since
+        on a busy two-core machine a second process did not pay (``benchmarks/bench_text.py``).
+        Identical texts are scored once.
 
     Returns
     -------
