@@ -5,8 +5,8 @@ appended ("… (order 123)") until there are N distinct texts, so no text is sco
 scoring work per text is that of real comments. Baseline, measured in the same run on the same
 texts: plain ``vaderSentiment`` — one ``SentimentIntensityAnalyzer().polarity_scores`` call per
 text, in one process. ``cxlab.text.sentiment`` adds the customer-experience layer, the input
-checks and a DataFrame; it is timed with its default (one process) and with ``n_jobs=2``. Target: at least the
-baseline's throughput (ratio ≤ 1.0).
+checks and a DataFrame; it is timed with its default (one process) and with ``n_jobs=2``.
+Target: at least the baseline's throughput (ratio ≤ 1.0).
 
 Themes: ``ThemeModel(8).fit`` on 100,000 such comments. Target: at most 30 s.
 
