@@ -47,8 +47,9 @@ check: lint
 	$(BIN)/pytest -p no:nbval -m "not slow" \
 	  -o addopts="-ra --strict-markers --doctest-modules -p no:cacheprovider" src/cxlab tests
 
+# Every core: a module (or a class) stays on one worker, so its shared fixtures and runs are made once.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )

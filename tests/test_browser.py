@@ -216,40 +216,58 @@ def _widget_cells(path: Path) -> int:
     )
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_chapter_runs_and_its_widgets_respond(lab, browser, path):
-    base, token, _ = lab
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    try:
-        ran = _run_all(page, base, token, path.name)
-        assert ran and not _errors(page), f"{path.name}: errors after Run All: {_errors(page)[:3]}"
-        expected = _widget_cells(path)
-        if expected:
-            page.wait_for_selector(".jp-OutputArea-output > .widget-vbox", timeout=REDRAW_LIMIT)
-        boxes = _widget_boxes(page)
-        assert boxes.count() == expected, (
-            f"{path.name}: {boxes.count()} widgets shown, {expected} cells"
-        )
-        ARTEFACTS.mkdir(parents=True, exist_ok=True)
-        for i in range(boxes.count()):
-            box = boxes.nth(i)
-            box.scroll_into_view_if_needed()
-            assert _draws(box) >= 1 and _has_view(_content(box)), (
-                f"{path.name} widget {i} shows nothing before any change"
+class _OneChapterInTheBrowser:
+    """Run All on one chapter in JupyterLab, then move every control of every widget.
+
+    One class per chapter (made below), so that ``pytest -n 2 --dist loadscope`` (``make test``)
+    spreads the chapters over the workers; each worker starts its own JupyterLab and browser.
+    """
+
+    path: Path
+
+    def test_chapter_runs_and_its_widgets_respond(self, lab, browser):
+        path = self.path
+        base, token, _ = lab
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            ran = _run_all(page, base, token, path.name)
+            assert ran and not _errors(page), (
+                f"{path.name}: errors after Run All: {_errors(page)[:3]}"
             )
-            controls = box.locator(".widget-dropdown, .widget-slider, .widget-hslider")
-            changed = 0
-            for j in range(controls.count()):
-                drawn = _draws(box)
-                what = _change(controls.nth(j))
-                if not what:
-                    continue
-                box.locator(f".widget-output.cxlab-draw-{drawn + 1}").wait_for(timeout=REDRAW_LIMIT)
-                assert _has_view(_content(box)), f"{path.name} widget {i}: {what} drew no view"
-                box.screenshot(path=str(ARTEFACTS / f"{path.stem}-widget{i}-control{j}.png"))
-                changed += 1
-            assert changed == controls.count(), (
-                f"{path.name} widget {i}: {changed} of {controls.count()} controls changed"
+            expected = _widget_cells(path)
+            if expected:
+                page.wait_for_selector(".jp-OutputArea-output > .widget-vbox", timeout=REDRAW_LIMIT)
+            boxes = _widget_boxes(page)
+            assert boxes.count() == expected, (
+                f"{path.name}: {boxes.count()} widgets shown, {expected} cells"
             )
-    finally:
-        page.close()
+            ARTEFACTS.mkdir(parents=True, exist_ok=True)
+            for i in range(boxes.count()):
+                box = boxes.nth(i)
+                box.scroll_into_view_if_needed()
+                assert _draws(box) >= 1 and _has_view(_content(box)), (
+                    f"{path.name} widget {i} shows nothing before any change"
+                )
+                controls = box.locator(".widget-dropdown, .widget-slider, .widget-hslider")
+                changed = 0
+                for j in range(controls.count()):
+                    drawn = _draws(box)
+                    what = _change(controls.nth(j))
+                    if not what:
+                        continue
+                    box.locator(f".widget-output.cxlab-draw-{drawn + 1}").wait_for(
+                        timeout=REDRAW_LIMIT
+                    )
+                    assert _has_view(_content(box)), f"{path.name} widget {i}: {what} drew no view"
+                    box.screenshot(path=str(ARTEFACTS / f"{path.stem}-widget{i}-control{j}.png"))
+                    changed += 1
+                assert changed == controls.count(), (
+                    f"{path.name} widget {i}: {changed} of {controls.count()} controls changed"
+                )
+        finally:
+            page.close()
+
+
+for _path in CHAPTERS:
+    _name = "TestIn_" + _path.stem
+    globals()[_name] = type(_name, (_OneChapterInTheBrowser,), {"path": _path})

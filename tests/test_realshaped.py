@@ -175,7 +175,7 @@ def test_undated_survey_has_no_date_and_a_blank_first_header(tmp_path: Path) -> 
     assert header[-1] == "satisfaction"
 
 
-#: Runs already made in this session, by (bundle, chapter): each is run once for both tests.
+#: Runs already made in this worker, by (bundle, chapter): each is run once for both tests.
 _RUNS: dict[tuple[str, str], RunResult] = {}
 
 
@@ -191,26 +191,38 @@ def _run(shape: str, chapter: str, tmp_path_factory: pytest.TempPathFactory) -> 
     return result
 
 
-@pytest.mark.slow  # executes notebooks
-@pytest.mark.parametrize("chapter", CHAPTERS)
-@pytest.mark.parametrize("shape", list(BUNDLES))
-def test_chapter_completes_or_skips_with_reason(
-    shape: str, chapter: str, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    result = _run(shape, chapter, tmp_path_factory)
-    [notebook] = result.notebooks
-    log = (result.folder / "run.log").read_text(encoding="utf-8")
-    assert notebook.status in ("ok", "skipped"), f"{notebook.reason}\n{log[-4000:]}"
-    if notebook.status == "skipped":
-        assert notebook.reason, "a skipped chapter says why"
+class _EveryChapterOnOneShape:
+    """Both end-to-end checks for every chapter on one bundle shape.
+
+    One class per shape (made below), so that ``pytest -n 2 --dist loadscope`` (``make test``)
+    keeps a shape's runs on one worker, where both tests share them, and spreads the shapes
+    over the workers.
+    """
+
+    shape: str
+
+    @pytest.mark.slow  # executes notebooks
+    @pytest.mark.parametrize("chapter", CHAPTERS)
+    def test_chapter_completes_or_skips_with_reason(
+        self, chapter: str, tmp_path_factory: pytest.TempPathFactory
+    ) -> None:
+        result = _run(self.shape, chapter, tmp_path_factory)
+        [notebook] = result.notebooks
+        log = (result.folder / "run.log").read_text(encoding="utf-8")
+        assert notebook.status in ("ok", "skipped"), f"{notebook.reason}\n{log[-4000:]}"
+        if notebook.status == "skipped":
+            assert notebook.reason, "a skipped chapter says why"
+
+    @pytest.mark.slow  # executes notebooks
+    @pytest.mark.parametrize("chapter", CHAPTERS)
+    def test_report_shows_only_the_clients_analysis(
+        self, chapter: str, tmp_path_factory: pytest.TempPathFactory
+    ) -> None:
+        result = _run(self.shape, chapter, tmp_path_factory)
+        page = (result.folder / "report.html").read_text(encoding="utf-8")
+        assert leftovers(page) == []
 
 
-@pytest.mark.slow  # executes notebooks
-@pytest.mark.parametrize("chapter", CHAPTERS)
-@pytest.mark.parametrize("shape", list(BUNDLES))
-def test_report_shows_only_the_clients_analysis(
-    shape: str, chapter: str, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    result = _run(shape, chapter, tmp_path_factory)
-    page = (result.folder / "report.html").read_text(encoding="utf-8")
-    assert leftovers(page) == []
+for _shape in BUNDLES:
+    _name = "TestOn_" + _shape
+    globals()[_name] = type(_name, (_EveryChapterOnOneShape,), {"shape": _shape})

@@ -608,3 +608,28 @@ def test_a_chapter_needing_one_of_some_columns_is_skipped_when_none_has_answers(
         "needs answers in nps, csat or ces in the responses table, which this data lacks"
     )
     assert _skip_reason(spec, Bundle(_Path("x"), BundleConfig(), responses=scored)) == ""
+
+
+@pytest.mark.slow  # executes notebooks
+def test_a_chapter_declaring_out_dir_writes_its_exports_into_the_results(tmp_path, client_data):
+    folder = tmp_path / "exporting"
+    folder.mkdir()
+    export = (
+        "from pathlib import Path\n"
+        "Path(out_dir).mkdir(parents=True, exist_ok=True)\n"
+        "(Path(out_dir) / 'list.csv').write_text('customer_id\\nC1\\n', encoding='utf-8')"
+    )
+    declares = _notebook(folder / "00_exports.ipynb", [export])
+    nb = nbformat.read(declares, as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    params.source += '\nout_dir: str = ""  # folder for exported files; empty: none'
+    nbformat.write(nb, declares)
+    _notebook(folder / "01_plain.ipynb", ["print(sorted(k for k in dir() if k == 'out_dir'))"])
+    result = run_client(client_data, out=tmp_path / "out", notebook_dir=folder)
+    assert result.ok, result.summary()
+    assert (result.folder / "exports" / "list.csv").read_text(
+        encoding="utf-8"
+    ) == "customer_id\nC1\n"
+    plain = nbformat.read(result.folder / "01_plain.ipynb", as_version=4)
+    assert "[]" in plain.cells[-2].outputs[0]["text"]  # not given to a chapter that does not ask
+    assert "unknown parameter" not in (result.folder / "run.log").read_text(encoding="utf-8")

@@ -7,7 +7,8 @@ real exports: derived columns, filters, credit notes, derived tables, stages), v
 the errors a client sees; :func:`draft_config` drafts a ``cxlab.yml`` for a new client's exports.
 """
 
-from cxlab.contract._init import Draft, DraftSource, draft_config, write_draft
+from typing import TYPE_CHECKING
+
 from cxlab.contract.bundle import TABLES, Bundle, SourceFile
 from cxlab.contract.config import (
     BundleConfig,
@@ -43,3 +44,18 @@ __all__ = [
     "validate_bundle",
     "write_draft",
 ]
+
+#: Names of ``cxlab init``'s drafting module, imported on first use: it reads workbooks and
+#: guesses columns, which no chapter needs.
+_DRAFTING = frozenset({"Draft", "DraftSource", "draft_config", "write_draft"})
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxlab.contract._init import Draft, DraftSource, draft_config, write_draft
+
+
+def __getattr__(name: str):
+    if name in _DRAFTING:
+        from cxlab.contract import _init
+
+        return getattr(_init, name)
+    raise AttributeError(f"module 'cxlab.contract' has no attribute {name!r}")

@@ -64,3 +64,14 @@ def unsafe_reason(path: Path, root: Path) -> tuple[str, str] | None:
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
     return "not_a_regular_file", "it is not a regular file (a device, a pipe or a socket)"
+
+
+def hidden(name: str) -> bool:
+    """Return whether a folder entry is left out of discovery (dot files, Office lock files).
+
+    Examples
+    --------
+    >>> hidden(".DS_Store"), hidden("~$orders.xlsx"), hidden("__MACOSX"), hidden("orders.csv")
+    (True, True, True, False)
+    """
+    return name.startswith((".", "~$", "__"))

@@ -38,7 +38,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from cxlab.contract import _archive, _xes
-from cxlab.contract._files import unsafe_reason
+from cxlab.contract._files import hidden, unsafe_reason
 from cxlab.contract._spec import KINDS, MISSING, column_key, required_present
 from cxlab.contract._yaml import CONFIG_NAMES
 from cxlab.contract.bundle import TABLES, SourceFile
@@ -275,7 +275,7 @@ def discover(
             )
         return {t: cs[0] for t, cs in found.items() if _single(t, cs, problems)}
 
-    files = sorted(p for p in root.iterdir() if not _hidden(p.name))
+    files = sorted(p for p in root.iterdir() if not hidden(p.name))
     unsafe = {p: r for p in files if (r := unsafe_reason(p, root)) is not None}
     by_name = {p.name: p for p in files}
     by_lower = {p.name.lower(): p for p in files}
@@ -421,10 +421,6 @@ def discover(
             )
         )
     return {t: chosen[t] for t in TABLES if t in chosen}
-
-
-def _hidden(name: str) -> bool:
-    return name.startswith((".", "~$", "__"))
 
 
 def _container_sheets(

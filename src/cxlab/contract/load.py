@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cxlab.contract._derive import build_customers
-from cxlab.contract._read import Candidate, Workbooks, discover, read_table
-from cxlab.contract._validate import TableResult, check_references, check_table
 from cxlab.contract._yaml import ConfigResult, parse_config
 from cxlab.contract.bundle import TABLES, Bundle, SourceFile
 from cxlab.contract.config import BundleConfig
+from cxlab.contract.snapshot import read_snapshot
 from cxlab.errors import BundleError, ConfigError, Problem, ValidationReport
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxlab.contract._read import Candidate
+    from cxlab.contract._validate import TableResult
 
 __all__ = ["load_bundle", "read_config", "validate_bundle"]
 
@@ -163,6 +166,12 @@ def load_bundle(path: str | Path, *, validate: bool = True) -> Bundle:
     BundleError
         When the bundle has errors; ``.report`` holds every problem.
 
+    Notes
+    -----
+    Inside a ``cxlab run``, the bundle the runner validated is read from the run's private
+    snapshot instead, when the inputs are byte for byte the ones it validated
+    (:mod:`cxlab.contract.snapshot`); the result is the same bundle.
+
     Examples
     --------
     >>> import pathlib, tempfile
@@ -174,6 +183,8 @@ def load_bundle(path: str | Path, *, validate: bool = True) -> Bundle:
     >>> str(bundle.responses["date"].dtype), str(bundle.responses["nps"].dtype)
     ('datetime64[us]', 'Int64')
     """
+    if validate and (kept := read_snapshot(path)) is not None:
+        return kept  # validated once by ``cxlab run`` for this run (see contract.snapshot)
     bundle, report = _load(path, full=validate)
     if validate and not report.ok:
         raise BundleError(report)
@@ -184,6 +195,11 @@ def load_bundle(path: str | Path, *, validate: bool = True) -> Bundle:
 
 def _load(path: str | Path, *, full: bool = True) -> tuple[Bundle | None, ValidationReport]:
     """Read, map and check a bundle once; return the bundle (when it can be built) and report."""
+    # Imported here: a chapter inside ``cxlab run`` reads the run's snapshot and never needs
+    # the readers or pandera, which take most of ``import cxlab``'s time.
+    from cxlab.contract._read import Workbooks, discover, read_table
+    from cxlab.contract._validate import check_references, check_table
+
     path = Path(path)
     report = ValidationReport(str(path))
     if not path.exists():
@@ -264,6 +280,9 @@ def _derive_tables(
     report: ValidationReport,
 ) -> bool:
     """Build the tables cxlab.yml derives from others; False when one cannot be built."""
+    from cxlab.contract._derive import build_customers
+    from cxlab.contract._validate import TableResult
+
     ok = True
     for table, spec in config.derived_tables.items():
         src = results.get(spec.source)

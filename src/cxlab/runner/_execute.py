@@ -103,6 +103,7 @@ def execute(
     cwd: Path,
     timeout: float,
     wall_limit: float,
+    env: dict[str, str] | None = None,
 ) -> Outcome:
     """Execute ``notebook`` into ``output`` in a child process.
 
@@ -119,6 +120,8 @@ def execute(
     wall_limit : float
         Limit for the whole child process in seconds; past it the child and its kernel are
         killed and the notebook fails.
+    env : dict, optional
+        Environment variables added for the child and its kernel (the run's bundle snapshot).
 
     Returns
     -------
@@ -142,7 +145,7 @@ def execute(
         "--params",
         json.dumps(parameters),
     ]
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the kernel draws inline
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"} | (env or {})  # inline plots
     start = time.perf_counter()
     proc = _signals.spawn(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     if proc is None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
@@ -19,6 +21,7 @@ from typing import Any
 import nbformat
 
 from cxlab.contract import load_bundle
+from cxlab.contract.snapshot import ENV_KEY, ENV_PATH, new_key, write_snapshot
 from cxlab.errors import BundleError, Problem, RunError, ValidationReport
 from cxlab.headlines import collect
 from cxlab.runner._execute import execute
@@ -237,6 +240,7 @@ def run_client(
     seed: int = DEFAULT_SEED,
     notebook_dir: str | os.PathLike | None = None,
     echo: Callable[[str], None] | None = None,
+    snapshot: bool = True,
 ) -> RunResult:
     """Run the chapter notebooks on one client's bundle and write its results folder.
 
@@ -268,6 +272,10 @@ def run_client(
         Folder holding the chapter notebooks; default: the source tree's ``notebooks/``.
     echo : callable, optional
         Called with each progress line (the CLI prints them).
+    snapshot : bool, default True
+        Hand the chapters the bundle validated here (a signed snapshot in the run's private
+        folder, see :mod:`cxlab.contract.snapshot`) instead of letting each validate it again.
+        The results are the same either way; False is for comparing the two.
 
     Returns
     -------
@@ -291,6 +299,7 @@ def run_client(
             seed=seed,
             notebook_dir=notebook_dir,
             echo=echo,
+            snapshot=snapshot,
         )
 
 
@@ -305,6 +314,7 @@ def _run_client(
     seed: int,
     notebook_dir: str | os.PathLike | None,
     echo: Callable[[str], None] | None,
+    snapshot: bool,
 ) -> RunResult:
     started = time.perf_counter()
     raise_if_stopping()
@@ -330,7 +340,8 @@ def _run_client(
     specs = select(discover(Path(notebook_dir) if notebook_dir else notebooks_dir()), notebooks)
     log = _Log(echo)
     try:
-        bundle = load_bundle(data)
+        # Loaded at the path the chapters are given, so the snapshot is the bundle they would load.
+        bundle = load_bundle(data.resolve())
     except BundleError as exc:
         name = client or data.name
         return RunResult(
@@ -354,7 +365,10 @@ def _run_client(
             tmp = make_temp(out, slug)
         log(bundle.report.format() if bundle.report else "no validation report")
         params = {"client_name": name, "data_dir": str(data.resolve()), "seed": int(seed)}
-        results = _execute_all(specs, bundle, tmp, params, timeout=timeout, jobs=jobs, log=log)
+        with _snapshot_for_chapters(bundle, tmp, enabled=snapshot) as env:
+            results = _execute_all(
+                specs, bundle, tmp, params, timeout=timeout, jobs=jobs, log=log, env=env
+            )
         raise_if_stopping()  # a stopped run keeps none of its results
         seconds = time.perf_counter() - started
         generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -429,6 +443,40 @@ def _without_widgets(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+@contextlib.contextmanager
+def _snapshot_for_chapters(bundle, tmp: Path, *, enabled: bool) -> Iterator[dict[str, str]]:
+    """Write the validated bundle to a private snapshot for the chapters; remove it afterwards.
+
+    Yields the environment variables that point the chapters' kernels to it (none when
+    disabled). The snapshot lives in a folder of its own inside the run's private temporary
+    folder and is removed before the results are moved into place, so it never reaches them.
+    """
+    if not enabled:
+        yield {}
+        return
+    with tempfile.TemporaryDirectory(prefix=".snapshot-", dir=tmp) as folder:
+        key = new_key()
+        target = Path(folder) / "bundle.pickle"
+        write_snapshot(bundle, target, key)
+        yield {ENV_PATH: str(target), ENV_KEY: key}
+
+
+#: Sub-folder of a client's results where chapters write the files they export (contact lists,
+#: follow-up queues), for chapters whose parameters cell declares ``out_dir``.
+EXPORTS = "exports"
+
+_OUT_DIR = re.compile(r"^out_dir\s*:", re.MULTILINE)
+
+
+def _declares_out_dir(nb: nbformat.NotebookNode) -> bool:
+    """Whether the parameters cell declares ``out_dir`` (papermill warns of unknown ones)."""
+    return any(
+        "parameters" in c.get("metadata", {}).get("tags", []) and _OUT_DIR.search(c.source)
+        for c in nb.cells
+        if c.cell_type == "code"
+    )
+
+
 def _execute_all(
     specs: list[NotebookSpec],
     bundle,
@@ -438,6 +486,7 @@ def _execute_all(
     timeout: float,
     jobs: int,
     log: _Log,
+    env: dict[str, str],
 ) -> list[NotebookResult]:
     def one(spec: NotebookSpec) -> NotebookResult:
         raise_if_stopping()
@@ -447,6 +496,9 @@ def _execute_all(
             return NotebookResult(spec.name, "skipped", reason)
         source = _without_widgets(nbformat.read(spec.path, as_version=4))
         code_cells = sum(c.cell_type == "code" for c in source.cells)
+        given = dict(params)
+        if _declares_out_dir(source):
+            given["out_dir"] = str(tmp / EXPORTS)
         output = tmp / f"{spec.name}.ipynb"
         # The scratch folder lives in the run's temporary folder, so that whatever removes
         # that folder (the run itself, or a later run after this one was killed) removes it too.
@@ -459,10 +511,11 @@ def _execute_all(
             outcome = execute(
                 prepared,
                 output,
-                parameters=params,
+                parameters=given,
                 cwd=Path(scratch),
                 timeout=timeout,
                 wall_limit=timeout * (code_cells + 2) + 120,
+                env=env,
             )
         if outcome.status != "ok" and outcome.log.strip():
             log(f"{spec.name}: papermill log\n{outcome.log.strip()}")

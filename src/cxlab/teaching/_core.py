@@ -24,7 +24,12 @@ __all__ = [
     "CheckResult",
     "Exercise",
     "ExerciseSet",
+    "Mistake",
+    "Option",
+    "Question",
+    "Quiz",
     "Unavailable",
+    "Verdicts",
     "check",
     "exercise_set",
     "register",
@@ -62,6 +67,9 @@ class CheckResult:
         For ``"correct"``: the explanation that goes with the right answer.
     hint : str
         For ``"incorrect"``: how to get closer.
+    mistake : str
+        For ``"incorrect"``: the common mistake the answer matches, in a few words
+        (e.g. ``"counted passives as detractors"``), or ``""`` when none is recognised.
     """
 
     name: str
@@ -69,6 +77,7 @@ class CheckResult:
     reason: str = ""
     why: str = ""
     hint: str = ""
+    mistake: str = ""
 
     @property
     def ok(self) -> bool:
@@ -84,6 +93,10 @@ class CheckResult:
         head = f"{_MARK[self.status]} {_HEAD[self.status]} — {self.name}"
         if self.status == "correct":
             tail = self.why
+        elif self.status == "incorrect" and self.mistake:
+            tail = f"this is the answer you get if you {_sentence(self.mistake)}" + (
+                f" {_sentence(self.reason)}" if self.reason else ""
+            )
         elif self.status == "incorrect":
             tail = _sentence(self.reason) + (f" Hint: {self.hint}" if self.hint else "")
         elif self.status == "unanswered":
@@ -441,6 +454,36 @@ class Unavailable(Exception):
 
 
 @dataclass(frozen=True)
+class Mistake:
+    """A common wrong answer to an exercise, computed from the bundle like the right one.
+
+    When a learner's answer is wrong, :meth:`Exercise.check` works out each listed mistake on
+    the learner's bundle and, if the answer matches one (within the exercise's tolerance),
+    names it instead of giving a bare "not quite".
+
+    Parameters
+    ----------
+    name : str
+        What the learner did, in words that follow "this is the answer you get if you ...",
+        e.g. ``"counted passives as detractors"``.
+    solve : callable
+        ``solve(bundle) -> the answer this mistake produces``. It may raise
+        :class:`Unavailable` when the mistake cannot be made on this bundle.
+    why : str
+        Why it is a mistake and what to do instead; shown with the name.
+
+    Examples
+    --------
+    >>> Mistake("gave a share (0–1) instead of a percentage", solve=lambda b: 0.25).name
+    'gave a share (0–1) instead of a percentage'
+    """
+
+    name: str
+    solve: Callable[[Bundle], Any]
+    why: str = ""
+
+
+@dataclass(frozen=True)
 class Exercise:
     """One exercise whose expected answer is computed from the learner's bundle.
 
@@ -460,7 +503,9 @@ class Exercise:
     why : str
         Shown when the answer is right: what the answer means, or the idea behind it.
     hint : str
-        Shown when the answer is wrong.
+        Shown when the answer is wrong and matches none of the ``mistakes``.
+    mistakes : tuple of Mistake
+        Common wrong answers; a wrong answer that matches one is told which mistake it is.
     """
 
     number: int
@@ -471,6 +516,7 @@ class Exercise:
     relative: bool = False
     why: str = ""
     hint: str = ""
+    mistakes: tuple[Mistake, ...] = ()
 
     @property
     def name(self) -> str:
@@ -503,7 +549,7 @@ class Exercise:
             expected = self.solve(bundle)
         except (Unavailable, DataError) as err:
             return CheckResult(self.name, "skipped", reason=str(err))
-        return check(
+        result = check(
             answer,
             expected,
             name=self.name,
@@ -511,6 +557,229 @@ class Exercise:
             relative=self.relative,
             why=self.why,
             hint=self.hint,
+        )
+        if result.status != "incorrect":
+            return result
+        mistake = self.diagnose(answer, bundle)
+        if mistake is None:
+            return result
+        return CheckResult(self.name, "incorrect", reason=mistake.why, mistake=mistake.name)
+
+    def diagnose(self, answer: Any, bundle: Bundle) -> Mistake | None:
+        """Return the first of :attr:`mistakes` whose answer on ``bundle`` matches ``answer``.
+
+        A mistake that cannot be made on this bundle (its ``solve`` raises
+        :class:`Unavailable`) is passed over.
+
+        Parameters
+        ----------
+        answer : object
+            A wrong answer.
+        bundle : Bundle
+            The bundle the learner is working with.
+
+        Returns
+        -------
+        Mistake or None
+        """
+        for mistake in self.mistakes:
+            try:
+                wrong = mistake.solve(bundle)
+            except (Unavailable, DataError):
+                continue
+            if _compare(answer, wrong, tolerance=self.tolerance, relative=self.relative) is None:
+                return mistake
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# quizzes
+
+_LETTERS = "abcdefgh"
+
+
+class Verdicts(tuple):
+    """Several :class:`CheckResult` shown one per line (what :meth:`Quiz.ask_all` returns)."""
+
+    @property
+    def score(self) -> int:
+        """How many of the verdicts are correct."""
+        return sum(result.ok for result in self)
+
+    def _lines(self) -> list[CheckResult]:
+        """Return the verdicts with every unanswered one folded into one line at the end."""
+        answered = [result for result in self if result.status != "unanswered"]
+        waiting = [result.name for result in self if result.status == "unanswered"]
+        if len(waiting) > 1:
+            names = ", ".join(name.rsplit(" ", 1)[-1] for name in waiting)
+            prefix = waiting[0].rsplit(" ", 1)[0]
+            waiting_line = CheckResult(f"{prefix}s {names}", "unanswered")
+            return [*answered, waiting_line]
+        return list(self)
+
+    def __repr__(self) -> str:
+        return "\n".join(result.message for result in self._lines())
+
+    def _repr_html_(self) -> str:
+        return "".join(result._repr_html_() for result in self._lines())
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a quiz question, with the reason it is right or wrong.
+
+    Parameters
+    ----------
+    text : str
+        The choice as the learner reads it.
+    why : str
+        Why this choice is right, or why it is wrong; shown when it is chosen.
+    """
+
+    text: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A multiple-choice question on one of a chapter's key ideas.
+
+    Parameters
+    ----------
+    text : str
+        The question.
+    options : tuple of Option
+        Two to eight choices, lettered a, b, c, ... in order.
+    answer : str
+        The letter of the right choice.
+    """
+
+    text: str
+    options: tuple[Option, ...]
+    answer: str
+
+    def __post_init__(self) -> None:
+        if not 2 <= len(self.options) <= len(_LETTERS):
+            raise ValueError(f"a question needs 2 to {len(_LETTERS)} options: {self.text!r}")
+        if self.answer not in self.letters:
+            raise ValueError(f"answer {self.answer!r} is not one of {self.letters}: {self.text!r}")
+        if not all(option.why.strip() for option in self.options):
+            raise ValueError(f"every option needs the reason it is right or wrong: {self.text!r}")
+
+    @property
+    def letters(self) -> str:
+        """The letters of the options, ``"abcd"`` for four."""
+        return _LETTERS[: len(self.options)]
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A chapter's short multiple-choice quiz; every option carries its reason.
+
+    Parameters
+    ----------
+    questions : tuple of Question
+        Numbered 1, 2, 3, ... in order.
+
+    Examples
+    --------
+    >>> quiz = Quiz(
+    ...     (
+    ...         Question(
+    ...             "Who counts in the n of an NPS?",
+    ...             (
+    ...                 Option("Promoters and detractors", "Passives answered too."),
+    ...                 Option("Everyone who answered", "Passives sit in n, in neither group."),
+    ...             ),
+    ...             answer="b",
+    ...         ),
+    ...     )
+    ... )
+    >>> quiz.ask(1, "B")
+    ✔ Correct — Quiz question 1. (b) Passives sit in n, in neither group.
+    >>> quiz.ask(1, "a").message
+    '✘ Not quite — Quiz question 1: (a) Passives answered too.'
+    """
+
+    questions: tuple[Question, ...]
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def __getitem__(self, number: int) -> Question:
+        if not isinstance(number, int) or not 1 <= number <= len(self.questions):
+            raise KeyError(f"the quiz has questions 1 to {len(self.questions)}, not {number!r}")
+        return self.questions[number - 1]
+
+    def ask(self, number: int, choice: str | None) -> CheckResult:
+        """Check the choice made for question ``number`` and give the reason for it.
+
+        Parameters
+        ----------
+        number : int
+            Which question, from 1.
+        choice : str or None
+            The letter chosen (``"b"``, ``"B"`` or ``"(b)"``); ``None``: not answered yet.
+
+        Returns
+        -------
+        CheckResult
+        """
+        question = self[number]
+        name = f"Quiz question {number}"
+        if choice is None:
+            return CheckResult(name, "unanswered")
+        letters = ", ".join(question.letters)
+        if not isinstance(choice, str):
+            return CheckResult(
+                name, "incorrect", reason=f"answer with a letter in quotes, one of {letters}"
+            )
+        letter = choice.strip().strip("()").strip().casefold()
+        if len(letter) != 1 or letter not in question.letters:
+            return CheckResult(
+                name, "incorrect", reason=f"{_short(choice)} is not one of the options {letters}"
+            )
+        why = f"({letter}) {question.options[question.letters.index(letter)].why}"
+        if letter == question.answer:
+            return CheckResult(name, "correct", why=_sentence(why))
+        return CheckResult(name, "incorrect", reason=why)
+
+    def ask_all(self, choices: Mapping[int, str | None]) -> Verdicts:
+        """Check every question; ``choices`` maps question number to letter (or ``None``).
+
+        Raises
+        ------
+        KeyError
+            If a key is not a question number.
+        """
+        unknown = [k for k in choices if not isinstance(k, int) or not 1 <= k <= len(self)]
+        if unknown:
+            raise KeyError(f"the quiz has questions 1 to {len(self)}, not {unknown}")
+        return Verdicts(self.ask(n, choices.get(n)) for n in range(1, len(self) + 1))
+
+    def __repr__(self) -> str:
+        lines = [f'Quiz: {len(self)} questions. Check a choice with .ask(number, "letter").']
+        for number, question in enumerate(self.questions, start=1):
+            lines.append(f"{number}. {question.text}")
+            lines.extend(
+                f"   ({letter}) {option.text}"
+                for letter, option in zip(question.letters, question.options, strict=True)
+            )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        items = []
+        for question in self.questions:
+            options = "".join(
+                f"<li>({letter}) {html.escape(option.text)}</li>"
+                for letter, option in zip(question.letters, question.options, strict=True)
+            )
+            items.append(
+                f'<li>{html.escape(question.text)}<ul style="list-style:none">{options}</ul></li>'
+            )
+        return (
+            '<div class="cxlab-quiz"><strong>Quiz</strong> — check a choice with '
+            f'<code>.ask(number, "letter")</code><ol>{"".join(items)}</ol></div>'
         )
 
 
@@ -524,10 +793,13 @@ class ExerciseSet:
         Two-digit chapter number.
     exercises : tuple of Exercise
         Numbered 1, 2, 3, ... in order.
+    quiz : Quiz or None
+        The chapter's multiple-choice questions on its key ideas.
     """
 
     chapter: str
     exercises: tuple[Exercise, ...] = field(default_factory=tuple)
+    quiz: Quiz | None = None
 
     def __post_init__(self) -> None:
         numbers_ = [e.number for e in self.exercises]
