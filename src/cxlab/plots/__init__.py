@@ -19,8 +19,8 @@ figure; pass ``title=`` to say it differently.
 
 Each chapter's figures live in a module of their own in this package, named like the chapter's
 analytics module (``_overview`` for the welcome tour, ``_metrics``, ``_drivers``, ``_journey``,
-``_segmentation``), built on the shared theme and helpers in ``_base``, and are re-exported here
-so a notebook only needs ``from cxlab import plots``.
+``_segmentation``, ``_text``), built on the shared theme and helpers in ``_base``, and are
+re-exported here so a notebook only needs ``from cxlab import plots``.
 
 Examples
 --------
@@ -71,6 +71,12 @@ from cxlab.plots._segmentation import (
     segment_satisfaction,
     segment_value,
 )
+from cxlab.plots._text import (
+    negative_share_chart,
+    review_comparison,
+    theme_impact_chart,
+    vader_vs_cx,
+)
 
 __all__ = [
     "PALETTE",
@@ -88,11 +94,13 @@ __all__ = [
     "k_choice",
     "margin_by_sample_size",
     "monthly_revenue",
+    "negative_share_chart",
     "nps_group_chart",
     "palette",
     "pareto_curve",
     "profile_heatmap",
     "responses_per_month",
+    "review_comparison",
     "rfm_grid",
     "score_categories",
     "score_distributions",
@@ -101,6 +109,8 @@ __all__ = [
     "segment_value",
     "small_surveys",
     "stage_durations",
+    "theme_impact_chart",
     "use_theme",
+    "vader_vs_cx",
     "variants_chart",
 ]

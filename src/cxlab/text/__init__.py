@@ -7,8 +7,9 @@ sentiment
     entries (:data:`CX_LEXICON`) and phrase rules (:data:`PHRASE_RULES`) for negated problems
     and service complaints. Returns ``compound``, ``pos``, ``neu``, ``neg``, ``label``,
     ``status``.
-plain_vader, explain, label_of
-    The baseline, how one sentence is scored (which rules fired), the ±0.05 labels.
+plain_vader, explain, compare_with_vader, label_of
+    The baseline, how one sentence is scored (which rules fired), both side by side, the
+    ±0.05 labels.
 cx_sentences
     Our labelled customer-experience sentence set, with its tuning and held-out parts.
 
@@ -22,8 +23,9 @@ ThemeModel
 
 What it means for the business
 ------------------------------
-negative_share, sentiment_by
-    Share of negative comments with a Wilson interval, overall and per group.
+score_comments, negative_share, sentiment_by, segment_column
+    The commented responses with their scores; the share of negative comments with a Wilson
+    interval, overall and per group (touchpoint, segment, month).
 theme_impact, theme_sentiment
     Overall NPS minus the NPS of those not mentioning a theme, with an interval; theme ×
     sentiment.
@@ -33,6 +35,8 @@ compare_businesses
     The client and competitors side by side from public reviews.
 example_comments, export_comments
     Comments to show or export — PII-redacted by default.
+loop_actions
+    Closing the loop: who to call back, what to fix, what to tell customers.
 
 Only English text is scored; other languages are detected roughly and left unscored (status
 ``not_english``). Nothing downloads at run time: VADER's lexicon ships with ``vaderSentiment``
@@ -54,6 +58,8 @@ from cxlab.text._analysis import (
     negative_share,
     nps_group,
     phrases,
+    score_comments,
+    segment_column,
     sentiment_by,
     theme_impact,
     theme_sentiment,
@@ -61,6 +67,10 @@ from cxlab.text._analysis import (
 )
 from cxlab.text._display import example_comments, export_comments
 from cxlab.text._findings import (
+    comments_finding,
+    group_finding,
+    loop_actions,
+    loop_finding,
     mismatch_finding,
     negative_share_finding,
     reviews_finding,
@@ -75,6 +85,7 @@ from cxlab.text._sentiment import (
     PHRASE_RULES,
     THRESHOLD,
     PhraseRule,
+    compare_with_vader,
     explain,
     label_of,
     plain_vader,
@@ -91,13 +102,18 @@ __all__ = [
     "THRESHOLD",
     "PhraseRule",
     "ThemeModel",
+    "comments_finding",
     "compare_businesses",
+    "compare_with_vader",
     "cx_sentences",
     "example_comments",
     "explain",
     "export_comments",
+    "group_finding",
     "keywords_by_group",
     "label_of",
+    "loop_actions",
+    "loop_finding",
     "mismatch_finding",
     "mismatches",
     "negative_share",
@@ -106,6 +122,8 @@ __all__ = [
     "phrases",
     "plain_vader",
     "reviews_finding",
+    "score_comments",
+    "segment_column",
     "sentiment",
     "sentiment_by",
     "skipped_finding",

@@ -41,6 +41,7 @@ from nltk.tokenize import RegexpTokenizer
 
 from cxlab import stats
 from cxlab.errors import DataError, Problem
+from cxlab.text._sentiment import sentiment
 from cxlab.text._themes import _STOP, clean_texts
 
 __all__ = [
@@ -50,6 +51,8 @@ __all__ = [
     "negative_share",
     "nps_group",
     "phrases",
+    "score_comments",
+    "segment_column",
     "sentiment_by",
     "theme_impact",
     "theme_sentiment",
@@ -458,3 +461,108 @@ def mismatches(nps: Any, compound: Any, *, strong: float = 0.5) -> pd.Series:
     out[(s >= 9) & (c <= -strong)] = "promoter, negative comment"
     out[(s <= 6) & (c >= strong)] = "detractor, glowing comment"
     return pd.Series(out, dtype=object)
+
+
+def score_comments(responses: pd.DataFrame, *, text: str = "comment") -> pd.DataFrame:
+    """Keep the responses that carry a comment and add its sentiment (and month, when dated).
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        The contract's ``responses`` table.
+    text : str
+        The comment column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows whose comment is a non-blank string (original index kept), with the columns
+        of :func:`cxlab.text.sentiment` added and, when a ``date`` column holds dates, a
+        ``month`` column (``YYYY-MM``). ``attrs["responses"]`` holds the number of responses.
+
+    Raises
+    ------
+    DataError
+        If the responses have no comment column.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame(
+    ...     {
+    ...         "date": pd.to_datetime(["2024-01-03", "2024-02-01", "2024-02-09"]),
+    ...         "comment": ["No issues at all", "  ", "Far too slow"],
+    ...     }
+    ... )
+    >>> out = score_comments(r)
+    >>> out[["month", "label"]].values.tolist()
+    [['2024-01', 'positive'], ['2024-02', 'negative']]
+    >>> out.attrs["responses"]
+    3
+    """
+    if text not in responses:
+        raise DataError(
+            Problem(
+                "error",
+                "missing_column",
+                f"the responses have no {text!r} column to score",
+                table="responses",
+                column=text,
+                hint="map the free-text answer column to 'comment' in cxlab.yml",
+            )
+        )
+    has = responses[text].map(lambda v: isinstance(v, str) and bool(v.strip()))
+    frame = responses[has].copy()
+    scores = sentiment(frame[text])
+    frame = frame.join(scores)
+    if "date" in frame and pd.api.types.is_datetime64_any_dtype(frame["date"]):
+        frame["month"] = frame["date"].dt.strftime("%Y-%m")
+    frame.attrs["responses"] = len(responses)
+    return frame
+
+
+def segment_column(
+    customers: pd.DataFrame | None, *, wanted: str = "", sensitive: Any = ()
+) -> str | None:
+    """Choose the customers column to compare comment sentiment by.
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame or None
+        The customers table.
+    wanted : str
+        A column asked for by name; used when present and not sensitive.
+    sensitive : sequence of str
+        Columns marked sensitive in ``cxlab.yml``: never chosen.
+
+    Returns
+    -------
+    str or None
+        ``wanted`` if usable, else the first text column with 2 to 12 distinct values that is
+        not an id, a date or sensitive; None when there is none.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame(
+    ...     {"customer_id": ["a", "b", "c"], "gender": ["f", "m", "f"], "plan": ["x", "y", "x"]}
+    ... )
+    >>> segment_column(c, sensitive=["gender"])
+    'plan'
+    >>> segment_column(c, wanted="gender", sensitive=["gender"])
+    'plan'
+    """
+    if customers is None:
+        return None
+    blocked = set(sensitive) | {"customer_id"}
+    if wanted and wanted in customers and wanted not in blocked:
+        return wanted
+    for col in customers.columns:
+        s = customers[col]
+        if col in blocked or col.endswith("_id") or col.endswith("_date"):
+            continue
+        if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+            continue
+        if pd.api.types.is_datetime64_any_dtype(s):
+            continue
+        if 2 <= s.nunique(dropna=True) <= 12:
+            return str(col)
+    return None

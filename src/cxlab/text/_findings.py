@@ -11,6 +11,10 @@ from cxlab.findings import Finding, join
 from cxlab.text._analysis import MIN_N
 
 __all__ = [
+    "comments_finding",
+    "group_finding",
+    "loop_actions",
+    "loop_finding",
     "mismatch_finding",
     "negative_share_finding",
     "reviews_finding",
@@ -253,3 +257,217 @@ def reviews_finding(table: pd.DataFrame, *, client: str | None) -> Finding:
         else "at least one difference is larger than chance explains."
     )
     return Finding(text + tail, values)
+
+
+def comments_finding(scored: pd.DataFrame, *, client: str) -> Finding:
+    """Say how many responses carry a comment and how many of those could be scored.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        :func:`cxlab.text.score_comments` (its ``status`` column and ``attrs["responses"]``).
+    client : str
+        The client's name.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"status": ["ok", "ok", "not_english"]})
+    >>> s.attrs["responses"] = 10
+    >>> comments_finding(s, client="Shop").text.split(". ")[0]
+    '3 of the 10 survey responses to Shop carry a comment; 2 could be scored (1 is not in English)'
+    """
+    total = int(scored.attrs.get("responses", len(scored)))
+    n = len(scored)
+    if n == 0:
+        return Finding.unsupported(
+            "None of the {total:,} responses carries a comment, so there is nothing to score.",
+            total=total,
+        )
+    status = scored["status"].value_counts()
+    ok = int(status.get("ok", 0) + status.get("truncated", 0))
+    foreign = int(status.get("not_english", 0))
+    text = (
+        "{n:,} of the {total:,} survey responses to **{client}** carry a comment; {ok:,} could "
+        "be scored"
+    )
+    values = {"n": n, "total": total, "client": client, "ok": ok, "foreign": foreign}
+    if foreign:
+        text += " ({foreign:,} {verb} not in English)"
+        values["verb"] = "is" if foreign == 1 else "are"
+    text += "."
+    if ok < MIN_N:
+        text += " That is too few to measure sentiment reliably; treat every share as indicative."
+    return Finding(text, values)
+
+
+def group_finding(table: pd.DataFrame, *, by: str, overall: dict[str, Any]) -> Finding:
+    """Name the group whose comments are most negative, against the share of all comments.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`cxlab.text.sentiment_by`.
+    by : str
+        What the groups are, in words ("touchpoint", "month" ...).
+    overall : dict
+        :func:`cxlab.text.negative_share` of all comments.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(
+    ...     {"n": [40, 60], "negative_share": [0.5, 0.1], "low": [0.35, 0.05],
+    ...      "high": [0.65, 0.2], "small": [False, False]},
+    ...     index=["checkout", "delivery"],
+    ... )  # fmt: skip
+    >>> f = group_finding(t, by="touchpoint", overall={"share": 0.26, "low": 0.2, "high": 0.3})
+    >>> f.text.split(":")[0], f.facts["apart"]
+    ('By touchpoint, comments on checkout are the most negative', True)
+    """
+    ok = table[~table["small"].astype(bool)].dropna(subset=["negative_share"])
+    if len(ok) < 2:
+        return Finding.unsupported(
+            "Fewer than two {by} groups have {need} or more scored comments, so they cannot "
+            "be compared.",
+            by=by,
+            need=MIN_N,
+        )
+    worst = ok["negative_share"].idxmax()
+    row = ok.loc[worst]
+    values = {
+        "by": by,
+        "group": worst,
+        "share": _pct(row["negative_share"]),
+        "low": _pct(row["low"]),
+        "high": _pct(row["high"]),
+        "n": int(row["n"]),
+        "all": _pct(overall["share"]),
+    }
+    apart = row["low"] > overall["high"]
+    text = (
+        "By {by}, comments on **{group}** are the most negative: {share} (95 % interval {low} "
+        "to {high}, n = {n:,}), against {all} of all comments; "
+    )
+    text += (
+        "the intervals do not overlap."
+        if apart
+        else "the intervals overlap, so it may not stand out beyond chance."
+    )
+    if by == "month":
+        text = text.replace("comments on", "comments in")
+    return Finding(text, values, numbers={"group": str(worst), "apart": bool(apart)})
+
+
+def loop_actions(
+    flags: pd.Series | None,
+    labels: pd.Series,
+    nps: pd.Series | None,
+    themes: list[dict[str, Any]],
+) -> pd.DataFrame:
+    """Plan the closing of the loop: who to call back, what to fix, what to tell customers.
+
+    Parameters
+    ----------
+    flags : pandas.Series or None
+        :func:`cxlab.text.mismatches` (None without NPS answers).
+    labels : pandas.Series
+        Sentiment labels of the comments.
+    nps : pandas.Series or None
+        NPS answers of the commenters, aligned with ``labels`` (None without NPS).
+    themes : list of dict
+        :func:`cxlab.text.top_themes`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``loop`` (inner / outer / tell), ``action``, ``who`` — one row per step that the data
+        support.
+
+    Examples
+    --------
+    >>> t = loop_actions(
+    ...     pd.Series(["promoter, negative comment", None]),
+    ...     pd.Series(["negative", "negative"]),
+    ...     pd.Series([10, 3]),
+    ...     [{"theme": "wait", "impact": -4.0, "low": -6.0, "high": -2.0, "n": 40}],
+    ... )
+    >>> t["loop"].tolist()
+    ['inner', 'inner', 'outer', 'tell']
+    """
+    lab = pd.Series(list(labels), dtype=object)
+    rows = []
+    if nps is not None:
+        score = pd.to_numeric(pd.Series(list(nps)), errors="coerce")
+        unhappy = int(((score <= 6) & (lab == "negative")).sum())
+        rows.append(
+            {
+                "loop": "inner",
+                "action": "call back within two working days, listen, fix what can be fixed",
+                "who": f"{unhappy:,} detractors with a negative comment",
+            }
+        )
+    else:
+        negative = int((lab == "negative").sum())
+        rows.append(
+            {
+                "loop": "inner",
+                "action": "reply to each negative comment that can be traced to a customer",
+                "who": f"{negative:,} negative comments",
+            }
+        )
+    if flags is not None:
+        k = int(pd.Series(list(flags)).notna().sum())
+        rows.append(
+            {
+                "loop": "inner",
+                "action": "a personal call to understand the mixed signal",
+                "who": f"{k:,} answers whose score and comment disagree",
+            }
+        )
+    hurting = [t for t in themes if t["high"] < 0]
+    for t in hurting[:2]:
+        rows.append(
+            {
+                "loop": "outer",
+                "action": f"fix the root cause behind “{t['theme']}” and track its mentions",
+                "who": f"{t['n']:,} respondents mention it",
+            }
+        )
+    if hurting:
+        rows.append(
+            {
+                "loop": "tell",
+                "action": f"“You told us about {hurting[0]['theme']}; here is what we changed” — "
+                "in the next newsletter, on receipts and in replies to reviews",
+                "who": "every customer, and the ones who raised it by name",
+            }
+        )
+    return pd.DataFrame(rows, columns=["loop", "action", "who"])
+
+
+def loop_finding(actions: pd.DataFrame) -> Finding:
+    """Summarise the closing-the-loop plan in one sentence.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"loop": ["inner", "outer"], "action": ["x", "y"], "who": ["a", "b"]})
+    >>> loop_finding(a).text
+    'The plan has 1 follow-up with customers and 1 fix to the business behind the complaints.'
+    """
+    inner = int((actions["loop"] == "inner").sum())
+    outer = int((actions["loop"] == "outer").sum())
+    if outer == 0:
+        return Finding(
+            "No theme clearly costs NPS, so the loop closes with the customers themselves: "
+            "{inner} follow-up {steps}.",
+            {"inner": inner, "steps": "step" if inner == 1 else "steps"},
+        )
+    return Finding(
+        "The plan has {inner} follow-up{s1} with customers and {outer} fix{s2} to the business "
+        "behind the complaints.",
+        {
+            "inner": inner,
+            "outer": outer,
+            "s1": "" if inner == 1 else "s",
+            "s2": "" if outer == 1 else "es",
+        },
+    )

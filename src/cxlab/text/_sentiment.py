@@ -57,6 +57,7 @@ __all__ = [
     "PHRASE_RULES",
     "THRESHOLD",
     "PhraseRule",
+    "compare_with_vader",
     "explain",
     "label_of",
     "plain_vader",
@@ -547,3 +548,48 @@ def explain(text: str) -> dict[str, Any]:
         "rules": rules,
         "words": words,
     }
+
+
+def compare_with_vader(texts: Any) -> pd.DataFrame:
+    """Score texts both ways, side by side: plain VADER and VADER with the CX layer.
+
+    Parameters
+    ----------
+    texts : list or pandas.Series
+        Texts to score.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``text``, ``vader`` and ``vader_label`` (plain VADER), ``ours`` and ``label`` (with the
+        customer-experience layer), ``rules`` (names of the phrase rules that fired, joined by
+        "; ", empty when none did) and ``changed`` (the two labels differ).
+
+    Examples
+    --------
+    >>> t = compare_with_vader(["I had no issues with the checkout", "Lovely staff"])
+    >>> t[["vader_label", "label", "changed"]].values.tolist()
+    [['negative', 'positive', True], ['positive', 'positive', False]]
+    >>> t.loc[0, "rules"]
+    'negated problem'
+    """
+    values = list(texts)
+    plain = plain_vader(values)
+    ours = sentiment(values)
+    rules = [
+        "; ".join(dict.fromkeys(r["rule"] for r in explain(v)["rules"]))
+        if isinstance(v, str)
+        else ""
+        for v in values
+    ]
+    return pd.DataFrame(
+        {
+            "text": values,
+            "vader": plain["compound"].to_numpy(),
+            "vader_label": plain["label"].to_numpy(),
+            "ours": ours["compound"].to_numpy(),
+            "label": ours["label"].to_numpy(),
+            "rules": rules,
+            "changed": (plain["label"].to_numpy() != ours["label"].to_numpy()),
+        }
+    )
