@@ -106,7 +106,10 @@ True
 >>> check(3.14, 3.14159, name="pi", tolerance=0.01).ok
 True
 >>> shares = Exercise(
-...     1, "share of refunds", solve=lambda bundle: 12.5, tolerance=0.05,
+...     1,
+...     "share of refunds",
+...     solve=lambda bundle: 12.5,
+...     tolerance=0.05,
 ...     mistakes=(Mistake("gave a share (0–1) instead of a percentage", lambda b: 0.125),),
 ... )
 >>> shares.check(0.125, bundle=None).mistake
@@ -133,6 +136,7 @@ from cxlab.teaching._journey import journey
 from cxlab.teaching._metrics import metrics
 from cxlab.teaching._overview import welcome
 from cxlab.teaching._segmentation import segmentation
+from cxlab.teaching._text import text
 
 __all__ = [
     "EXERCISE_SETS",
@@ -152,5 +156,6 @@ __all__ = [
     "metrics",
     "register",
     "segmentation",
+    "text",
     "welcome",
 ]
