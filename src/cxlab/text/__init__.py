@@ -67,6 +67,7 @@ from cxlab.text._analysis import (
 )
 from cxlab.text._display import example_comments, export_comments
 from cxlab.text._findings import (
+    chapter_headlines,
     comments_finding,
     group_finding,
     loop_actions,
@@ -102,6 +103,7 @@ __all__ = [
     "THRESHOLD",
     "PhraseRule",
     "ThemeModel",
+    "chapter_headlines",
     "comments_finding",
     "compare_businesses",
     "compare_with_vader",

@@ -11,6 +11,7 @@ from cxlab.findings import Finding, join
 from cxlab.text._analysis import MIN_N
 
 __all__ = [
+    "chapter_headlines",
     "comments_finding",
     "group_finding",
     "loop_actions",
@@ -34,6 +35,9 @@ _SKIPPED = {
     "{n} found).",
     "dates": "The comments are undated, so sentiment by month is skipped.",
     "touchpoint": "The responses name no touchpoint, so sentiment by touchpoint is skipped.",
+    "segment": "No customers table with a column to group by is linked to the comments, so "
+    "sentiment by segment is skipped; add customers.csv with a segment-like column (plan, "
+    "region, channel) and a customer_id in the responses to enable it.",
 }
 
 
@@ -471,3 +475,73 @@ def loop_finding(actions: pd.DataFrame) -> Finding:
             "s2": "" if outer == 1 else "es",
         },
     )
+
+
+def chapter_headlines(
+    share: dict[str, Any],
+    themes: list[dict[str, Any]] | None,
+    flags: pd.Series | None,
+    *,
+    themes_note: str = "",
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Collect the chapter's headline numbers and, for each missing one, why it is missing.
+
+    Parameters
+    ----------
+    share : dict
+        :func:`cxlab.text.negative_share` of all comments.
+    themes : list of dict or None
+        :func:`top_themes` (None when themes or NPS were not available).
+    flags : pandas.Series or None
+        :func:`cxlab.text.mismatches` (None without NPS answers).
+    themes_note : str
+        Why there are no themes, when ``themes`` is None or empty.
+
+    Returns
+    -------
+    dict, dict
+        ``negative_comment_share`` ({share, low, high, n}), ``top_themes`` (list of {theme,
+        impact, low, high, n}), ``costliest_theme`` ({theme, value, low, high, n}, the first of
+        the top themes when its interval lies below zero), ``score_comment_mismatches``; and the
+        notes.
+
+    Examples
+    --------
+    >>> numbers, notes = chapter_headlines(
+    ...     {"share": 0.2, "low": 0.1, "high": 0.3, "n": 50}, None, None, themes_note="no NPS"
+    ... )
+    >>> numbers["top_themes"], notes["top_themes"]
+    (None, 'no NPS')
+    """
+    numbers: dict[str, Any] = {}
+    notes: dict[str, str] = {}
+    if share.get("n"):
+        numbers["negative_comment_share"] = {
+            k: round(float(share[k]), 4) for k in ("share", "low", "high")
+        } | {"n": int(share["n"])}
+    else:
+        numbers["negative_comment_share"] = None
+        notes["negative_comment_share"] = "no comment could be scored"
+    numbers["top_themes"] = themes or None
+    costly = [t for t in themes or [] if t["high"] < 0]
+    numbers["costliest_theme"] = (
+        {
+            "theme": costly[0]["theme"],
+            "value": costly[0]["impact"],
+            "low": costly[0]["low"],
+            "high": costly[0]["high"],
+            "n": costly[0]["n"],
+        }
+        if costly
+        else None
+    )
+    if not themes:
+        notes["top_themes"] = notes["costliest_theme"] = themes_note or "no themes were found"
+    elif not costly:
+        notes["costliest_theme"] = "no theme's impact interval lies below zero"
+    if flags is None:
+        numbers["score_comment_mismatches"] = None
+        notes["score_comment_mismatches"] = "the comments have no NPS answers beside them"
+    else:
+        numbers["score_comment_mismatches"] = int(pd.Series(list(flags)).notna().sum())
+    return numbers, notes
