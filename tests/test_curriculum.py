@@ -148,6 +148,7 @@ NOT_ANALYTICS = {
     "findings",
     "headlines",
     "plots",
+    "present",
     "stats",
     "teaching",
     "widgets",

@@ -1,12 +1,11 @@
-"""The chapter-07 helpers of cxlab.text, its figures and its sentence explorer."""
+"""The chapter-07 helpers of cxlab.text and its sentence explorer."""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from cxlab import plots, text, widgets
+from cxlab import text, widgets
 from cxlab.errors import DataError
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -95,43 +94,6 @@ def test_compare_with_vader_marks_the_changed_labels():
     t = text.compare_with_vader(["The wait was far too long", "Great food"])
     assert t["changed"].tolist() == [True, False]
     assert t.loc[0, "rules"] == "too much of a bad thing"
-
-
-# -- figures -------------------------------------------------------------------------------------
-
-
-def test_negative_share_chart_keeps_months_in_order():
-    t = pd.DataFrame(
-        {
-            "n": [40, 40, 40],
-            "negative_share": [0.3, 0.1, 0.2],
-            "low": [0.2, 0.05, 0.1],
-            "high": [0.4, 0.2, 0.3],
-            "small": [False, False, False],
-        },
-        index=pd.Index(["2024-03", "2024-01", "2024-02"], name="month"),
-    )
-    ax = plots.negative_share_chart(t, chronological=True)
-    labels = [x.get_text() for x in ax.get_xticklabels()]
-    assert labels == ["2024-01", "2024-02", "2024-03"]
-    assert ax.get_title(loc="left") == "Comments in 2024-03 are the most negative: 30% (n = 40)"
-    plt.close(ax.figure)
-
-
-def test_theme_impact_chart_says_when_no_theme_costs():
-    t = pd.DataFrame(
-        {"n": [40], "impact": [1.0], "low": [-1.0], "high": [3.0], "small": [False]},
-        index=pd.Index(["staff"], name="theme"),
-    )
-    ax = plots.theme_impact_chart(t)
-    assert ax.get_title(loc="left") == "No theme pulls the NPS down"
-    plt.close(ax.figure)
-
-
-def test_review_comparison_refuses_an_empty_table():
-    empty = pd.DataFrame(columns=["n", "negative_share", "low", "high"])
-    with pytest.raises(ValueError, match="no business"):
-        plots.review_comparison(empty)
 
 
 # -- the sentence explorer -----------------------------------------------------------------------
