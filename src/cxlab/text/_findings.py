@@ -250,7 +250,7 @@ def reviews_finding(table: pd.DataFrame, *, client: str | None) -> Finding:
     else:
         text = (
             "{client} ranks {rank} of {k} by negative reviews ({share}, 95 % interval {low} "
-            "to {high}); {best} has the fewest ({best_share}). "
+            "to {high}); {best} has the fewest ({best_share}); "
         )
         values["rank"] = rank
     others = order.drop(index=client)
@@ -424,7 +424,7 @@ def loop_actions(
             {
                 "loop": "inner",
                 "action": "a personal call to understand the mixed signal",
-                "who": f"{k:,} answers whose score and comment disagree",
+                "who": f"{k:,} answer{'' if k == 1 else 's'} whose score and comment disagree",
             }
         )
     hurting = [t for t in themes if t["high"] < 0]
