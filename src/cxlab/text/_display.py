@@ -72,6 +72,8 @@ def export_comments(
 ) -> Path:
     """Write comments with their scores to CSV, redacted unless ``redact=False``.
 
+    The file's folder is created when it does not exist yet.
+
     Parameters
     ----------
     frame : pandas.DataFrame
@@ -92,7 +94,7 @@ def export_comments(
     >>> import tempfile
     >>> df = pd.DataFrame({"comment": ["mail me at jo@example.com"]})
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     p = export_comments(df, Path(tmp) / "c.csv")
+    ...     p = export_comments(df, Path(tmp) / "exports" / "c.csv")
     ...     p.read_text().splitlines()[1]
     'mail me at [e-mail removed]'
     """
@@ -100,5 +102,6 @@ def export_comments(
     if redact and text in out:
         out[text] = _redact(out[text])
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False, lineterminator="\n")
     return path
