@@ -113,9 +113,9 @@ def top_themes(impact: pd.DataFrame, *, k: int = 3) -> list[dict[str, Any]]:
     return [
         {
             "theme": str(t),
-            "impact": round(float(r["impact"]), 1),
-            "low": round(float(r["low"]), 1),
-            "high": round(float(r["high"]), 1),
+            "impact": round(float(r["impact"]), 1) + 0.0,  # + 0.0: no "-0.0" in metrics.json
+            "low": round(float(r["low"]), 1) + 0.0,
+            "high": round(float(r["high"]), 1) + 0.0,
             "n": int(r["n"]),
         }
         for t, r in ok.iterrows()
