@@ -9,7 +9,6 @@ import pytest
 from cxlab import text
 from cxlab.datasets import DEMOS, load_demo, planted_truth
 
-
 # -- sentiment: known answers -------------------------------------------------------------------
 
 
