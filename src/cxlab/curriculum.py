@@ -211,6 +211,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "cxlab.text",
         ("responses",),
         "sentiment and themes in comments and reviews; closing the feedback loop",
+        status="available",
     ),
     Chapter(
         "08",

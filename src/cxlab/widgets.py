@@ -41,6 +41,7 @@ __all__ = [
     "nps_interval_explorer",
     "persona_explorer",
     "segment_explorer",
+    "sentence_explorer",
     "table_explorer",
 ]
 
@@ -445,3 +446,64 @@ def follow_up_explorer(queue: pd.DataFrame) -> Explorer:
         ]
 
     return Explorer({"touchpoint": where, "reason": why}, render)
+
+
+def sentence_explorer(examples: list[str]) -> Explorer:
+    """Score a sentence both ways — plain VADER and with the CX layer — and show which rules fired.
+
+    Parameters
+    ----------
+    examples : list of str
+        Sentences offered in a dropdown; a text box below takes the learner's own sentence.
+
+    Returns
+    -------
+    Explorer
+        A sentence chooser and a text box; whichever changed last is scored.
+    """
+    from cxlab import text as cx_text  # the text module loads VADER's lexicon: only when used
+
+    choose = ipw.Dropdown(
+        options=list(examples), value=examples[0] if examples else None, description="Example"
+    )
+    own = ipw.Text(
+        value="",
+        placeholder="type a sentence and press Enter",
+        description="Your own",
+        continuous_update=False,
+        layout=ipw.Layout(width="95%"),
+    )
+    last = {"example": choose.value, "own": "", "shown": choose.value}
+
+    def render(example: str | None, own: str) -> Any:
+        if own != last["own"] and own.strip():
+            last["shown"] = own
+        elif example != last["example"]:
+            last["shown"] = example
+        last["example"], last["own"] = example, own
+        sentence = last["shown"]
+        if not sentence:
+            return md("Choose an example or type a sentence.")
+        e = cx_text.explain(sentence)
+        if e["compound"] is None:
+            return md("This text is not scored (status: {status}).", status=e["status"])
+        scores = pd.DataFrame(
+            {
+                "compound": [e["vader"], e["compound"]],
+                "label": [cx_text.label_of(e["vader"]), e["label"]],
+            },
+            index=pd.Index(["plain VADER", "with the CX layer"], name="scorer"),
+        )
+        rules = "; ".join(f"{r['rule']} (“{r['matched']}”)" for r in e["rules"]) or "none"
+        words = ", ".join(e["words"]) or "none"
+        return [
+            md("“{sentence}”", sentence=sentence),
+            scores.round(3),
+            md(
+                "Phrase rules that fired: {rules}. CX lexicon words: {words}.",
+                rules=rules,
+                words=words,
+            ),
+        ]
+
+    return Explorer({"example": choose, "own": own}, render)

@@ -19,6 +19,7 @@ __all__ = [
     "MISSING",
     "NPS_RANGE",
     "REQUIRED",
+    "REVIEW_RATING",
     "SCORES",
     "column_key",
     "required_present",
@@ -32,7 +33,11 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "transactions": ("customer_id", "date", "amount"),
     "responses": (),
     "events": ("customer_id", "timestamp", "stage"),
+    "reviews": ("business", "rating"),
 }
+
+#: Review ratings are stars from 1 to 5.
+REVIEW_RATING = (1, 5)
 
 #: The survey scores; a responses table needs at least one.
 SCORES: tuple[str, ...] = ("nps", "csat", "ces")
@@ -92,10 +97,22 @@ KINDS: dict[str, dict[str, str]] = {
         "event": "text",
         "outcome": "text",
     },
+    "reviews": {
+        "date": "date",
+        "business": "text",
+        "rating": "score",
+        "text": "text",
+        "source": "text",
+    },
 }
 
 #: The date column that dates each table's rows (customers have none that is required).
-DATE_COLUMNS: dict[str, str] = {"transactions": "date", "responses": "date", "events": "timestamp"}
+DATE_COLUMNS: dict[str, str] = {
+    "transactions": "date",
+    "responses": "date",
+    "events": "timestamp",
+    "reviews": "date",
+}
 
 #: Cell texts read as "no value" (after stripping surrounding spaces). Deliberately short:
 #: words such as "None" or "-" can be real answers in a comment column.

@@ -26,6 +26,7 @@ from cxlab.contract._spec import (
     KINDS,
     NPS_RANGE,
     REQUIRED,
+    REVIEW_RATING,
     SCORES,
     column_key,
     suggest_column,
@@ -808,6 +809,8 @@ def _scale_of(col: str, kind: str, config: BundleConfig, cfg: ConfigResult):
         return (config.item_scale.min, config.item_scale.max, "scales.items")
     if col == "nps":
         return (*NPS_RANGE, None)
+    if col == "rating":
+        return (*REVIEW_RATING, "rating")
     if col == "csat":
         if "scales.csat" in cfg.invalid:
             return None
@@ -840,7 +843,13 @@ def _range_checks(
         lo, hi, key = scales[col]
         del check  # the only check here is the range
         label = col.upper() if col in SCORES else f"item {col!r}"
-        if key is None:
+        if key == "rating":
+            label = "review rating"
+            hint = (
+                "review ratings are stars from 1 to 5; convert another scale before loading "
+                "(a rating out of 10: divide by 2) or recode the values in cxlab.yml"
+            )
+        elif key is None:
             hint = "NPS answers are 0 (not at all likely) to 10 (extremely likely)"
         else:
             hint = (

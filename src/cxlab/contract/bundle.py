@@ -13,8 +13,8 @@ from cxlab.errors import DataError, ValidationReport
 
 __all__ = ["TABLES", "Bundle", "SourceFile"]
 
-#: The four contract tables, in the order they are documented.
-TABLES: tuple[str, ...] = ("customers", "transactions", "responses", "events")
+#: The contract tables, in the order they are documented (reviews are optional, like all).
+TABLES: tuple[str, ...] = ("customers", "transactions", "responses", "events", "reviews")
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,9 @@ class Bundle:
         The parsed ``cxlab.yml`` (defaults when the file is absent).
     customers, transactions, responses, events : pandas.DataFrame or None
         The contract tables.
+    reviews : pandas.DataFrame or None
+        Public reviews of the client and its competitors (``business``, ``rating`` 1–5,
+        ``date``, ``text``, ``source``).
     sources : dict of str to SourceFile
         Which file (and sheet) each present table came from.
     report : ValidationReport
@@ -79,6 +82,7 @@ class Bundle:
     transactions: pd.DataFrame | None = None
     responses: pd.DataFrame | None = None
     events: pd.DataFrame | None = None
+    reviews: pd.DataFrame | None = None
     sources: dict[str, SourceFile] = field(default_factory=dict)
     report: ValidationReport | None = None
 

@@ -22,6 +22,7 @@ planted, documented truth: every effect is a named parameter in
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +32,8 @@ import numpy as np
 from cxlab.datasets._archetypes import ARCHETYPES
 from cxlab.datasets._generate import build
 from cxlab.datasets._io import cache_root, materialise, repository_datasets, write_bundle
+from cxlab.datasets._reviews import SEED_OFFSET as REVIEWS_SEED_OFFSET
+from cxlab.datasets._reviews import make_reviews
 from cxlab.datasets._truth import (
     Affinity,
     ChurnTruth,
@@ -133,7 +136,7 @@ def generate(name: str, *, seed: int | None = None, n_customers: int | None = No
     --------
     >>> demo = generate("consulting", n_customers=300)
     >>> sorted(demo.tables)
-    ['customers', 'events', 'responses', 'transactions']
+    ['customers', 'events', 'responses', 'reviews', 'transactions']
     >>> len(demo.tables["customers"])
     300
     >>> demo.truth.pain_point
@@ -143,8 +146,16 @@ def generate(name: str, *, seed: int | None = None, n_customers: int | None = No
     n = arch.default_size if n_customers is None else int(n_customers)
     if n < 100:
         raise ValueError(f"n_customers must be at least 100 (got {n}); a demo needs a crowd")
-    rng = np.random.default_rng(arch.default_seed if seed is None else seed)
-    return build(arch, n, rng)
+    seed = arch.default_seed if seed is None else seed
+    demo = build(arch, n, np.random.default_rng(seed))
+    # the reviews have their own seed stream, so adding them shifts nothing else
+    pain_aspect = {t.name: t.aspect for t in arch.touchpoints}[demo.truth.pain_point]
+    reviews, planted = make_reviews(
+        arch, pain_aspect, np.random.default_rng(seed + REVIEWS_SEED_OFFSET)
+    )
+    tables = {**demo.tables, "reviews": reviews}
+    truth = dataclasses.replace(demo.truth, reviews=planted)
+    return DemoData(demo.name, tables, demo.config, truth)
 
 
 def write_demo(
@@ -176,7 +187,7 @@ def write_demo(
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     folder = write_demo("saas", Path(tmp) / "saas", n_customers=200)
     ...     sorted(p.name for p in folder.iterdir())
-    ['customers.csv', 'cxlab.yml', 'events.csv', 'responses.csv', 'transactions.csv']
+    ['customers.csv', 'cxlab.yml', 'events.csv', 'responses.csv', 'reviews.csv', 'transactions.csv']
     """
     demo = generate(name, seed=seed, n_customers=n_customers)
     dest = Path(dest)

@@ -53,6 +53,8 @@ def write_bundle(tables: dict[str, pd.DataFrame], config: dict, dest: Path) -> l
     dest.mkdir(parents=True, exist_ok=True)
     written = []
     for table in TABLES:
+        if table not in tables:  # optional tables a generator does not make
+            continue
         path = dest / f"{table}.csv"
         path.write_bytes(_csv_bytes(tables[table]))
         written.append(path)

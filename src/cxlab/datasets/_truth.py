@@ -199,6 +199,10 @@ class PlantedTruth:
     nps_waves : tuple of pandas.Timestamp
         Days the relationship (NPS) survey went out, one per quarter; answers arrive within
         30 days, so inside the same quarter.
+    reviews : dict, optional
+        What the reviews table plants: ``businesses`` (name → mean stars), ``client`` (the
+        client's name among them) and ``pain_aspect`` (the vocabulary of the client's pain
+        point, which about a third of its reviews of three stars or fewer are about).
     """
 
     name: str
@@ -215,6 +219,7 @@ class PlantedTruth:
     period: tuple[pd.Timestamp, pd.Timestamp]
     affinities: tuple[Affinity, ...]
     nps_waves: tuple[pd.Timestamp, ...]
+    reviews: dict | None = None
 
 
 @dataclass(frozen=True, eq=False)

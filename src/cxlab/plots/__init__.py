@@ -19,8 +19,8 @@ figure; pass ``title=`` to say it differently.
 
 Each chapter's figures live in a module of their own in this package, named like the chapter's
 analytics module (``_overview`` for the welcome tour, ``_metrics``, ``_drivers``, ``_journey``,
-``_segmentation``), built on the shared theme and helpers in ``_base``, and are re-exported here
-so a notebook only needs ``from cxlab import plots``.
+``_segmentation``, ``_text``), built on the shared theme and helpers in ``_base``, and are
+re-exported here so a notebook only needs ``from cxlab import plots``.
 
 Examples
 --------
@@ -73,6 +73,12 @@ from cxlab.plots._segmentation import (
     segment_satisfaction,
     segment_value,
 )
+from cxlab.plots._text import (
+    negative_share_chart,
+    review_comparison,
+    theme_impact_chart,
+    vader_vs_cx,
+)
 from cxlab.plots._theory import (
     interval_width_diagram,
     journey_layers_diagram,
@@ -99,12 +105,14 @@ __all__ = [
     "k_choice",
     "margin_by_sample_size",
     "monthly_revenue",
+    "negative_share_chart",
     "nps_buckets_diagram",
     "nps_group_chart",
     "palette",
     "pareto_curve",
     "profile_heatmap",
     "responses_per_month",
+    "review_comparison",
     "rfm_diagram",
     "rfm_grid",
     "score_categories",
@@ -115,6 +123,8 @@ __all__ = [
     "selection_by_group",
     "small_surveys",
     "stage_durations",
+    "theme_impact_chart",
     "use_theme",
+    "vader_vs_cx",
     "variants_chart",
 ]

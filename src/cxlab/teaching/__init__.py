@@ -138,6 +138,7 @@ from cxlab.teaching._journey import journey
 from cxlab.teaching._metrics import metrics
 from cxlab.teaching._overview import welcome
 from cxlab.teaching._segmentation import segmentation
+from cxlab.teaching._text import text
 
 __all__ = [
     "EXERCISE_SETS",
@@ -159,5 +160,6 @@ __all__ = [
     "metrics",
     "register",
     "segmentation",
+    "text",
     "welcome",
 ]
