@@ -41,6 +41,13 @@ Examples
 """
 
 from cxlab.plots._base import PALETTE, THEME_RC, close, palette, use_theme
+from cxlab.plots._churn import (
+    calibration_chart,
+    churn_drivers_chart,
+    gains_chart,
+    survival_chart,
+    targeting_chart,
+)
 from cxlab.plots._drivers import breakdown_chart, control_chart, driver_chart, nps_group_chart
 from cxlab.plots._journey import (
     flow_diagram,
@@ -77,11 +84,14 @@ __all__ = [
     "THEME_RC",
     "attribute_bars",
     "breakdown_chart",
+    "calibration_chart",
+    "churn_drivers_chart",
     "close",
     "control_chart",
     "driver_chart",
     "flow_diagram",
     "funnel_chart",
+    "gains_chart",
     "health_chart",
     "journey_heatmap",
     "journey_stages",
@@ -101,6 +111,8 @@ __all__ = [
     "segment_value",
     "small_surveys",
     "stage_durations",
+    "survival_chart",
+    "targeting_chart",
     "use_theme",
     "variants_chart",
 ]
