@@ -28,7 +28,7 @@ drivers, driver_effects, plain_name
 
 Survival and action
 -------------------
-survival_data, kaplan_meier, logrank, cox_model
+survival_data, kaplan_meier, logrank, cox_model, segment_column
     How long customers stay, by segment (statsmodels).
 scores, customer_value, targeting, contact_list_csv, safe_cell
     P(churn) for the customers who can still churn, the expected value a contact saves, and a
@@ -85,7 +85,7 @@ from cxlab.churn._findings import (
     targeting_finding,
 )
 from cxlab.churn._model import KINDS, ChurnModel, RawCleaner, coerce_column
-from cxlab.churn._survival import cox_model, kaplan_meier, logrank, survival_data
+from cxlab.churn._survival import cox_model, kaplan_meier, logrank, segment_column, survival_data
 from cxlab.churn._targeting import (
     FORMULA_START,
     contact_list_csv,
@@ -129,6 +129,7 @@ __all__ = [
     "plain_name",
     "safe_cell",
     "scores",
+    "segment_column",
     "skipped_finding",
     "survey_effect",
     "survey_finding",

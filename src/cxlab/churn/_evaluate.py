@@ -232,9 +232,8 @@ def evaluate(
     n = len(yv)
     oof = np.full(n, np.nan)
     if time is not None and pd.Series(time).notna().mean() > 0.9:
-        order = np.argsort(
-            pd.to_datetime(pd.Series(time)).fillna(pd.Timestamp.min).to_numpy(), kind="stable"
-        )
+        rank = pd.Series(time).rank(method="first", na_option="top").to_numpy()
+        order = np.argsort(rank, kind="stable")
         splits = [(order[a], order[b]) for a, b in TimeSeriesSplit(n_splits=folds).split(order)]
         split = "time"
     else:
@@ -318,6 +317,6 @@ def drivers(
         others = corr[col].drop(col)
         if len(others) and others.max() >= 0.6:
             partner[col] = others.idxmax()
-    out["correlated_with"] = [partner.get(c, "") for c in out.index]
+    out["correlated_with"] = [plain_name(partner[c]) if c in partner else "" for c in out.index]
     out.insert(0, "driver", [plain_name(c) for c in out.index])
     return out.sort_values("importance", ascending=False)

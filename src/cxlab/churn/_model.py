@@ -259,8 +259,8 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
             clf: Any = LogisticRegression(C=self.C, max_iter=2000)
         else:
             clf = HistGradientBoostingClassifier(
-                max_iter=200,
-                learning_rate=0.06,
+                max_iter=100,
+                learning_rate=0.1,
                 max_leaf_nodes=15,
                 l2_regularization=1.0,
                 early_stopping=False,

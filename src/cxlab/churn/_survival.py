@@ -14,7 +14,26 @@ from cxlab.errors import DataError
 if TYPE_CHECKING:  # pragma: no cover
     from cxlab.contract.bundle import Bundle
 
-__all__ = ["cox_model", "kaplan_meier", "logrank", "survival_data"]
+__all__ = ["cox_model", "kaplan_meier", "logrank", "segment_column", "survival_data"]
+
+#: Columns preferred for survival curves by segment, in order.
+PREFERRED_SEGMENTS = ("plan", "contract", "segment", "tier", "company_size", "channel")
+
+
+def segment_column(features: pd.DataFrame, *, max_groups: int = 8) -> str | None:
+    """Choose the attribute to compare survival by: a plan-like column with 2 to 8 groups.
+
+    Examples
+    --------
+    >>> segment_column(pd.DataFrame({"x": [1.0, 2.0], "plan": ["a", "b"]}))
+    'plan'
+    """
+    text = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c].dtype)]
+    fits = [c for c in text if 2 <= features[c].nunique() <= max_groups]
+    for name in PREFERRED_SEGMENTS:
+        if name in fits:
+            return name
+    return fits[0] if fits else None
 
 
 def survival_data(bundle: Bundle, labels: pd.Series) -> pd.DataFrame:

@@ -66,6 +66,7 @@ True
 True
 """
 
+from cxlab.teaching._churn import churn
 from cxlab.teaching._core import (
     EXERCISE_SETS,
     CheckResult,
@@ -89,6 +90,7 @@ __all__ = [
     "ExerciseSet",
     "Unavailable",
     "check",
+    "churn",
     "drivers",
     "exercise_set",
     "journey",
