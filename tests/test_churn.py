@@ -320,3 +320,8 @@ def test_findings_escape_client_text():
     )
     md = churn.labels_finding(y).to_markdown()
     assert "<img" not in md and "&#60;img" in md
+
+
+def test_skipped_finding_states_the_reason():
+    f = churn.skipped_finding("survival", "no tenure column.")
+    assert not f.supported and f.text == "Survival curves are skipped: no tenure column"

@@ -246,10 +246,10 @@ def survey_finding(effect: dict[str, Any], *, label: str) -> Finding:
 
 
 _SKIPS = {
-    "model": "No model is fitted: {reason}",
-    "leakage": "The leakage example is skipped: {reason}",
-    "survival": "Survival curves are skipped: {reason}",
-    "survey": "The survey-meets-behaviour check is skipped: {reason}",
+    "model": "No model is fitted: {why}",
+    "leakage": "The leakage example is skipped: {why}",
+    "survival": "Survival curves are skipped: {why}",
+    "survey": "The survey-meets-behaviour check is skipped: {why}",
     "segments": "No customer attribute with 2 to 8 groups to compare survival by.",
     "planted": "The planted-truth check runs on a demo client only.",
 }
@@ -257,7 +257,7 @@ _SKIPS = {
 
 def skipped_finding(section: str, reason: str = "") -> Finding:
     """One line saying why a section does not apply to this bundle."""
-    return Finding.unsupported(_SKIPS[section], reason=reason.rstrip("."))
+    return Finding.unsupported(_SKIPS[section], why=reason.rstrip("."))
 
 
 def churn_headlines(

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -25,6 +25,9 @@ __all__ = ["KINDS", "ChurnModel", "RawCleaner", "coerce_column"]
 
 #: The model families :class:`ChurnModel` offers.
 KINDS = ("logistic", "boosting")
+
+#: What a blank category becomes (a category of its own: being blank can tell something).
+MISSING = "(missing)"
 
 _YES = frozenset("yes y true t 1 ja oui si churned churn left".split())
 _NO = frozenset("no n false f 0 nein non stayed active".split())
@@ -64,22 +67,20 @@ def coerce_column(values: pd.Series) -> pd.Series:
         return pd.to_numeric(s, errors="coerce").astype("float64")
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return s.astype("object").where(s.notna(), np.nan)
-    text = s.astype("object").map(
-        lambda v: v if isinstance(v, str) else (np.nan if pd.isna(v) else str(v))
-    )
-    text = text.map(lambda v: v.strip() if isinstance(v, str) else v)
-    text = text.where(text.map(lambda v: isinstance(v, str) and v != ""), np.nan)
+    text = s.astype("string").str.strip()
+    text = text.mask(text == "")
     filled = text.dropna()
     if filled.empty:
         return pd.Series(np.nan, index=s.index, dtype="float64")
-    lower = filled.str.lower()
-    if lower.isin(_YES | _NO).all() and lower.nunique() <= 2:
-        return text.map(lambda v: np.nan if pd.isna(v) else float(v.lower() in _YES))
-    if filled.str.match(_NUMBER).all():
-        return pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce").astype(
-            "float64"
-        )
-    return text
+    uniq = pd.Series(filled.unique(), dtype="string")
+    lower = set(uniq.str.lower())
+    if lower <= (_YES | _NO) and len(lower) <= 2:
+        yes = text.str.lower().isin(_YES).to_numpy(dtype=bool, na_value=False)
+        return pd.Series(np.where(text.isna().to_numpy(), np.nan, yes.astype(float)), index=s.index)
+    if uniq.str.fullmatch(_NUMBER).all():
+        plain = text.str.replace(",", "", regex=False)
+        return pd.to_numeric(plain, errors="coerce").astype("float64")
+    return pd.Series(text.astype(object).where(text.notna(), np.nan), index=s.index, dtype=object)
 
 
 class RawCleaner(TransformerMixin, BaseEstimator):
@@ -100,15 +101,19 @@ class RawCleaner(TransformerMixin, BaseEstimator):
         frame = _frame(X)
         self.feature_names_in_ = np.asarray([str(c) for c in frame.columns], dtype=object)
         self.n_features_in_ = frame.shape[1]
-        self.numeric_, self.categorical_ = [], []
+        self.numeric_, self.categorical_, self.kinds_ = [], [], {}
         for name in frame.columns:
-            col = frame[name]
+            col, key = frame[name], str(name)
             if pd.api.types.is_datetime64_any_dtype(col.dtype):
-                self.numeric_.append(str(name))
+                kind = "date"
+            elif pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
+                kind = "number"
             elif pd.api.types.is_float_dtype(coerce_column(col).dtype):
-                self.numeric_.append(str(name))
+                kind = "text_number"
             else:
-                self.categorical_.append(str(name))
+                kind = "category"
+            self.kinds_[key] = kind
+            (self.categorical_ if kind == "category" else self.numeric_).append(key)
         return self
 
     def transform(self, X: Any) -> pd.DataFrame:
@@ -121,17 +126,17 @@ class RawCleaner(TransformerMixin, BaseEstimator):
             )
         frame.columns = [str(c) for c in frame.columns]
         out = {}
-        for name in self.numeric_:
-            col = frame[name]
-            if pd.api.types.is_datetime64_any_dtype(col.dtype):
-                days = (col - pd.Timestamp("1970-01-01")).dt.days
-                out[name] = days.astype("float64")
+        for name in self.numeric_ + self.categorical_:
+            col, kind = frame[name], self.kinds_[name]
+            if kind == "date" and pd.api.types.is_datetime64_any_dtype(col.dtype):
+                out[name] = (col - pd.Timestamp("1970-01-01")).dt.days.astype("float64")
+            elif kind in ("number", "date") and pd.api.types.is_numeric_dtype(col.dtype):
+                out[name] = pd.to_numeric(col, errors="coerce").astype("float64")
+            elif kind == "category":
+                text = col.astype("string").str.strip()
+                out[name] = text.mask(text == "").fillna(MISSING).astype(object)
             else:
-                coerced = coerce_column(col)
-                out[name] = pd.to_numeric(coerced, errors="coerce").astype("float64")
-        for name in self.categorical_:
-            coerced = coerce_column(frame[name])
-            out[name] = coerced.map(lambda v: np.nan if pd.isna(v) else str(v)).astype(object)
+                out[name] = pd.to_numeric(coerce_column(col), errors="coerce").astype("float64")
         return pd.DataFrame(out, index=frame.index)[self.numeric_ + self.categorical_]
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -156,7 +161,6 @@ def _preprocessor(cleaner: RawCleaner, *, scale: bool) -> ColumnTransformer:
     if scale:
         numeric.append(StandardScaler())
     categorical = [
-        SimpleImputer(strategy="constant", fill_value="(missing)", keep_empty_features=True),
         OneHotEncoder(
             handle_unknown="infrequent_if_exist",
             min_frequency=5,
@@ -256,7 +260,7 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
 
     def _pipeline(self, cleaner: RawCleaner) -> Pipeline:
         if self.kind == "logistic":
-            clf: Any = LogisticRegression(C=self.C, max_iter=2000)
+            clf: Any = LogisticRegression(C=self.C, solver="newton-cholesky", max_iter=200)
         else:
             clf = HistGradientBoostingClassifier(
                 max_iter=100,
@@ -267,7 +271,7 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
                 random_state=self.random_state,
             )
         prep = _preprocessor(cleaner, scale=self.kind == "logistic")
-        return Pipeline([("clean", clone(cleaner)), ("prepare", prep), ("model", clf)])
+        return Pipeline([("prepare", prep), ("model", clf)])
 
     def fit(self, X: Any, y: Any) -> ChurnModel:
         """Fit the model to a customer table and its churn labels.
@@ -351,6 +355,8 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
             )
         yy = (y == self.classes_[1]).astype(int)
         cleaner = RawCleaner().fit(frame)
+        self.cleaner_ = cleaner
+        clean = cleaner.transform(frame)
         if isinstance(X, pd.DataFrame):
             self.feature_names_in_ = cleaner.feature_names_in_
         elif hasattr(self, "feature_names_in_"):
@@ -363,16 +369,15 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         )
         self.calibrated_ = CalibratedClassifierCV(
             self._pipeline(cleaner), method="sigmoid", cv=folds
-        ).fit(frame, yy)
-        self.pipeline_ = self._pipeline(cleaner).fit(frame, yy)
+        ).fit(clean, yy)
+        self.pipeline_ = self._pipeline(cleaner).fit(clean, yy)
         return self
 
     def _input(self, X: Any) -> pd.DataFrame:
         check_is_fitted(self, "calibrated_")
-        if isinstance(X, pd.DataFrame):
-            return X
-        validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=None)
-        return _frame(X)
+        if not isinstance(X, pd.DataFrame):
+            validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=None)
+        return self.cleaner_.transform(X)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated probabilities, one column per class (churn second)."""
@@ -413,7 +418,7 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         prep = self.pipeline_.named_steps["prepare"]
         names = prep.get_feature_names_out()
         coef = self.pipeline_.named_steps["model"].coef_[0]
-        cleaner = self.pipeline_.named_steps["clean"]
+        cleaner = self.cleaner_
         columns = []
         for name in names:
             inner = name.split("__", 1)[1]
