@@ -9,7 +9,7 @@ import pandas as pd
 
 from cxlab.churn._data import Windows
 from cxlab.churn._evaluate import Evaluation, plain_name
-from cxlab.findings import Finding, md
+from cxlab.findings import Finding, md, noun
 
 __all__ = [
     "MIN_CHURNERS",
@@ -194,10 +194,11 @@ def targeting_finding(
             cur=currency,
         )
     return md(
-        "Calling the **{n:,}** customers whose expected saving beats the {cost:,.2f} {cur} a "
+        "Calling the **{n:,}** {customers} whose expected saving beats the {cost:,.2f} {cur} a "
         "contact costs should keep about **{saved:,.0f} {cur}** (net of the calls) at a save "
         "rate of {rate:.0%}; value is {basis}. The first {k} on the list carry {share:.0%} of it.",
         n=len(targets),
+        customers=noun(len(targets), "customer"),
         cost=contact_cost,
         cur=currency,
         saved=targets["expected_saved"].sum(),
