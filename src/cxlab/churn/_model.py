@@ -314,6 +314,10 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 "Found array with 0 sample(s) (shape=(0, ...)); ChurnModel needs rows."
             )
+        if y.dtype.kind == "f" and np.isinf(y).any():
+            raise ValueError("Input y contains infinity; churn labels are two classes.")
+        if y.dtype.kind == "f" and np.isnan(y).any():
+            raise ValueError("Input y contains NaN; drop the customers whose churn is unknown.")
         target = type_of_target(y)
         if target == "multiclass":
             raise ValueError(
@@ -381,7 +385,8 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated probabilities, one column per class (churn second)."""
-        return self.calibrated_.predict_proba(self._input(X))
+        clean = self._input(X)  # checks that the model is fitted first
+        return self.calibrated_.predict_proba(clean)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Log-odds of churn from the calibrated probabilities."""
@@ -390,10 +395,10 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         return np.log(p / (1 - p))
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predict churn where the calibrated probability is at least one half."""
+        """Predict churn where the calibrated probability is above one half."""
         check_is_fitted(self, "calibrated_")
         p = self.predict_proba(X)[:, 1]
-        return self.classes_[(p >= 0.5).astype(int)]
+        return self.classes_[(p > 0.5).astype(int)]
 
     def coefficients(self) -> pd.DataFrame:
         """Standardised log-odds coefficients of the uncalibrated logistic pipeline.
