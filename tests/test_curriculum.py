@@ -147,6 +147,7 @@ NOT_ANALYTICS = {
     "errors",
     "findings",
     "headlines",
+    "pii",
     "plots",
     "present",
     "stats",

@@ -193,8 +193,9 @@ CHAPTERS: tuple[Chapter, ...] = (
         "Churn",
         "05_churn.ipynb",
         "cxlab.churn",
-        ("customers", "transactions"),
+        ("customers",),
         "predicting which customers are about to leave, and acting before they do",
+        status="available",
     ),
     Chapter(
         "06",

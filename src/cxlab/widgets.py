@@ -43,6 +43,7 @@ __all__ = [
     "segment_explorer",
     "sentence_explorer",
     "table_explorer",
+    "targeting_explorer",
 ]
 
 #: Resolution of the figures an explorer draws (modest, like the chapters' figures).
@@ -507,3 +508,55 @@ def sentence_explorer(examples: list[str]) -> Explorer:
         ]
 
     return Explorer({"example": choose, "own": own}, render)
+
+
+def targeting_explorer(
+    risk: pd.Series,
+    value: pd.Series,
+    *,
+    currency: str = "",
+    contact_cost: float = 5.0,
+    save_rate: float = 0.25,
+) -> Explorer:
+    """What-if for retention calls: move the budget and the save rate, see whom to call.
+
+    Parameters
+    ----------
+    risk : pandas.Series
+        Calibrated P(churn) per customer, from :func:`cxlab.churn.scores`.
+    value : pandas.Series
+        Value per customer, from :func:`cxlab.churn.customer_value`.
+    currency : str
+    contact_cost : float
+        Cost of one contact.
+    save_rate : float
+        The save rate the slider starts at.
+
+    Returns
+    -------
+    Explorer
+        A budget slider and a save-rate slider over the targeting curve and its finding.
+    """
+    from cxlab import churn
+
+    top = max(contact_cost * len(risk), contact_cost)
+    budget = ipw.FloatSlider(
+        value=min(top, 50 * contact_cost), min=0.0, max=float(top), step=float(contact_cost),
+        description="Budget", readout_format=",.0f",
+    )  # fmt: skip
+    rate = ipw.FloatSlider(
+        value=save_rate, min=0.05, max=0.8, step=0.05, description="Save rate",
+        readout_format=".0%",
+    )  # fmt: skip
+
+    def render(budget: float, save_rate: float) -> Any:
+        full = churn.targeting(risk, value, save_rate=save_rate, contact_cost=contact_cost)
+        chosen = full[full["cumulative_cost"] <= budget + 1e-9]
+        ax = plots.targeting_chart(full, currency=currency, budget=budget)
+        found = churn.targeting_finding(
+            chosen, save_rate=save_rate, contact_cost=contact_cost, currency=currency,
+            basis=value.attrs.get("basis", "the value given"),
+        )  # fmt: skip
+        return [ax, found]
+
+    return Explorer({"budget": budget, "save_rate": rate}, render)

@@ -42,6 +42,13 @@ Examples
 
 from cxlab.plots._actions import demand_forecast
 from cxlab.plots._base import PALETTE, THEME_RC, close, palette, use_theme
+from cxlab.plots._churn import (
+    calibration_chart,
+    churn_drivers_chart,
+    gains_chart,
+    survival_chart,
+    targeting_chart,
+)
 from cxlab.plots._drivers import breakdown_chart, control_chart, driver_chart, nps_group_chart
 from cxlab.plots._ethics import selection_by_group
 from cxlab.plots._journey import (
@@ -91,12 +98,15 @@ __all__ = [
     "THEME_RC",
     "attribute_bars",
     "breakdown_chart",
+    "calibration_chart",
+    "churn_drivers_chart",
     "close",
     "control_chart",
     "demand_forecast",
     "driver_chart",
     "flow_diagram",
     "funnel_chart",
+    "gains_chart",
     "health_chart",
     "interval_width_diagram",
     "journey_heatmap",
@@ -123,6 +133,8 @@ __all__ = [
     "selection_by_group",
     "small_surveys",
     "stage_durations",
+    "survival_chart",
+    "targeting_chart",
     "theme_impact_chart",
     "use_theme",
     "vader_vs_cx",

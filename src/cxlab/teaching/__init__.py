@@ -117,6 +117,7 @@ True
 """
 
 from cxlab.teaching._actions import actions
+from cxlab.teaching._churn import churn
 from cxlab.teaching._core import (
     EXERCISE_SETS,
     CheckResult,
@@ -153,6 +154,7 @@ __all__ = [
     "Verdicts",
     "actions",
     "check",
+    "churn",
     "drivers",
     "ethics",
     "exercise_set",
