@@ -125,6 +125,7 @@ __all__ = [
     "plain_vader",
     "reviews_finding",
     "score_comments",
+    "scorer_accuracy",
     "segment_column",
     "sentiment",
     "sentiment_by",
@@ -157,3 +158,49 @@ def cx_sentences() -> pd.DataFrame:
     path = files("cxlab.text").joinpath("data/cx_sentences.csv")
     with path.open("r", encoding="utf-8") as fh:
         return pd.read_csv(fh, dtype=str, keep_default_na=False)
+
+
+def scorer_accuracy(
+    sentences: pd.DataFrame | None = None, *, split: str = "holdout"
+) -> pd.DataFrame:
+    """Return the share of labelled sentences plain VADER and our CX layer label correctly.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame, optional
+        ``text``, ``label`` and ``split`` columns; default: :func:`cx_sentences`.
+    split : str, default "holdout"
+        Which sentences to score (``"holdout"`` were never used to set a rule; ``"all"`` for
+        every sentence).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scorer: ``scorer``, ``accuracy`` (0–1) and ``n``.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame(
+    ...     {
+    ...         "text": ["I had no issues with the checkout", "The wait was too long"],
+    ...         "label": ["positive", "negative"],
+    ...         "split": ["holdout", "holdout"],
+    ...     }
+    ... )
+    >>> scorer_accuracy(s)["accuracy"].tolist()
+    [0.0, 1.0]
+    """
+    sentences = cx_sentences() if sentences is None else sentences
+    if split != "all":
+        sentences = sentences[sentences["split"] == split]
+    truth = sentences["label"].to_numpy()
+    return pd.DataFrame(
+        {
+            "scorer": ["plain VADER", "with the CX layer"],
+            "accuracy": [
+                float((score(sentences["text"])["label"].to_numpy() == truth).mean())
+                for score in (plain_vader, sentiment)
+            ],
+            "n": len(sentences),
+        }
+    )
