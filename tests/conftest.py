@@ -127,3 +127,14 @@ def make_bundle(tmp_path: Path) -> Callable[..., Path]:
         return folder
 
     return make
+
+
+@pytest.fixture(scope="session")
+def reference_data() -> Path:
+    """The published reference data folder (``tests/reference.py``); skips with the reason."""
+    from reference import reference_data_dir
+
+    path, how = reference_data_dir()
+    if path is None:
+        pytest.skip(how)
+    return path

@@ -1,0 +1,68 @@
+"""Customer lifetime value: buy-till-you-die models, customer equity and the return on customers.
+
+Lifetime value is what a customer relationship is worth. *Historical* value adds up what a
+customer has spent; *predictive* value forecasts what they will spend, which needs a model of
+whether they are still a customer and how often and how much they will buy. The functions take
+the contract's transactions table (``bundle.transactions``) and return DataFrames, Series or
+fitted models. Nothing here draws or prints.
+
+Predictive value
+----------------
+rfm_summary
+    Per customer: repeat purchase days, recency, time observed and mean repeat spend, with an
+    optional calibration / holdout split.
+BetaGeo
+    The BG/NBD model (Fader, Hardie & Lee 2005): expected purchases, P(alive).
+GammaGamma
+    The Gamma-Gamma spend model (Fader, Hardie & Lee 2005; Fader & Hardie 2013): conditional
+    expected spend per transaction.
+fit_models, clv, customer_equity, customer_value
+    Both models fitted with the checks a client's data need; discounted value over a horizon;
+    its sum; the one call other chapters use.
+holdout_check
+    Predicted against actual purchases in a holdout period.
+top_share, value_tiers, clv_by_group
+    How concentrated value is, tiers, and value by group (such as NPS group) with intervals.
+
+Why written here: ``lifetimes`` is unmaintained and fails on current NumPy, and
+``pymc-marketing`` fits these models by MCMC, heavy for a small-business laptop; both likelihoods
+are a few lines of ``scipy.special`` (see ``benchmarks/bench_clv.py`` for a comparison).
+"""
+
+from cxlab.clv._models import BOUNDS, BetaGeo, FitDiagnostics, GammaGamma
+from cxlab.clv._summary import DAYS_PER_UNIT, rfm_summary
+from cxlab.clv._value import (
+    MIN_CUSTOMERS,
+    ValueShare,
+    bundle_summary,
+    clv,
+    clv_by_group,
+    customer_equity,
+    customer_value,
+    fit_models,
+    holdout_check,
+    monthly_rate,
+    top_share,
+    value_tiers,
+)
+
+__all__ = [
+    "BOUNDS",
+    "DAYS_PER_UNIT",
+    "MIN_CUSTOMERS",
+    "BetaGeo",
+    "FitDiagnostics",
+    "GammaGamma",
+    "ValueShare",
+    "bundle_summary",
+    "clv",
+    "clv_by_group",
+    "customer_equity",
+    "customer_value",
+    "fit_models",
+    "holdout_check",
+    "monthly_rate",
+    "rfm_summary",
+    "top_share",
+    "value_tiers",
+]
