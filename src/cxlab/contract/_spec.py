@@ -13,6 +13,7 @@ __all__ = [
     "BOOL_FALSE",
     "BOOL_TRUE",
     "CES_SCALES",
+    "COST_KINDS",
     "CSAT_SCALES",
     "DATE_COLUMNS",
     "KINDS",
@@ -32,7 +33,11 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "transactions": ("customer_id", "date", "amount"),
     "responses": (),
     "events": ("customer_id", "timestamp", "stage"),
+    "costs": ("period", "kind", "amount"),
 }
+
+#: The kinds of spend a costs row may record (its ``kind`` column).
+COST_KINDS: tuple[str, ...] = ("acquisition", "retention", "service")
 
 #: The survey scores; a responses table needs at least one.
 SCORES: tuple[str, ...] = ("nps", "csat", "ces")
@@ -92,10 +97,21 @@ KINDS: dict[str, dict[str, str]] = {
         "event": "text",
         "outcome": "text",
     },
+    "costs": {
+        "period": "date",
+        "kind": "text",
+        "amount": "amount",
+        "channel": "text",
+    },
 }
 
 #: The date column that dates each table's rows (customers have none that is required).
-DATE_COLUMNS: dict[str, str] = {"transactions": "date", "responses": "date", "events": "timestamp"}
+DATE_COLUMNS: dict[str, str] = {
+    "transactions": "date",
+    "responses": "date",
+    "events": "timestamp",
+    "costs": "period",
+}
 
 #: Cell texts read as "no value" (after stripping surrounding spaces). Deliberately short:
 #: words such as "None" or "-" can be real answers in a comment column.

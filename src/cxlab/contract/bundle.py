@@ -13,8 +13,8 @@ from cxlab.errors import DataError, ValidationReport
 
 __all__ = ["TABLES", "Bundle", "SourceFile"]
 
-#: The four contract tables, in the order they are documented.
-TABLES: tuple[str, ...] = ("customers", "transactions", "responses", "events")
+#: The contract tables, in the order they are documented (``costs`` is optional spend).
+TABLES: tuple[str, ...] = ("customers", "transactions", "responses", "events", "costs")
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,8 @@ class Bundle:
         The parsed ``cxlab.yml`` (defaults when the file is absent).
     customers, transactions, responses, events : pandas.DataFrame or None
         The contract tables.
+    costs : pandas.DataFrame or None
+        What the business spent per period on acquiring, retaining and serving customers.
     sources : dict of str to SourceFile
         Which file (and sheet) each present table came from.
     report : ValidationReport
@@ -79,6 +81,7 @@ class Bundle:
     transactions: pd.DataFrame | None = None
     responses: pd.DataFrame | None = None
     events: pd.DataFrame | None = None
+    costs: pd.DataFrame | None = None
     sources: dict[str, SourceFile] = field(default_factory=dict)
     report: ValidationReport | None = None
 
