@@ -22,6 +22,7 @@ planted, documented truth: every effect is a named parameter in
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cxlab.datasets._archetypes import ARCHETYPES
+from cxlab.datasets._costs import CostsTruth, make_costs
 from cxlab.datasets._generate import build
 from cxlab.datasets._io import cache_root, materialise, repository_datasets, write_bundle
 from cxlab.datasets._truth import (
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEMOS",
     "ChurnTruth",
+    "CostsTruth",
     "DemoData",
     "DriverTruth",
     "PiiString",
@@ -119,8 +122,9 @@ def generate(name: str, *, seed: int | None = None, n_customers: int | None = No
     Returns
     -------
     DemoData
-        ``tables`` (the four contract tables), ``config`` (the content of ``cxlab.yml``) and
-        ``truth`` (what was planted). The same seed and size give identical tables.
+        ``tables`` (the contract tables, costs included), ``config`` (the content of
+        ``cxlab.yml``) and ``truth`` (what was planted). The same seed and size give identical
+        tables; the costs come from a seed stream of their own (``cxlab.datasets._costs``).
 
     Raises
     ------
@@ -131,7 +135,7 @@ def generate(name: str, *, seed: int | None = None, n_customers: int | None = No
     --------
     >>> demo = generate("consulting", n_customers=300)
     >>> sorted(demo.tables)
-    ['customers', 'events', 'responses', 'transactions']
+    ['costs', 'customers', 'events', 'responses', 'transactions']
     >>> len(demo.tables["customers"])
     300
     >>> demo.truth.pain_point
@@ -141,8 +145,14 @@ def generate(name: str, *, seed: int | None = None, n_customers: int | None = No
     n = arch.default_size if n_customers is None else int(n_customers)
     if n < 100:
         raise ValueError(f"n_customers must be at least 100 (got {n}); a demo needs a crowd")
-    rng = np.random.default_rng(arch.default_seed if seed is None else seed)
-    return build(arch, n, rng)
+    seed = arch.default_seed if seed is None else seed
+    demo = build(arch, n, np.random.default_rng(seed))
+    costs, costs_truth = make_costs(demo.name, demo.tables, seed, demo.truth.period)
+    return dataclasses.replace(
+        demo,
+        tables={**demo.tables, "costs": costs},
+        truth=dataclasses.replace(demo.truth, costs=costs_truth),
+    )
 
 
 def write_demo(
@@ -174,7 +184,7 @@ def write_demo(
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     folder = write_demo("saas", Path(tmp) / "saas", n_customers=200)
     ...     sorted(p.name for p in folder.iterdir())
-    ['customers.csv', 'cxlab.yml', 'events.csv', 'responses.csv', 'transactions.csv']
+    ['costs.csv', 'customers.csv', 'cxlab.yml', 'events.csv', 'responses.csv', 'transactions.csv']
     """
     demo = generate(name, seed=seed, n_customers=n_customers)
     dest = Path(dest)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cxlab.datasets._costs import CostsTruth
+
 __all__ = [
     "ChurnTruth",
     "DemoData",
@@ -171,6 +173,9 @@ class PlantedTruth:
     pii : tuple of PiiString
     period : tuple of pandas.Timestamp
         First and last day of the data.
+    costs : CostsTruth
+        What the costs table plants (cost per new customer by channel, retention spend per
+        active customer falling in the second year, cost per support contact).
     """
 
     name: str
@@ -185,6 +190,7 @@ class PlantedTruth:
     drivers: DriverTruth
     pii: tuple[PiiString, ...]
     period: tuple[pd.Timestamp, pd.Timestamp]
+    costs: CostsTruth | None = None
 
 
 @dataclass(frozen=True, eq=False)
