@@ -21,15 +21,38 @@ fit_models, clv, customer_equity, customer_value
     its sum; the one call other chapters use.
 holdout_check
     Predicted against actual purchases in a holdout period.
-top_share, value_tiers, clv_by_group
+top_share, value_tiers, clv_by_group, nps_groups
     How concentrated value is, tiers, and value by group (such as NPS group) with intervals.
+
+Return on customer-centricity
+-----------------------------
+historical_value, cohort_value
+    Net spend to date; mean cumulative spend by quarter of first purchase (CLTV growth).
+cost_by_year, roi_metrics
+    CAC, CRC by year from the optional costs table; the seeds' metrics table, each metric
+    with the tables it needs and the reason when it is missing.
+
+Findings
+--------
+fit_finding, holdout_finding, equity_finding, top_share_finding, nps_value_finding,
+spend_finding
+    The sentences chapter 06 states.
 
 Why written here: ``lifetimes`` is unmaintained and fails on current NumPy, and
 ``pymc-marketing`` fits these models by MCMC, heavy for a small-business laptop; both likelihoods
 are a few lines of ``scipy.special`` (see ``benchmarks/bench_clv.py`` for a comparison).
 """
 
+from cxlab.clv._findings import (
+    equity_finding,
+    fit_finding,
+    holdout_finding,
+    nps_value_finding,
+    spend_finding,
+    top_share_finding,
+)
 from cxlab.clv._models import BOUNDS, BetaGeo, FitDiagnostics, GammaGamma
+from cxlab.clv._roi import cohort_value, cost_by_year, historical_value, nps_groups, roi_metrics
 from cxlab.clv._summary import DAYS_PER_UNIT, rfm_summary
 from cxlab.clv._value import (
     MIN_CUSTOMERS,
@@ -57,12 +80,23 @@ __all__ = [
     "bundle_summary",
     "clv",
     "clv_by_group",
+    "cohort_value",
+    "cost_by_year",
     "customer_equity",
     "customer_value",
+    "equity_finding",
+    "fit_finding",
     "fit_models",
+    "historical_value",
     "holdout_check",
+    "holdout_finding",
     "monthly_rate",
+    "nps_groups",
+    "nps_value_finding",
     "rfm_summary",
+    "roi_metrics",
+    "spend_finding",
     "top_share",
+    "top_share_finding",
     "value_tiers",
 ]
