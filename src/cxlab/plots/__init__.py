@@ -41,6 +41,7 @@ Examples
 """
 
 from cxlab.plots._base import PALETTE, THEME_RC, close, palette, use_theme
+from cxlab.plots._clv import holdout_chart, p_alive_matrix, spend_chart, value_by_group
 from cxlab.plots._drivers import breakdown_chart, control_chart, driver_chart, nps_group_chart
 from cxlab.plots._journey import (
     flow_diagram,
@@ -83,12 +84,14 @@ __all__ = [
     "flow_diagram",
     "funnel_chart",
     "health_chart",
+    "holdout_chart",
     "journey_heatmap",
     "journey_stages",
     "k_choice",
     "margin_by_sample_size",
     "monthly_revenue",
     "nps_group_chart",
+    "p_alive_matrix",
     "palette",
     "pareto_curve",
     "profile_heatmap",
@@ -100,7 +103,9 @@ __all__ = [
     "segment_satisfaction",
     "segment_value",
     "small_surveys",
+    "spend_chart",
     "stage_durations",
     "use_theme",
+    "value_by_group",
     "variants_chart",
 ]

@@ -66,6 +66,7 @@ True
 True
 """
 
+from cxlab.teaching._clv import clv
 from cxlab.teaching._core import (
     EXERCISE_SETS,
     CheckResult,
@@ -89,6 +90,7 @@ __all__ = [
     "ExerciseSet",
     "Unavailable",
     "check",
+    "clv",
     "drivers",
     "exercise_set",
     "journey",
