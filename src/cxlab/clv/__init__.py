@@ -16,7 +16,7 @@ BetaGeo
 GammaGamma
     The Gamma-Gamma spend model (Fader, Hardie & Lee 2005; Fader & Hardie 2013): conditional
     expected spend per transaction.
-fit_models, clv, customer_equity, customer_value
+fit_models, clv, customer_equity, customer_value, prepare, ValueModel, holdout
     Both models fitted with the checks a client's data need; discounted value over a horizon;
     its sum; the one call other chapters use.
 holdout_check
@@ -48,6 +48,7 @@ from cxlab.clv._findings import (
     fit_finding,
     holdout_finding,
     nps_value_finding,
+    skipped_finding,
     spend_finding,
     top_share_finding,
 )
@@ -56,6 +57,7 @@ from cxlab.clv._roi import cohort_value, cost_by_year, historical_value, nps_gro
 from cxlab.clv._summary import DAYS_PER_UNIT, rfm_summary
 from cxlab.clv._value import (
     MIN_CUSTOMERS,
+    ValueModel,
     ValueShare,
     bundle_summary,
     clv,
@@ -63,8 +65,10 @@ from cxlab.clv._value import (
     customer_equity,
     customer_value,
     fit_models,
+    holdout,
     holdout_check,
     monthly_rate,
+    prepare,
     top_share,
     value_tiers,
 )
@@ -76,6 +80,7 @@ __all__ = [
     "BetaGeo",
     "FitDiagnostics",
     "GammaGamma",
+    "ValueModel",
     "ValueShare",
     "bundle_summary",
     "clv",
@@ -88,13 +93,16 @@ __all__ = [
     "fit_finding",
     "fit_models",
     "historical_value",
+    "holdout",
     "holdout_check",
     "holdout_finding",
     "monthly_rate",
     "nps_groups",
     "nps_value_finding",
+    "prepare",
     "rfm_summary",
     "roi_metrics",
+    "skipped_finding",
     "spend_finding",
     "top_share",
     "top_share_finding",

@@ -14,6 +14,7 @@ __all__ = [
     "fit_finding",
     "holdout_finding",
     "nps_value_finding",
+    "skipped_finding",
     "spend_finding",
     "top_share_finding",
 ]
@@ -191,3 +192,16 @@ def spend_finding(years: pd.DataFrame | None, *, currency: str) -> Finding:
         )
         template += " Against the year before: CAC {cac_change:+.0%}, CRC {crc_change:+.0%}."
     return Finding(template, values)
+
+
+def skipped_finding(section: str, reason: str) -> Finding:
+    """Say that a section is skipped for this bundle, and why.
+
+    Examples
+    --------
+    >>> print(skipped_finding("Lifetime value", "the transactions have no dates"))
+    Lifetime value is skipped for this bundle: the transactions have no dates.
+    """
+    return Finding.unsupported(
+        "{section} is skipped for this bundle: {why}.", section=section, why=reason
+    )

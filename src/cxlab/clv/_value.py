@@ -15,14 +15,17 @@ from cxlab.stats import bootstrap_mean, check_confidence
 
 __all__ = [
     "MIN_CUSTOMERS",
+    "ValueModel",
     "ValueShare",
     "clv",
     "clv_by_group",
     "customer_equity",
     "customer_value",
     "fit_models",
+    "holdout",
     "holdout_check",
     "monthly_rate",
+    "prepare",
     "top_share",
     "value_tiers",
 ]
@@ -468,3 +471,100 @@ def clv_by_group(
         out = out.loc[first + [g for g in out.index if g not in first]]
     out.index.name = "group"
     return out
+
+
+@dataclass
+class ValueModel:
+    """Both models fitted to a bundle, the customers valued, or the reason that failed.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame or None
+        The weekly :func:`rfm_summary`.
+    bgf, ggf : BetaGeo, GammaGamma or None
+        The fitted models.
+    values : pandas.Series or None
+        Predictive lifetime value per customer (:func:`clv`).
+    reason : str or None
+        Why the bundle cannot support the models (None when it can).
+    """
+
+    summary: pd.DataFrame | None = None
+    bgf: BetaGeo | None = None
+    ggf: GammaGamma | None = None
+    values: pd.Series | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the models were fitted."""
+        return self.reason is None
+
+    def diagnostics(self, check: pd.DataFrame | None = None) -> dict | None:
+        """Return BG/NBD diagnostics for metrics.json: parameters, log-likelihood, holdout error."""
+        if not self.ok:
+            return None
+        d = self.bgf.diagnostics_
+        return {
+            "params": {k: round(float(v), 6) for k, v in self.bgf.params_.items()},
+            "standard_errors": {
+                k: (round(float(v), 6) if np.isfinite(v) else None)
+                for k, v in self.bgf.standard_errors_.items()
+            },
+            "log_likelihood": round(d.log_likelihood, 3),
+            "n": d.n,
+            "at_bound": list(d.at_bound),
+            "holdout_error": None if check is None else round(float(check.attrs["error"]), 4),
+        }
+
+
+def prepare(bundle: Bundle, *, horizon_months: int = 12, discount_rate: float = 0.10) -> ValueModel:
+    """Fit both models to a bundle and value its customers, or say why that is not possible.
+
+    The chapter calls this once; every section that needs the models checks ``ok`` and shows
+    ``reason`` otherwise. Errors about the data become the reason; anything else propagates.
+
+    Examples
+    --------
+    >>> from cxlab.contract.config import BundleConfig
+    >>> import pathlib
+    >>> tx = pd.DataFrame(
+    ...     {"customer_id": ["a"], "date": pd.to_datetime(["2024-01-01"]), "amount": [5.0]}
+    ... )
+    >>> prepare(Bundle(pathlib.Path("shop"), BundleConfig(), transactions=tx)).reason
+    'only 1 customer(s) have dated purchases; the lifetime-value models need at least 30'
+    """
+    try:
+        summary = bundle_summary(bundle)
+        bgf, ggf = fit_models(summary)
+    except DataError as err:
+        return ValueModel(reason=err.problem.message)
+    values = clv(summary, bgf, ggf, horizon_months=horizon_months, discount_rate=discount_rate)
+    return ValueModel(summary, bgf, ggf, values)
+
+
+def holdout(bundle: Bundle, *, weeks: int = 26) -> tuple[pd.DataFrame | None, str | None]:
+    """Refit BG/NBD without the last ``weeks`` weeks and check it on them.
+
+    Returns
+    -------
+    pandas.DataFrame or None, str or None
+        The :func:`holdout_check` table, or the reason there is none.
+    """
+    if not bundle.has("transactions") or not bundle.has_dates("transactions"):
+        return None, "the transactions have no dates"
+    dates = bundle.transactions["date"].dropna()
+    start, end = dates.min(), dates.max()
+    span = (end - start).days / 7
+    if span < 2 * weeks:
+        return None, (
+            f"the purchases span {span:.0f} weeks; a {weeks}-week holdout needs at least "
+            f"{2 * weeks} weeks of history"
+        )
+    cal = end - pd.Timedelta(weeks=weeks)
+    try:
+        summary = rfm_summary(bundle.transactions, calibration_end=cal, observation_end=end)
+        bgf, _ = fit_models(summary)
+    except DataError as err:
+        return None, err.problem.message
+    return holdout_check(summary, bgf), None
