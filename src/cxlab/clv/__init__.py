@@ -21,6 +21,8 @@ fit_models, clv, customer_equity, customer_value, prepare, ValueModel, holdout
     its sum; the one call other chapters use.
 holdout_check
     Predicted against actual purchases in a holdout period.
+cdnow_summary
+    The published CDNOW summary (reference data, not shipped), to reproduce the paper.
 top_share, value_tiers, clv_by_group, nps_groups
     How concentrated value is, tiers, and value by group (such as NPS group) with intervals.
 
@@ -53,6 +55,7 @@ from cxlab.clv._findings import (
     top_share_finding,
 )
 from cxlab.clv._models import BOUNDS, BetaGeo, FitDiagnostics, GammaGamma
+from cxlab.clv._reference import cdnow_summary
 from cxlab.clv._roi import cohort_value, cost_by_year, historical_value, nps_groups, roi_metrics
 from cxlab.clv._summary import DAYS_PER_UNIT, rfm_summary
 from cxlab.clv._value import (
@@ -83,6 +86,7 @@ __all__ = [
     "ValueModel",
     "ValueShare",
     "bundle_summary",
+    "cdnow_summary",
     "clv",
     "clv_by_group",
     "cohort_value",
