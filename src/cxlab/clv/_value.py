@@ -53,9 +53,11 @@ def monthly_rate(discount_rate: float) -> float:
 
 
 def _pooled(*arrays: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    stacked = np.column_stack(arrays)
-    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    return [unique[:, i] for i in range(unique.shape[1])], inverse.ravel()
+    """Return the distinct rows of the columns ``arrays`` and, per row, the index of its copy."""
+    frame = pd.DataFrame({i: a for i, a in enumerate(arrays)})
+    codes = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
+    first = np.unique(codes, return_index=True)[1]
+    return [a[first] for a in arrays], codes
 
 
 def clv(
@@ -120,20 +122,20 @@ def clv(
     unit = float(summary.attrs.get("days_per_unit", DAYS_PER_UNIT["W"]))
     per_month = _DAYS_PER_MONTH / unit
     x = summary["frequency"].to_numpy(dtype="float64")
-    (ux, ut, uT, um), inverse = _pooled(
+    (ux, ut, uT), inverse = _pooled(
         x,
         summary["recency"].to_numpy(dtype="float64"),
         summary["T"].to_numpy(dtype="float64"),
-        summary["monetary"].to_numpy(dtype="float64"),
     )
-    spend = ggf.conditional_expected_spend(ux, um) * margin
-    value = np.zeros(ux.size)
+    spend = ggf.conditional_expected_spend(x, summary["monetary"].to_numpy(dtype="float64"))
+    purchases = np.zeros(ux.size)  # discounted expected purchases per distinct history
     previous = np.zeros(ux.size)
     for m in range(1, int(horizon_months) + 1):
         cumulative = bgf.expected_purchases(m * per_month, ux, ut, uT)
-        value += (cumulative - previous) / (1 + rate) ** m
+        purchases += (cumulative - previous) / (1 + rate) ** m
         previous = cumulative
-    return pd.Series((value * spend)[inverse], index=summary.index, name="clv")
+    value = purchases[inverse] * np.asarray(spend) * margin
+    return pd.Series(value, index=summary.index, name="clv")
 
 
 def customer_equity(values: pd.Series) -> float:
@@ -169,7 +171,12 @@ class ValueShare:
 
     def to_dict(self) -> dict[str, float | int]:
         """Return the headline card: ``share``, ``low``, ``high``, ``n``."""
-        return {"share": self.share, "low": self.low, "high": self.high, "n": self.n}
+        return {
+            "share": round(self.share, 4),
+            "low": round(self.low, 4),
+            "high": round(self.high, 4),
+            "n": self.n,
+        }
 
 
 def _share_of_top(values: np.ndarray, k: int) -> np.ndarray:
@@ -506,12 +513,12 @@ class ValueModel:
             return None
         d = self.bgf.diagnostics_
         return {
-            "params": {k: round(float(v), 6) for k, v in self.bgf.params_.items()},
+            "params": {k: float(f"{v:.4g}") for k, v in self.bgf.params_.items()},
             "standard_errors": {
-                k: (round(float(v), 6) if np.isfinite(v) else None)
+                k: (float(f"{v:.3g}") if np.isfinite(v) else None)
                 for k, v in self.bgf.standard_errors_.items()
             },
-            "log_likelihood": round(d.log_likelihood, 3),
+            "log_likelihood": round(d.log_likelihood, 1),
             "n": d.n,
             "at_bound": list(d.at_bound),
             "holdout_error": None if check is None else round(float(check.attrs["error"]), 4),
