@@ -167,7 +167,11 @@ class _Fitted:
         return tuple(float(self.params_[n]) for n in self._names)
 
     def summary(self) -> pd.DataFrame:
-        """Parameters with standard errors and 95 % Wald intervals.
+        """Parameters with standard errors and 95 % intervals.
+
+        The interval is Wald's on the log scale (``estimate * exp(±1.96 se / estimate)``), so it
+        stays positive like the parameter. A parameter at an end of :data:`BOUNDS` has no
+        standard error or interval (the likelihood is flat there).
 
         Returns
         -------
@@ -175,11 +179,12 @@ class _Fitted:
             Index: parameter names; columns ``estimate``, ``se``, ``low``, ``high``.
         """
         self._check_fitted()
-        est = self.params_[list(self._names)]
-        se = self.standard_errors_[list(self._names)]
-        return pd.DataFrame(
-            {"estimate": est, "se": se, "low": est - 1.96 * se, "high": est + 1.96 * se}
-        )
+        est = self.params_[list(self._names)].astype("float64")
+        se = self.standard_errors_[list(self._names)].astype("float64")
+        bound = list(getattr(getattr(self, "diagnostics_", None), "at_bound", ()))
+        se[bound] = np.nan
+        spread = np.exp(1.96 * se / est)
+        return pd.DataFrame({"estimate": est, "se": se, "low": est / spread, "high": est * spread})
 
 
 def bgnbd_loglik(params, x, t_x, T) -> np.ndarray:

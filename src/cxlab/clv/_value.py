@@ -565,7 +565,7 @@ def holdout(bundle: Bundle, *, weeks: int = 26) -> tuple[pd.DataFrame | None, st
     span = (end - start).days / 7
     if span < 2 * weeks:
         return None, (
-            f"the purchases span {span:.0f} weeks; a {weeks}-week holdout needs at least "
+            f"the purchases span {span:.1f} weeks; a {weeks}-week holdout needs at least "
             f"{2 * weeks} weeks of history"
         )
     cal = end - pd.Timedelta(weeks=weeks)
