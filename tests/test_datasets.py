@@ -131,7 +131,7 @@ def test_different_seed_gives_different_tables():
 
 def test_regenerate_reproduces_the_committed_files_byte_for_byte(tmp_path):
     written = regenerate(tmp_path)
-    assert len(written) == 6 * len(DEMOS)  # five tables (reviews included) and cxlab.yml
+    assert len(written) == 7 * len(DEMOS)  # six tables (reviews and costs included) and cxlab.yml
     for path in written:
         committed = COMMITTED / path.relative_to(tmp_path)
         assert committed.is_file(), f"{committed} is not committed; run 'cxlab demo regenerate'"
@@ -727,5 +727,12 @@ def test_demo_path_falls_back_to_a_cache_with_the_same_bytes(monkeypatch, tmp_pa
 def test_load_demo_passes_the_contract_with_no_errors(name):
     bundle = datasets.load_demo(name)
     assert bundle.report is None or bundle.report.ok, bundle.report
-    assert set(bundle.tables) == {"customers", "transactions", "responses", "events", "reviews"}
+    assert set(bundle.tables) == {
+        "customers",
+        "transactions",
+        "responses",
+        "events",
+        "reviews",
+        "costs",
+    }
     assert len(bundle.customers) == len(generate(name).tables["customers"])

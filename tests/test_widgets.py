@@ -110,3 +110,23 @@ def test_an_explorer_displays_as_its_controls_and_output(shop):
     ex = widgets.table_explorer(shop)
     bundle = ex._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_clv_explorer_equity_falls_with_a_higher_discount_rate():
+    import pandas as pd
+
+    from cxlab import clv
+
+    bg = clv.BetaGeo()
+    bg.params_ = pd.Series({"r": 0.24, "alpha": 4.4, "a": 0.79, "b": 2.43})
+    gg = clv.GammaGamma()
+    gg.params_ = pd.Series({"p": 6.25, "q": 3.74, "v": 15.44})
+    s = pd.DataFrame(
+        {"frequency": [0, 2, 5], "recency": [0.0, 20.0, 30.0], "T": [30.0, 35.0, 38.0]}
+    ).assign(monetary=[0.0, 20.0, 40.0])
+    ex = widgets.clv_explorer(s, bg, gg, currency="GBP")
+    assert ex.draws == 1 and _shows_view(ex)
+    low = clv.clv(s, bg, gg, discount_rate=0.0).sum()
+    ex.controls["discount_rate"].value = 0.25
+    assert ex.draws == 2 and _shows_view(ex)
+    assert clv.clv(s, bg, gg, discount_rate=0.25).sum() < low

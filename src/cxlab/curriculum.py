@@ -204,6 +204,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "cxlab.clv",
         ("transactions",),
         "lifetime value, customer equity, acquisition cost and the return on customer-centricity",
+        uses=("cxlab.present",),
+        status="available",
     ),
     Chapter(
         "07",

@@ -87,6 +87,7 @@ LABELS: dict[str, str] = {
 # Words written in capitals wherever they appear in a snake_case name.
 _ACRONYMS = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "rfm": "RFM", "clv": "CLV", "id": "ID"}
 _ACRONYMS |= {"ci": "CI", "kpi": "KPI", "roi": "ROI", "aov": "AOV"}
+_ACRONYMS |= {"cac": "CAC", "crc": "CRC", "bgnbd": "BG/NBD"}
 _MINUS = "−"
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 

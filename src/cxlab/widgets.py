@@ -36,6 +36,7 @@ from cxlab.findings import Finding, md
 __all__ = [
     "Explorer",
     "breakdown_explorer",
+    "clv_explorer",
     "fairness_explorer",
     "follow_up_explorer",
     "nps_interval_explorer",
@@ -560,3 +561,90 @@ def targeting_explorer(
         return [ax, found]
 
     return Explorer({"budget": budget, "save_rate": rate}, render)
+
+
+def clv_explorer(
+    summary: pd.DataFrame,
+    bgf: Any,
+    ggf: Any,
+    *,
+    currency: str = "",
+    horizon_months: int = 12,
+    discount_rate: float = 0.10,
+) -> Explorer:
+    """See how customer equity and its spread change with the discount rate and the horizon.
+
+    Two sliders set the annual discount rate and the horizon in months; the explorer values
+    every customer with :func:`cxlab.clv.clv` and shows customer equity, the mean value and the
+    top decile's share as a table, and the value tiers as a chart.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        From :func:`cxlab.clv.rfm_summary`.
+    bgf, ggf : cxlab.clv.BetaGeo, cxlab.clv.GammaGamma
+        Fitted models.
+    currency : str
+        For labels.
+    horizon_months, discount_rate : int, float
+        Starting values.
+
+    Returns
+    -------
+    Explorer
+
+    Examples
+    --------
+    >>> bg = clv.BetaGeo()
+    >>> bg.params_ = pd.Series({"r": 0.24, "alpha": 4.4, "a": 0.79, "b": 2.43})
+    >>> gg = clv.GammaGamma()
+    >>> gg.params_ = pd.Series({"p": 6.25, "q": 3.74, "v": 15.44})
+    >>> s = pd.DataFrame(
+    ...     {
+    ...         "frequency": [0, 2, 5],
+    ...         "recency": [0.0, 20.0, 30.0],
+    ...         "T": [30.0, 35.0, 38.0],
+    ...         "monetary": [0.0, 20.0, 40.0],
+    ...     }
+    ... )
+    >>> ex = clv_explorer(s, bg, gg, horizon_months=24)
+    >>> ex.values["horizon_months"], ex.draws
+    (24, 1)
+    """
+    from cxlab import clv
+
+    stops = [3, 6, 12, 24, 36, 60]
+    controls = {
+        "discount_rate": ipw.FloatSlider(
+            value=round(discount_rate, 2), min=0.0, max=0.30, step=0.01,
+            description="Discount", readout_format=".0%",
+        ),
+        "horizon_months": ipw.SelectionSlider(
+            options=stops, value=min(stops, key=lambda s: abs(s - horizon_months)),
+            description="Months",
+        ),
+    }  # fmt: skip
+
+    def render(discount_rate: float, horizon_months: int) -> Any:
+        values = clv.clv(
+            summary, bgf, ggf, horizon_months=horizon_months, discount_rate=discount_rate
+        )
+        tiers = clv.value_tiers(values, top=0.1, bottom=0.5)
+        table = pd.DataFrame(
+            {
+                "customer equity": [round(float(values.sum()), 2)],
+                "mean value": [round(float(values.mean()), 2)],
+                "top 10 % share": [round(float(tiers.loc["top", "share_of_value"]), 3)],
+                "customers": [len(values)],
+            }
+        )
+        fig, ax = plt.subplots(figsize=(6, 2.6))
+        ax.bar(tiers.index.astype(str), tiers["total_value"], color=plots.palette(3))
+        ax.set(
+            ylabel=f"value{' (' + currency + ')' if currency else ''}",
+            title=f"Equity {currency} {values.sum():,.0f} over {horizon_months} months at "
+            f"{discount_rate:.0%} a year",
+        )
+        return [table, fig]
+
+    return Explorer(controls, render)

@@ -1019,6 +1019,7 @@ def _missing_notes(table: str, src: DraftSource, m: dict[str, Profile]) -> list[
         "events": ["customer_id", "timestamp", "stage"],
         "transactions": ["customer_id", "date"],
         "responses": ["date"],
+        "costs": ["period", "kind", "amount"],
     }[table]:
         if required not in m:
             notes.append(f"DECIDE {required}: no column looks like it; map one here")

@@ -13,6 +13,7 @@ __all__ = [
     "BOOL_FALSE",
     "BOOL_TRUE",
     "CES_SCALES",
+    "COST_KINDS",
     "CSAT_SCALES",
     "DATE_COLUMNS",
     "KINDS",
@@ -34,10 +35,14 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "responses": (),
     "events": ("customer_id", "timestamp", "stage"),
     "reviews": ("business", "rating"),
+    "costs": ("period", "kind", "amount"),
 }
 
 #: Review ratings are stars from 1 to 5.
 REVIEW_RATING = (1, 5)
+
+#: The kinds of spend a costs row may record (its ``kind`` column).
+COST_KINDS: tuple[str, ...] = ("acquisition", "retention", "service")
 
 #: The survey scores; a responses table needs at least one.
 SCORES: tuple[str, ...] = ("nps", "csat", "ces")
@@ -104,6 +109,12 @@ KINDS: dict[str, dict[str, str]] = {
         "text": "text",
         "source": "text",
     },
+    "costs": {
+        "period": "date",
+        "kind": "text",
+        "amount": "amount",
+        "channel": "text",
+    },
 }
 
 #: The date column that dates each table's rows (customers have none that is required).
@@ -112,6 +123,7 @@ DATE_COLUMNS: dict[str, str] = {
     "responses": "date",
     "events": "timestamp",
     "reviews": "date",
+    "costs": "period",
 }
 
 #: Cell texts read as "no value" (after stripping surrounding spaces). Deliberately short:

@@ -23,6 +23,7 @@ from cxlab.contract._read import RawTable
 from cxlab.contract._spec import (
     BOOL_FALSE,
     BOOL_TRUE,
+    COST_KINDS,
     KINDS,
     NPS_RANGE,
     REQUIRED,
@@ -532,6 +533,10 @@ def check_table(
     if full:
         _range_checks(ctx, num_values, kinds, config)
         _warnings(ctx, work, parsed, kinds, answered, empty)
+    if table == "costs":
+        if full:
+            _cost_checks(ctx, parsed, empty)
+        parsed = _cost_kinds(parsed)
 
     no_answers = table == "responses" and not scores and not outcome
     if missing or broken or unbuilt or failed or no_answers:
@@ -871,6 +876,61 @@ def _range_checks(
         _run_schema(ctx, pd.DataFrame(frame, index=index), columns, report)
 
 
+def _cost_kinds(parsed: dict[str, pd.Series]) -> dict[str, pd.Series]:
+    """Write each cost kind in lower case without surrounding spaces (``Acquisition`` counts)."""
+    if "kind" in parsed:
+        parsed = {**parsed, "kind": parsed["kind"].str.strip().str.casefold()}
+    return parsed
+
+
+def _cost_checks(ctx: _Ctx, parsed: dict[str, pd.Series], empty: set) -> None:
+    """Check the costs table's own rules: known kinds, no negative spend, no repeated rows."""
+    kinds = ", ".join(COST_KINDS)
+    if "kind" in parsed and "kind" not in empty:
+        kind = parsed["kind"].str.strip().str.casefold()
+        unknown = kind.notna() & ~kind.isin(COST_KINDS)
+        if unknown.any():
+            ctx.add(
+                "error",
+                "unknown_cost_kind",
+                f"{int(unknown.sum())} cost row(s) have a kind other than {kinds}",
+                column="kind",
+                rows=_rows(unknown),
+                hint=f"write each row's kind as one of {kinds} (acquisition: winning new "
+                "customers, retention: keeping existing ones, service: support); to keep "
+                "another label, recode it in cxlab.yml: recode: {costs: {kind: "
+                '{"Marketing": acquisition}}}',
+            )
+    if "amount" in parsed and "amount" not in empty:
+        negative = parsed["amount"] < 0
+        if negative.any():
+            ctx.add(
+                "error",
+                "negative_cost",
+                f"{int(negative.sum())} cost amount(s) are negative",
+                column="amount",
+                rows=_rows(negative),
+                hint="costs are money spent, written as positive amounts; a refund from a "
+                "supplier belongs in the row of the spend it reduces",
+            )
+    keys = [c for c in ("period", "channel", "kind") if c in parsed and c not in empty]
+    if {"period", "kind"} <= set(keys):
+        frame = pd.DataFrame({c: parsed[c] for c in keys})
+        frame["kind"] = frame["kind"].str.strip().str.casefold()
+        repeated = frame.notna().all(axis=1) & frame.duplicated(keep=False)
+        if repeated.any():
+            ctx.add(
+                "warning",
+                "duplicate_cost",
+                f"{int(repeated.sum())} cost row(s) repeat the period, "
+                f"{'channel and ' if 'channel' in keys else ''}kind of another row; their "
+                "amounts are added up",
+                rows=_rows(repeated),
+                hint="nothing to do if these are separate invoices; if the same cost was "
+                "exported twice, delete the copy",
+            )
+
+
 def _warnings(
     ctx: _Ctx,
     work: pd.DataFrame,
@@ -879,7 +939,7 @@ def _warnings(
     scores: list[str],
     empty: set,
 ) -> None:
-    if "amount" in parsed and kinds.get("amount") == "amount":
+    if "amount" in parsed and kinds.get("amount") == "amount" and ctx.table != "costs":
         negative = parsed["amount"] < 0
         if negative.any():
             total = float(parsed["amount"][negative].sum())

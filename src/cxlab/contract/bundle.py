@@ -13,8 +13,8 @@ from cxlab.errors import DataError, ValidationReport
 
 __all__ = ["TABLES", "Bundle", "SourceFile"]
 
-#: The contract tables, in the order they are documented (reviews are optional, like all).
-TABLES: tuple[str, ...] = ("customers", "transactions", "responses", "events", "reviews")
+#: The contract tables, in the order they are documented (reviews and costs are optional, like all).
+TABLES: tuple[str, ...] = ("customers", "transactions", "responses", "events", "reviews", "costs")
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,8 @@ class Bundle:
     reviews : pandas.DataFrame or None
         Public reviews of the client and its competitors (``business``, ``rating`` 1–5,
         ``date``, ``text``, ``source``).
+    costs : pandas.DataFrame or None
+        What the business spent per period on acquiring, retaining and serving customers.
     sources : dict of str to SourceFile
         Which file (and sheet) each present table came from.
     report : ValidationReport
@@ -83,6 +85,7 @@ class Bundle:
     responses: pd.DataFrame | None = None
     events: pd.DataFrame | None = None
     reviews: pd.DataFrame | None = None
+    costs: pd.DataFrame | None = None
     sources: dict[str, SourceFile] = field(default_factory=dict)
     report: ValidationReport | None = None
 

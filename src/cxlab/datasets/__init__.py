@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cxlab.datasets._archetypes import ARCHETYPES
+from cxlab.datasets._costs import CostsTruth, make_costs
 from cxlab.datasets._generate import build
 from cxlab.datasets._io import cache_root, materialise, repository_datasets, write_bundle
 from cxlab.datasets._reviews import SEED_OFFSET as REVIEWS_SEED_OFFSET
@@ -54,6 +55,7 @@ __all__ = [
     "DEMOS",
     "Affinity",
     "ChurnTruth",
+    "CostsTruth",
     "DemoData",
     "DriverTruth",
     "PiiString",
@@ -124,8 +126,9 @@ def generate(name: str, *, seed: int | None = None, n_customers: int | None = No
     Returns
     -------
     DemoData
-        ``tables`` (the four contract tables), ``config`` (the content of ``cxlab.yml``) and
-        ``truth`` (what was planted). The same seed and size give identical tables.
+        ``tables`` (the contract tables, costs included), ``config`` (the content of
+        ``cxlab.yml``) and ``truth`` (what was planted). The same seed and size give identical
+        tables; the costs come from a seed stream of their own (``cxlab.datasets._costs``).
 
     Raises
     ------
@@ -136,7 +139,7 @@ def generate(name: str, *, seed: int | None = None, n_customers: int | None = No
     --------
     >>> demo = generate("consulting", n_customers=300)
     >>> sorted(demo.tables)
-    ['customers', 'events', 'responses', 'reviews', 'transactions']
+    ['costs', 'customers', 'events', 'responses', 'reviews', 'transactions']
     >>> len(demo.tables["customers"])
     300
     >>> demo.truth.pain_point
@@ -148,13 +151,14 @@ def generate(name: str, *, seed: int | None = None, n_customers: int | None = No
         raise ValueError(f"n_customers must be at least 100 (got {n}); a demo needs a crowd")
     seed = arch.default_seed if seed is None else seed
     demo = build(arch, n, np.random.default_rng(seed))
-    # the reviews have their own seed stream, so adding them shifts nothing else
+    # the reviews and the costs have their own seed streams, so adding them shifts nothing else
     pain_aspect = {t.name: t.aspect for t in arch.touchpoints}[demo.truth.pain_point]
     reviews, planted = make_reviews(
         arch, pain_aspect, np.random.default_rng(seed + REVIEWS_SEED_OFFSET)
     )
-    tables = {**demo.tables, "reviews": reviews}
-    truth = dataclasses.replace(demo.truth, reviews=planted)
+    costs, costs_truth = make_costs(demo.name, demo.tables, seed, demo.truth.period)
+    tables = {**demo.tables, "reviews": reviews, "costs": costs}
+    truth = dataclasses.replace(demo.truth, reviews=planted, costs=costs_truth)
     return DemoData(demo.name, tables, demo.config, truth)
 
 
@@ -186,8 +190,11 @@ def write_demo(
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     folder = write_demo("saas", Path(tmp) / "saas", n_customers=200)
-    ...     sorted(p.name for p in folder.iterdir())
-    ['customers.csv', 'cxlab.yml', 'events.csv', 'responses.csv', 'reviews.csv', 'transactions.csv']
+    ...     names = sorted(p.name for p in folder.iterdir())
+    >>> names[:4]
+    ['costs.csv', 'customers.csv', 'cxlab.yml', 'events.csv']
+    >>> names[4:]
+    ['responses.csv', 'reviews.csv', 'transactions.csv']
     """
     demo = generate(name, seed=seed, n_customers=n_customers)
     dest = Path(dest)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cxlab.datasets._costs import CostsTruth
+
 __all__ = [
     "Affinity",
     "ChurnTruth",
@@ -203,6 +205,9 @@ class PlantedTruth:
         What the reviews table plants: ``businesses`` (name → mean stars), ``client`` (the
         client's name among them) and ``pain_aspect`` (the vocabulary of the client's pain
         point, which about a third of its reviews of three stars or fewer are about).
+    costs : CostsTruth
+        What the costs table plants (cost per new customer by channel, retention spend per
+        active customer falling in the second year, cost per support contact).
     """
 
     name: str
@@ -220,6 +225,7 @@ class PlantedTruth:
     affinities: tuple[Affinity, ...]
     nps_waves: tuple[pd.Timestamp, ...]
     reviews: dict | None = None
+    costs: CostsTruth | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -49,6 +49,7 @@ from cxlab.plots._churn import (
     survival_chart,
     targeting_chart,
 )
+from cxlab.plots._clv import holdout_chart, p_alive_matrix, spend_chart, value_by_group
 from cxlab.plots._drivers import breakdown_chart, control_chart, driver_chart, nps_group_chart
 from cxlab.plots._ethics import selection_by_group
 from cxlab.plots._journey import (
@@ -108,6 +109,7 @@ __all__ = [
     "funnel_chart",
     "gains_chart",
     "health_chart",
+    "holdout_chart",
     "interval_width_diagram",
     "journey_heatmap",
     "journey_layers_diagram",
@@ -118,6 +120,7 @@ __all__ = [
     "negative_share_chart",
     "nps_buckets_diagram",
     "nps_group_chart",
+    "p_alive_matrix",
     "palette",
     "pareto_curve",
     "profile_heatmap",
@@ -132,11 +135,13 @@ __all__ = [
     "segment_value",
     "selection_by_group",
     "small_surveys",
+    "spend_chart",
     "stage_durations",
     "survival_chart",
     "targeting_chart",
     "theme_impact_chart",
     "use_theme",
     "vader_vs_cx",
+    "value_by_group",
     "variants_chart",
 ]

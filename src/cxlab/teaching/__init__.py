@@ -118,6 +118,7 @@ True
 
 from cxlab.teaching._actions import actions
 from cxlab.teaching._churn import churn
+from cxlab.teaching._clv import clv
 from cxlab.teaching._core import (
     EXERCISE_SETS,
     CheckResult,
@@ -155,6 +156,7 @@ __all__ = [
     "actions",
     "check",
     "churn",
+    "clv",
     "drivers",
     "ethics",
     "exercise_set",

@@ -1,0 +1,207 @@
+"""The sentences chapter 06 states, true for whichever client is loaded."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cxlab.clv._models import BetaGeo, GammaGamma
+from cxlab.clv._value import ValueShare
+from cxlab.findings import Finding, md
+
+__all__ = [
+    "equity_finding",
+    "fit_finding",
+    "holdout_finding",
+    "nps_value_finding",
+    "skipped_finding",
+    "spend_finding",
+    "top_share_finding",
+]
+
+
+def fit_finding(bgf: BetaGeo, ggf: GammaGamma | None = None) -> Finding:
+    """Say in words what the fitted purchase (and spend) model says about the customers.
+
+    Examples
+    --------
+    >>> bg = BetaGeo()
+    >>> bg.params_ = pd.Series({"r": 0.24, "alpha": 4.4, "a": 0.79, "b": 2.43})
+    >>> print(fit_finding(bg))  # doctest: +NORMALIZE_WHITESPACE
+    While active, a typical customer buys about 0.055 times a week; after each purchase about
+    25% drop out for good.
+    """
+    p = bgf.params_
+    rate = p["r"] / p["alpha"]
+    drop = p["a"] / (p["a"] + p["b"])
+    bounds = getattr(getattr(bgf, "diagnostics_", None), "at_bound", ())
+    text = md(
+        "While active, a typical customer buys about {rate:.2g} times a week; after each "
+        "purchase about {drop:.0%} drop out for good.",
+        rate=rate,
+        drop=drop,
+    )
+    parts = [text.template]
+    values = dict(text.values)
+    if {"r", "alpha"} & set(bounds):
+        parts.append(
+            "Customers hardly differ in how often they buy (regular billing, such as a "
+            "subscription, looks like this), so this model adds little over a simple average."
+        )
+    if {"a", "b"} & set(bounds):
+        parts.append("The chance of dropping out is about the same for every customer.")
+    if ggf is not None:
+        values["spend"] = ggf.population_mean_spend
+        parts.append(
+            "A typical purchase is worth about {spend:,.2f}."
+            if np.isfinite(values["spend"])
+            else "Spend per purchase varies so much that its average is not defined."
+        )
+    return Finding(" ".join(parts), values)
+
+
+def holdout_finding(check: pd.DataFrame) -> Finding:
+    """How well the model predicted purchases it had not seen."""
+    a = check.attrs
+    if not a.get("actual_total"):
+        return Finding.unsupported(
+            "No customer bought in the holdout period, so the model cannot be checked on it."
+        )
+    return md(
+        "Fitted before the holdout, the model expected {pred:,.0f} repeat purchase days from "
+        "these {n:,} customers in it; they made {actual:,.0f} ({err:+.0%}).",
+        pred=a["predicted_total"],
+        actual=a["actual_total"],
+        err=a["error"],
+        n=a["n"],
+    )
+
+
+def equity_finding(
+    values: pd.Series, *, currency: str, horizon_months: int, discount_rate: float
+) -> Finding:
+    """State customer equity in the client's currency, and what it rests on.
+
+    Examples
+    --------
+    >>> v = pd.Series([100.0, 50.0])
+    >>> print(equity_finding(v, currency="GBP", horizon_months=12, discount_rate=0.1))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    The 2 customers are expected to spend GBP 150 over the next 12 months, discounted at 10% a
+    year: an average of GBP 75.00 each.
+    """
+    if len(values) == 0:
+        return Finding.unsupported("No customer has a predicted value.")
+    return md(
+        "The {n:,} customers are expected to spend {cur} {total:,.0f} over the next {h} months, "
+        "discounted at {d:.0%} a year: an average of {cur} {mean:,.2f} each.",
+        n=len(values),
+        cur=currency,
+        total=float(values.sum()),
+        h=horizon_months,
+        d=discount_rate,
+        mean=float(values.mean()),
+    )
+
+
+def top_share_finding(share: ValueShare) -> Finding:
+    """How concentrated predicted value is in the top customers."""
+    return md(
+        "The top {top:.0%} of customers hold **{share:.0%}** of the predicted value "
+        "(95 % interval {low:.0%} to {high:.0%}, n = {n:,}).",
+        top=share.top,
+        share=share.share,
+        low=share.low,
+        high=share.high,
+        n=share.n,
+    )
+
+
+def nps_value_finding(table: pd.DataFrame, *, currency: str) -> Finding:
+    """Are promoters worth more? From :func:`clv_by_group` over NPS groups."""
+    have = [g for g in ("promoter", "detractor") if g in table.index]
+    if len(have) < 2:
+        return Finding.unsupported(
+            "Too few customers gave an NPS answer in both the promoter and the detractor group "
+            "to compare their value."
+        )
+    pro, det = table.loc["promoter"], table.loc["detractor"]
+    small = bool(pro["small"] or det["small"])
+    separated = pro["low"] > det["high"] or det["low"] > pro["high"]
+    verdict = (
+        "Promoters are worth more here"
+        if separated and pro["mean_clv"] > det["mean_clv"]
+        else "Detractors are worth more here"
+        if separated
+        else "The intervals overlap, so these data do not show that promoters are worth more"
+    )
+    tail = " Few customers in a group: read this as a hint only." if small else ""
+    return Finding(
+        "{verdict}: promoters {cur} {pro:,.0f} on average (n = {n_pro:,}; {pro_low:,.0f} to "
+        "{pro_high:,.0f}), detractors {cur} {det:,.0f} (n = {n_det:,}; {det_low:,.0f} to "
+        "{det_high:,.0f})." + tail,
+        {
+            "verdict": verdict,
+            "cur": currency,
+            "pro": pro["mean_clv"],
+            "n_pro": int(pro["n"]),
+            "pro_low": pro["low"],
+            "pro_high": pro["high"],
+            "det": det["mean_clv"],
+            "n_det": int(det["n"]),
+            "det_low": det["low"],
+            "det_high": det["high"],
+        },
+    )
+
+
+def spend_finding(years: pd.DataFrame | None, *, currency: str) -> Finding:
+    """Acquisition against retention spend, and whether CAC and CRC fell."""
+    if years is None or years.empty:
+        return Finding.unsupported(
+            "The bundle has no costs table, so acquisition cost (CAC), retention cost (CRC) and "
+            "payback cannot be measured; add costs.csv (period, channel, kind, amount)."
+        )
+    last = years.iloc[-1]
+    total = last[["acquisition", "retention", "service"]].sum()
+    values = {
+        "year": int(years.index[-1]),
+        "cur": currency,
+        "acq": last["acquisition"] / total if total else np.nan,
+        "ret": last["retention"] / total if total else np.nan,
+        "cac": last["cac"],
+        "crc": last["crc"],
+    }
+    template = (
+        "In {year}, {acq:.0%} of customer spend went on winning customers and {ret:.0%} on "
+        "keeping them"
+    )
+    if pd.notna(last["cac"]):
+        template += "; a new customer cost {cur} {cac:,.2f}"
+    if pd.notna(last["crc"]):
+        template += "; keeping an active customer cost {cur} {crc:,.2f} a month"
+    template += "."
+    if (
+        len(years) >= 2
+        and years.iloc[-2][["cac", "crc"]].notna().all()
+        and pd.notna(last[["cac", "crc"]]).all()
+    ):
+        prev = years.iloc[-2]
+        values.update(
+            cac_change=last["cac"] / prev["cac"] - 1, crc_change=last["crc"] / prev["crc"] - 1
+        )
+        template += " Against the year before: CAC {cac_change:+.0%}, CRC {crc_change:+.0%}."
+    return Finding(template, values)
+
+
+def skipped_finding(section: str, reason: str) -> Finding:
+    """Say that a section is skipped for this bundle, and why.
+
+    Examples
+    --------
+    >>> print(skipped_finding("Lifetime value", "the transactions have no dates"))
+    Lifetime value is skipped for this bundle: the transactions have no dates.
+    """
+    return Finding.unsupported(
+        "{section} is skipped for this bundle: {why}.", section=section, why=reason
+    )
