@@ -34,6 +34,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import functools
 import io
 import re
 import unicodedata
@@ -1016,6 +1017,20 @@ def _c_grid(raw: bytes, encoding: str, delim: str, skip: int) -> pd.DataFrame:
 _ARROW_ENCODINGS = frozenset({"utf-8", "utf8", "utf-8-sig", "ascii"})
 
 
+@functools.cache
+def _arrow_keeps_text() -> bool:
+    """Whether this pandas and pyarrow read ``dtype=str`` as the text written.
+
+    Older pairs infer types first and turn the values into text afterwards (``007`` becomes
+    ``7``); with them every file goes to the C parser.
+    """
+    try:
+        grid = pd.read_csv(io.BytesIO(b"007,1.50,true\n"), header=None, dtype=str, engine="pyarrow")
+    except (ImportError, ValueError):
+        return False
+    return grid.iloc[0].tolist() == ["007", "1.50", "true"]
+
+
 def _arrow_grid(raw: bytes, encoding: str, delim: str, skip: int) -> pd.DataFrame | None:
     """Read every cell as text with pandas' Arrow engine, or None when the file needs the C parser.
 
@@ -1026,7 +1041,11 @@ def _arrow_grid(raw: bytes, encoding: str, delim: str, skip: int) -> pd.DataFram
     the header, a short or long record) it returns None, and the C parser reads the file and
     reports its problems as before.
     """
-    if skip or encoding.lower().replace("_", "-") not in _ARROW_ENCODINGS:
+    if (
+        skip
+        or encoding.lower().replace("_", "-") not in _ARROW_ENCODINGS
+        or not _arrow_keeps_text()
+    ):
         return None
     import pyarrow as pa
 
