@@ -34,6 +34,31 @@ def measure(setup: str, stmt: str, *, repeat: int = 3) -> dict[str, float]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def alternate(setup: str, stmts: dict[str, str], *, repeat: int = 3) -> dict[str, float]:
+    """Run ``setup`` then each statement in turn, ``repeat`` rounds, in one fresh interpreter.
+
+    On a shared machine the load changes from one minute to the next; alternating the cases in
+    one process exposes each of them to the same conditions, so their ratio is fair even when
+    their absolute times are not. Returns the best seconds of each case.
+    """
+    body = "\n".join(
+        f"t0 = time.perf_counter()\n{stmt}\nbest[{name!r}] = min(best.get({name!r}, 1e9), "
+        "time.perf_counter() - t0)"
+        for name, stmt in stmts.items()
+    )
+    code = (
+        textwrap.dedent(setup)
+        + "\nimport json, time\nbest = {}\n"
+        + f"for _ in range({repeat}):\n"
+        + textwrap.indent(body, "    ")
+        + "\nprint(json.dumps(best))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def table(rows: list[tuple[str, dict[str, float]]], *, baseline: str) -> str:
     """Format measurements as a text table with each row's ratio to the baseline row."""
     base = dict(rows)[baseline]["seconds"]

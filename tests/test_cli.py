@@ -68,3 +68,8 @@ def test_wrong_usage_exits_two_with_usage_not_a_traceback(argv):
     assert run.returncode == 2
     assert "usage: cxlab" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_demo_large_without_out_exits_two_and_asks_for_a_folder(capsys):
+    assert main(["demo", "large"]) == 2
+    assert "--out DIR" in capsys.readouterr().err

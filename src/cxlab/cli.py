@@ -10,6 +10,9 @@ Sub-commands
     An existing ``cxlab.yml`` is replaced only with ``--force``.
 ``cxlab demo list`` / ``cxlab demo path NAME`` / ``cxlab demo regenerate [--out DIR]``
     The demo clients: list them, print a demo's folder, or regenerate the committed files.
+``cxlab demo large --out DIR [--seed N]``
+    Write the large synthetic client (70,000 customers, about a million transactions and a
+    million events) into ``DIR``, for benchmarks.
 ``cxlab run --data PATH [--client NAME] [--notebooks 00,01|all] [--out DIR] [--jobs N]``
     Run the chapter notebooks on one client's bundle; write ``OUT/<client>/`` with the executed
     notebooks, ``report.html``, ``metrics.json`` and ``run.log``.
@@ -149,6 +152,17 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             )
             return 2
         print(datasets.demo_path(args.name))
+        return 0
+    if args.action == "large":
+        if not args.out:
+            print(
+                "cxlab demo large: say where to write it with --out DIR (about 120 MiB)",
+                file=sys.stderr,
+            )
+            return 2
+        folder = datasets.write_large(args.out, seed=args.seed)
+        for path in sorted(folder.iterdir()):
+            print(f"wrote {path}")
         return 0
     # regenerate
     out = Path(args.out) if args.out else None
@@ -320,9 +334,14 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_init)
 
     p = sub.add_parser("demo", help="the embedded demo clients")
-    p.add_argument("action", choices=["list", "path", "regenerate"])
+    p.add_argument("action", choices=["list", "path", "regenerate", "large"])
     p.add_argument("name", nargs="?", default="clothing_retailer", help="demo name (for 'path')")
-    p.add_argument("--out", help="folder to regenerate into (default: the repository's datasets/)")
+    p.add_argument(
+        "--out",
+        help="folder to write into (regenerate: default the repository's datasets/; "
+        "large: required)",
+    )
+    p.add_argument("--seed", type=int, help="seed of the large client (default: the demo's own)")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("run", help="run the notebooks on one client's data and write its report")

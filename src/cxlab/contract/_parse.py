@@ -7,6 +7,12 @@ here loops over rows in Python; the loops are over a handful of candidate format
 Date inference is written here rather than left to ``pd.to_datetime`` without a format: pandas
 guesses from the first value only and warns when it cannot, and day-first versus month-first must
 be decided from the whole column, then reported when the column cannot tell them apart.
+
+Plain decimal numbers in Arrow-backed text are converted by Arrow's cast (:func:`_to_float`)
+rather than ``pd.to_numeric``, which first turns every cell into a Python string: on a client
+with a million transactions that was about 2 of the seconds validation took. Only a column whose
+every value is a plain number (digits, one point, an exponent) takes that path; anything else
+goes to ``pd.to_numeric`` as before, so what counts as a number does not change.
 """
 
 from __future__ import annotations
@@ -160,7 +166,7 @@ def parse_numbers(s: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Serie
         simple = text
     else:
         simple = text.where(~text.str.contains(".", regex=False)).str.replace(",", ".", regex=False)
-    values = pd.to_numeric(simple, errors="coerce").astype("float64")
+    values = _to_float(simple)
     failed = present & values.isna()
     if failed.any():
         group = re.escape(other) + r"|[' \u00a0\u202f]"
@@ -173,6 +179,24 @@ def parse_numbers(s: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Serie
             values[cleaned.index] = pd.to_numeric(cleaned, errors="coerce").astype("float64")
     bad = present & (values.isna() | ~np.isfinite(values.fillna(0.0)))
     return values.where(~bad), bad
+
+
+#: A plain decimal number, which Arrow's cast and ``pd.to_numeric`` read alike.
+_PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+
+
+def _to_float(text: pd.Series) -> pd.Series:
+    """``pd.to_numeric(text, errors="coerce")`` as float64, by Arrow when every value is plain."""
+    if isinstance(text.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(text.array)
+        plain = pc.match_substring_regex(arr, _PLAIN_NUMBER)
+        if pc.all(pc.or_kleene(plain, pc.is_null(arr))).as_py():
+            floats = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+            return pd.Series(floats, index=text.index, dtype="float64")
+    return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
 def boolean_values(s: pd.Series) -> pd.Series:

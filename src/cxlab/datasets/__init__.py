@@ -15,6 +15,10 @@ that an analysis finds it.
 ``consulting``            Quillmark Advisory, a management consultancy billed by the day
 ========================  ===================================================================
 
+:func:`write_large` writes a much larger client on demand (never committed) for benchmarks: the
+clothing retailer with 70,000 customers and a busier journey, about a million transactions, a
+million events and a hundred thousand survey responses.
+
 We write the generator ourselves rather than use a synthetic-data library because the point is the
 planted, documented truth: every effect is a named parameter in
 :mod:`cxlab.datasets._archetypes`, and nothing downloads at run time.
@@ -53,6 +57,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEMOS",
+    "LARGE_EVENT_INTENSITY",
+    "LARGE_N_CUSTOMERS",
     "Affinity",
     "ChurnTruth",
     "CostsTruth",
@@ -70,10 +76,16 @@ __all__ = [
     "planted_truth",
     "regenerate",
     "write_demo",
+    "write_large",
 ]
 
 #: The demo clients, the default first.
 DEMOS: tuple[str, ...] = ("clothing_retailer", "saas", "restaurant", "consulting")
+#: Customers of the large client written by :func:`write_large`.
+LARGE_N_CUSTOMERS = 70_000
+#: Event intensity of the large client: with it, 70,000 customers of the clothing retailer leave
+#: about a million journey events (the committed demo's rate gives about 440,000).
+LARGE_EVENT_INTENSITY = 3.8
 
 
 def _archetype(name: str):
@@ -109,7 +121,13 @@ def describe(name: str) -> str:
     return f"{arch.business}: {arch.summary}"
 
 
-def generate(name: str, *, seed: int | None = None, n_customers: int | None = None) -> DemoData:
+def generate(
+    name: str,
+    *,
+    seed: int | None = None,
+    n_customers: int | None = None,
+    event_intensity: float = 1.0,
+) -> DemoData:
     """Generate a demo client in memory.
 
     Parameters
@@ -122,18 +140,26 @@ def generate(name: str, *, seed: int | None = None, n_customers: int | None = No
     n_customers : int, optional
         Number of customers, registered prospects who never bought included; default: the
         committed size (1,500–2,000 depending on the demo).
+    event_intensity : float, default 1.0
+        How busy each customer's journey is: a multiplier of the rates of the repeatable
+        journey moments (extra consideration visits, service moments other than support
+        contacts and onboarding, loyalty moments). Purchases, awareness, onboarding and the
+        planted support contacts stay as they are; survey responses stay about as many, since
+        each surveyed touchpoint is sampled towards a fixed share of customers. 1.0 gives the
+        committed demos.
 
     Returns
     -------
     DemoData
-        ``tables`` (the contract tables, costs included), ``config`` (the content of
-        ``cxlab.yml``) and ``truth`` (what was planted). The same seed and size give identical
-        tables; the costs come from a seed stream of their own (``cxlab.datasets._costs``).
+        ``tables`` (the contract tables, reviews and costs included), ``config`` (the content of
+        ``cxlab.yml``) and ``truth`` (what was planted). The same seed, size and intensity give
+        identical tables; the reviews and the costs come from seed streams of their own.
 
     Raises
     ------
     ValueError
-        If the name is not a demo or ``n_customers`` is below 100.
+        If the name is not a demo, ``n_customers`` is below 100 or ``event_intensity`` is not
+        positive.
 
     Examples
     --------
@@ -149,8 +175,14 @@ def generate(name: str, *, seed: int | None = None, n_customers: int | None = No
     n = arch.default_size if n_customers is None else int(n_customers)
     if n < 100:
         raise ValueError(f"n_customers must be at least 100 (got {n}); a demo needs a crowd")
+    intensity = float(event_intensity)
+    if not intensity > 0 or not np.isfinite(intensity):
+        raise ValueError(
+            f"event_intensity must be a positive number (got {event_intensity!r}); "
+            "1.0 gives the committed demos"
+        )
     seed = arch.default_seed if seed is None else seed
-    demo = build(arch, n, np.random.default_rng(seed))
+    demo = build(arch, n, np.random.default_rng(seed), event_intensity=intensity)
     # the reviews and the costs have their own seed streams, so adding them shifts nothing else
     pain_aspect = {t.name: t.aspect for t in arch.touchpoints}[demo.truth.pain_point]
     reviews, planted = make_reviews(
@@ -163,7 +195,12 @@ def generate(name: str, *, seed: int | None = None, n_customers: int | None = No
 
 
 def write_demo(
-    name: str, dest: str | os.PathLike, *, seed: int | None = None, n_customers: int | None = None
+    name: str,
+    dest: str | os.PathLike,
+    *,
+    seed: int | None = None,
+    n_customers: int | None = None,
+    event_intensity: float = 1.0,
 ) -> Path:
     r"""Generate a demo client and write it as a bundle folder.
 
@@ -178,6 +215,8 @@ def write_demo(
     dest : path-like
         The bundle folder to write (created if needed; existing files are replaced).
     seed, n_customers : int, optional
+        As in :func:`generate`.
+    event_intensity : float, default 1.0
         As in :func:`generate`.
 
     Returns
@@ -196,10 +235,46 @@ def write_demo(
     >>> names[4:]
     ['responses.csv', 'reviews.csv', 'transactions.csv']
     """
-    demo = generate(name, seed=seed, n_customers=n_customers)
+    demo = generate(name, seed=seed, n_customers=n_customers, event_intensity=event_intensity)
     dest = Path(dest)
     write_bundle(demo.tables, demo.config, dest)
     return dest
+
+
+def write_large(dest: str | os.PathLike, *, seed: int | None = None) -> Path:
+    """Write the large synthetic client, for benchmarks and tests at scale.
+
+    The clothing retailer with :data:`LARGE_N_CUSTOMERS` customers and a journey
+    :data:`LARGE_EVENT_INTENSITY` times as busy as the committed demo's: about 1,000,000
+    transactions, 1,000,000 events and 100,000 survey responses (about 40 % with a comment);
+    some 120 MiB of CSV. It is generated on demand and never committed; writing it takes
+    about half a minute.
+
+    Parameters
+    ----------
+    dest : path-like
+        The bundle folder to write (created if needed; existing files are replaced).
+    seed : int, optional
+        As in :func:`generate`; the same seed gives the same bytes.
+
+    Returns
+    -------
+    pathlib.Path
+        ``dest``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:  # doctest: +SKIP
+    ...     folder = write_large(Path(tmp) / "large")
+    """
+    return write_demo(
+        "clothing_retailer",
+        dest,
+        seed=seed,
+        n_customers=LARGE_N_CUSTOMERS,
+        event_intensity=LARGE_EVENT_INTENSITY,
+    )
 
 
 def regenerate(out: str | os.PathLike | None = None) -> list[Path]:

@@ -419,7 +419,15 @@ def _events(
     c: dict[str, np.ndarray],
     purchases: dict[str, np.ndarray],
     rng: np.random.Generator,
+    intensity: float = 1.0,
 ) -> pd.DataFrame:
+    """Draw the journey events; ``intensity`` multiplies the rates of the repeatable moments.
+
+    The repeatable moments are the extra consideration visits, the service moments other than
+    support contacts and onboarding, and the loyalty moments. Purchases, awareness, onboarding
+    and the planted support contacts do not change with it, so the planted churn drivers and
+    the pain point stay what they are. ``intensity=1.0`` gives the committed demos.
+    """
     n = len(c["seg"])
     seg, converted, existing = c["seg"], c["converted"], c["existing"]
     stop_end = c["stop"] * _DAY + _DAY - 120
@@ -463,7 +471,7 @@ def _events(
     parts.append((cust, _uniform_between(rng, lo[cust], aw_hi[cust]), tp))
 
     considers = np.where(converted, True, rng.random(n) < 0.55) & new
-    mean_c = np.where(converted, 0.8, 0.4)
+    mean_c = np.where(converted, 0.8, 0.4) * intensity
     n_co = np.where(considers, 1 + rng.poisson(mean_c), 0)
     co_lo = aw_hi + 1
     co_hi = np.where(converted, hi_buyer, prospect_hi)
@@ -475,7 +483,7 @@ def _events(
     # Service: onboarding once, support contacts (the planted count), other service moments.
     base = np.where(has_purchase, first_purchase, c["start"] * _DAY) + 3600
     years = np.maximum(c["stop"] - c["start"] + 1, 0) / 365.25
-    service_rate = np.asarray([s.service for s in arch.segments])[seg]
+    service_rate = np.asarray([s.service for s in arch.segments])[seg] * intensity
     n_sv = np.where(converted, rng.poisson(service_rate * np.maximum(years, 0.1)), 0)
     exclude = ("support",) + ((arch.onboarding,) if arch.onboarding else ())
     tps = _stage_tps(arch, "service", exclude=exclude)
@@ -503,7 +511,7 @@ def _events(
 
     # Loyalty: after the first service moment, more often for customers who stay.
     loyal = np.asarray([s.loyalty for s in arch.segments])[seg]
-    loyal = loyal * np.where(c["churned"], 0.3, 1.5) * np.exp(0.35 * c["z_ind"])
+    loyal = loyal * np.where(c["churned"], 0.3, 1.5) * np.exp(0.35 * c["z_ind"]) * intensity
     # A rate per year of the window after the first service moment, so a customer who joins
     # late has fewer loyalty moments rather than the same number crowded into the last weeks.
     served = first_service < np.iinfo(np.int64).max
@@ -803,7 +811,9 @@ def _config(arch: Archetype) -> dict:
     }
 
 
-def build(arch: Archetype, n_customers: int, rng: np.random.Generator) -> DemoData:
+def build(
+    arch: Archetype, n_customers: int, rng: np.random.Generator, *, event_intensity: float = 1.0
+) -> DemoData:
     """Generate one demo client.
 
     Parameters
@@ -814,6 +824,9 @@ def build(arch: Archetype, n_customers: int, rng: np.random.Generator) -> DemoDa
         Number of customers (including registered prospects who never buy).
     rng : numpy.random.Generator
         The only source of randomness.
+    event_intensity : float
+        Multiplier of the rates of the repeatable journey moments (see ``_events``); 1.0 gives
+        the committed demos.
 
     Returns
     -------
@@ -831,7 +844,7 @@ def build(arch: Archetype, n_customers: int, rng: np.random.Generator) -> DemoDa
         raw_tx, purchases = _order_lines(arch, c, rng)
     transactions = _finish_transactions(arch, raw_tx, ids)
 
-    ev = _events(arch, c, purchases, rng)
+    ev = _events(arch, c, purchases, rng, event_intensity)
     events = pd.DataFrame(
         {
             "customer_id": pd.Series(ids[ev["customer"].to_numpy()], dtype="str"),
