@@ -216,3 +216,14 @@ def test_table_flattens_two_level_column_headings():
     t = present.table(df)
     assert list(t.frame.columns) == ["Tp", "2024 n", "2024 value", "2025 n"]
     assert t.frame.values.tolist() == [["checkout", "191", "23", "81"]]
+
+
+def test_a_score_with_a_narrow_interval_keeps_the_decimals_that_tell_its_ends_apart():
+    assert present.score(0.8132, 0.7914, 0.8365, 1524) == "0.81 (0.79 to 0.84), n = 1,524"
+    assert present.score(0.8132, 0.8101, 0.8165) == "0.813 (0.810 to 0.817)"
+    assert present.score(4.82, 4.73, 4.91) == "4.8 (4.7 to 4.9)"  # one decimal already separates
+    assert present.score(27.0, 22.0, 32.0) == "27 (22 to 32)"
+
+
+def test_auc_reads_as_an_acronym():
+    assert present.label("auc") == "AUC"

@@ -87,7 +87,7 @@ LABELS: dict[str, str] = {
 # Words written in capitals wherever they appear in a snake_case name.
 _ACRONYMS = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "rfm": "RFM", "clv": "CLV", "id": "ID"}
 _ACRONYMS |= {"ci": "CI", "kpi": "KPI", "roi": "ROI", "aov": "AOV"}
-_ACRONYMS |= {"cac": "CAC", "crc": "CRC", "bgnbd": "BG/NBD"}
+_ACRONYMS |= {"cac": "CAC", "crc": "CRC", "bgnbd": "BG/NBD", "auc": "AUC"}
 _MINUS = "−"
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 
@@ -309,7 +309,9 @@ def score(
     n : int, optional
         The answers (or customers) it rests on.
     digits : int, optional
-        Decimal places for the value and the interval; by default none from 10 up, one below.
+        Decimal places for the value and the interval; by default none from 10 up, one below,
+        and more when the interval is narrower than that (an AUC of 0.81 from 0.79 to 0.84
+        keeps two, rather than reading "0.8 (0.8 to 0.8)").
     share : bool, default False
         The numbers are shares from 0 to 1: show them as percentages.
 
@@ -325,17 +327,27 @@ def score(
     '41% (39% to 44%), n = 1,549'
     >>> score(12.0, None, None, 3)
     '12 (no interval), n = 3'
+    >>> score(0.8132, 0.7914, 0.8365, 1524)
+    '0.81 (0.79 to 0.84), n = 1,524'
     """
     if _missing(value):
         return DASH
     if share:
         fmt = lambda v: percent(v, digits or 0)  # noqa: E731
     else:
-        d = digits if digits is not None else (0 if abs(float(value)) >= 10 else 1)
+        d = digits if digits is not None else _digits(value, low, high)
         fmt = lambda v: number(v, d)  # noqa: E731
     interval = "no interval" if _missing(low) or _missing(high) else f"{fmt(low)} to {fmt(high)}"
     text = f"{fmt(value)} ({interval})"
     return text if _missing(n) else f"{text}, n = {number(n, 0)}"
+
+
+def _digits(value: Any, low: Any, high: Any) -> int:
+    """Decimal places for a score: none from 10 up, one below, more for a narrow interval."""
+    d = 0 if abs(float(value)) >= 10 else 1
+    if not (_missing(low) or _missing(high)) and float(high) > float(low):
+        d = max(d, min(3, math.ceil(-math.log10(float(high) - float(low)))))
+    return d
 
 
 def date(x: Any) -> str:
