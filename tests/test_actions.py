@@ -491,3 +491,15 @@ def test_the_forecast_headline_averages_the_future_weeks_with_their_interval():
         actions.chapter_headlines(None, None, fc, unit="visits")["demand_forecast"]["value"] == 15.0
     )
     assert set(actions.HEADLINE_NOTES) <= set(actions.chapter_headlines(None, None, None))
+
+
+def test_model_signals_leave_out_a_model_the_bundle_cannot_feed_and_say_why():
+    import dataclasses
+
+    from cxlab.datasets import load_demo
+
+    saas = load_demo("saas")
+    risk, value, reasons = actions.model_signals(dataclasses.replace(saas, transactions=None))
+    assert value is None and reasons["value"]  # lifetime value needs purchases
+    assert risk is not None and "churn_risk" not in reasons  # the churn label is enough
+    assert risk.between(0, 1).all() and risk.index.isin(saas.customers["customer_id"]).all()

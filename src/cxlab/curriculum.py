@@ -234,6 +234,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         ("customers",),
         "proactive service, tools, culture, automation versus the human touch; an action plan",
         status="available",
+        uses=("cxlab.churn", "cxlab.clv"),
     ),
 )
 

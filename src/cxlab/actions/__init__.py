@@ -76,7 +76,13 @@ from cxlab.actions._queue import (
     flag_responses,
     follow_up_queue,
 )
-from cxlab.actions._signals import Signals, customer_signals, recency_risk, spend_value
+from cxlab.actions._signals import (
+    Signals,
+    customer_signals,
+    model_signals,
+    recency_risk,
+    spend_value,
+)
 from cxlab.actions._summary import (
     CHAPTER_TITLES,
     SAVE_RATE,
@@ -113,6 +119,7 @@ __all__ = [
     "follow_up_queue",
     "forecast_demand",
     "forecast_finding",
+    "model_signals",
     "nba_finding",
     "neutralise",
     "next_best_action",

@@ -113,5 +113,6 @@ def crm_csv(queue: pd.DataFrame, path: str | Path | None = None) -> str:
     frame.to_csv(buffer, index=False, lineterminator="\n")
     text = buffer.getvalue()
     if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(text, encoding="utf-8")
     return text

@@ -30,7 +30,14 @@ import pandas as pd
 from cxlab.checks import require_columns
 from cxlab.errors import DataError
 
-__all__ = ["DEFAULT_WINDOW", "Signals", "customer_signals", "recency_risk", "spend_value"]
+__all__ = [
+    "DEFAULT_WINDOW",
+    "Signals",
+    "customer_signals",
+    "model_signals",
+    "recency_risk",
+    "spend_value",
+]
 
 #: Churn window in days when the bundle defines churn by a label rather than by inactivity.
 DEFAULT_WINDOW = 180
@@ -202,3 +209,48 @@ def customer_signals(
     risk.index = risk.index.astype(str)
     val.index = val.index.astype(str)
     return Signals(risk.rename("churn_risk"), val.rename("value"), risk_source, value_source)
+
+
+def model_signals(
+    bundle, *, random_state: int = 0
+) -> tuple[pd.Series | None, pd.Series | None, dict[str, str]]:
+    """Churn risk from the churn model and value from the lifetime-value model, where they fit.
+
+    Chapter 05's :func:`cxlab.churn.scores` and chapter 06's :func:`cxlab.clv.customer_value`
+    are tried in turn; each that cannot be fitted on this bundle is left out (None) with its
+    reason, and :func:`customer_signals` then falls back to its proxy for it.
+
+    Parameters
+    ----------
+    bundle : cxlab.Bundle
+        The client's data.
+    random_state : int, default 0
+        Seed of the churn model.
+
+    Returns
+    -------
+    churn_risk, value : pandas.Series or None
+        The models' scores by customer id, or None.
+    reasons : dict of str to str
+        Why a model was left out, under ``"churn_risk"`` or ``"value"``.
+
+    Examples
+    --------
+    >>> from cxlab.datasets import load_demo
+    >>> risk, value, reasons = model_signals(load_demo("consulting"))
+    >>> risk is not None and value is not None, reasons
+    (True, {})
+    """
+    from cxlab import churn, clv  # fitted only when asked for: they are the slow part
+
+    found: dict[str, pd.Series | None] = {}
+    reasons: dict[str, str] = {}
+    for name, fit in (
+        ("churn_risk", lambda: churn.scores(bundle, random_state=random_state)),
+        ("value", lambda: clv.customer_value(bundle)),
+    ):
+        try:
+            found[name] = fit()
+        except DataError as exc:
+            found[name], reasons[name] = None, str(exc).splitlines()[0]
+    return found["churn_risk"], found["value"], reasons
