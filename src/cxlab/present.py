@@ -87,7 +87,14 @@ LABELS: dict[str, str] = {
 # Words written in capitals wherever they appear in a snake_case name.
 _ACRONYMS = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "rfm": "RFM", "clv": "CLV", "id": "ID"}
 _ACRONYMS |= {"ci": "CI", "kpi": "KPI", "roi": "ROI", "aov": "AOV"}
-_ACRONYMS |= {"cac": "CAC", "crc": "CRC", "bgnbd": "BG/NBD", "auc": "AUC"}
+_ACRONYMS |= {
+    "cac": "CAC",
+    "crc": "CRC",
+    "bgnbd": "BG/NBD",
+    "auc": "AUC",
+    "tpr": "TPR",
+    "fpr": "FPR",
+}
 _MINUS = "−"
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 
