@@ -40,59 +40,109 @@ Examples
 >>> plots.close(ax)
 """
 
-from cxlab.plots._actions import demand_forecast
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from cxlab.plots._base import PALETTE, THEME_RC, close, palette, use_theme
-from cxlab.plots._churn import (
-    calibration_chart,
-    churn_drivers_chart,
-    gains_chart,
-    survival_chart,
-    targeting_chart,
-)
-from cxlab.plots._clv import holdout_chart, p_alive_matrix, spend_chart, value_by_group
-from cxlab.plots._drivers import breakdown_chart, control_chart, driver_chart, nps_group_chart
-from cxlab.plots._ethics import selection_by_group
-from cxlab.plots._journey import (
-    flow_diagram,
-    funnel_chart,
-    health_chart,
-    journey_heatmap,
-    stage_durations,
-    variants_chart,
-)
-from cxlab.plots._metrics import (
-    margin_by_sample_size,
-    score_categories,
-    small_surveys,
-)
-from cxlab.plots._overview import (
-    attribute_bars,
-    journey_stages,
-    monthly_revenue,
-    responses_per_month,
-    score_distributions,
-    seasonal_index,
-)
-from cxlab.plots._segmentation import (
-    k_choice,
-    pareto_curve,
-    profile_heatmap,
-    rfm_grid,
-    segment_satisfaction,
-    segment_value,
-)
-from cxlab.plots._text import (
-    negative_share_chart,
-    review_comparison,
-    theme_impact_chart,
-    vader_vs_cx,
-)
-from cxlab.plots._theory import (
-    interval_width_diagram,
-    journey_layers_diagram,
-    nps_buckets_diagram,
-    rfm_diagram,
-)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxlab.plots._actions import demand_forecast
+    from cxlab.plots._churn import (
+        calibration_chart,
+        churn_drivers_chart,
+        gains_chart,
+        survival_chart,
+        targeting_chart,
+    )
+    from cxlab.plots._clv import holdout_chart, p_alive_matrix, spend_chart, value_by_group
+    from cxlab.plots._drivers import breakdown_chart, control_chart, driver_chart, nps_group_chart
+    from cxlab.plots._ethics import selection_by_group
+    from cxlab.plots._journey import (
+        flow_diagram,
+        funnel_chart,
+        health_chart,
+        journey_heatmap,
+        stage_durations,
+        variants_chart,
+    )
+    from cxlab.plots._metrics import margin_by_sample_size, score_categories, small_surveys
+    from cxlab.plots._overview import (
+        attribute_bars,
+        journey_stages,
+        monthly_revenue,
+        responses_per_month,
+        score_distributions,
+        seasonal_index,
+    )
+    from cxlab.plots._segmentation import (
+        k_choice,
+        pareto_curve,
+        profile_heatmap,
+        rfm_grid,
+        segment_satisfaction,
+        segment_value,
+    )
+    from cxlab.plots._text import (
+        negative_share_chart,
+        review_comparison,
+        theme_impact_chart,
+        vader_vs_cx,
+    )
+    from cxlab.plots._theory import (
+        interval_width_diagram,
+        journey_layers_diagram,
+        nps_buckets_diagram,
+        rfm_diagram,
+    )
+
+#: Where each chapter's figures live. They are imported on first use, so a chapter pays only
+#: for the figures (and the analytics behind them: scikit-learn, statsmodels) it draws.
+_LAZY = {
+    "attribute_bars": "_overview",
+    "breakdown_chart": "_drivers",
+    "calibration_chart": "_churn",
+    "churn_drivers_chart": "_churn",
+    "control_chart": "_drivers",
+    "demand_forecast": "_actions",
+    "driver_chart": "_drivers",
+    "flow_diagram": "_journey",
+    "funnel_chart": "_journey",
+    "gains_chart": "_churn",
+    "health_chart": "_journey",
+    "holdout_chart": "_clv",
+    "interval_width_diagram": "_theory",
+    "journey_heatmap": "_journey",
+    "journey_layers_diagram": "_theory",
+    "journey_stages": "_overview",
+    "k_choice": "_segmentation",
+    "margin_by_sample_size": "_metrics",
+    "monthly_revenue": "_overview",
+    "negative_share_chart": "_text",
+    "nps_buckets_diagram": "_theory",
+    "nps_group_chart": "_drivers",
+    "p_alive_matrix": "_clv",
+    "pareto_curve": "_segmentation",
+    "profile_heatmap": "_segmentation",
+    "responses_per_month": "_overview",
+    "review_comparison": "_text",
+    "rfm_diagram": "_theory",
+    "rfm_grid": "_segmentation",
+    "score_categories": "_metrics",
+    "score_distributions": "_overview",
+    "seasonal_index": "_overview",
+    "segment_satisfaction": "_segmentation",
+    "segment_value": "_segmentation",
+    "selection_by_group": "_ethics",
+    "small_surveys": "_metrics",
+    "spend_chart": "_clv",
+    "stage_durations": "_journey",
+    "survival_chart": "_churn",
+    "targeting_chart": "_churn",
+    "theme_impact_chart": "_text",
+    "vader_vs_cx": "_text",
+    "value_by_group": "_clv",
+    "variants_chart": "_journey",
+}
 
 __all__ = [
     "PALETTE",
@@ -145,3 +195,16 @@ __all__ = [
     "value_by_group",
     "variants_chart",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cxlab.plots' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"cxlab.plots.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
