@@ -223,7 +223,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "cxlab.ethics",
         ("customers",),
         "privacy, consent, data minimisation, fairness of offers, oversight and portability",
-        uses=("cxlab.present",),
+        uses=("cxlab.churn", "cxlab.present"),
         status="available",
     ),
     Chapter(
