@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cxlab import present
-from cxlab.findings import Finding, join, md
+from cxlab.findings import Finding, join, md, noun
 
 __all__ = [
     "CHAPTER_TITLES",
@@ -594,7 +594,7 @@ def _audit_action(h: _Heads, currency: str) -> Recommendation | None:
         return None
     parts = []
     if high:
-        parts.append(md("{n} high-severity audit finding(s)", n=high))
+        parts.append(md("{n} high-severity audit {f}", n=high, f=noun(high, "finding")))
     if unfair:
         parts.append(md("offer parity ratio {s}", s=_interval(parity)))
     evidence = join([*_series(parts), "."], sep="")
