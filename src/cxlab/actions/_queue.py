@@ -326,5 +326,7 @@ def _notes(
             else f"{undated:,} answers carry no date; flagged ones are listed as recent."
         )
     if recent_days is not None and asof is not None:
-        notes.append(f"Answers from the {recent_days} days before {asof:%d %b %Y} are included.")
+        notes.append(
+            f"Answers from the {recent_days} days before {asof.day} {asof:%b %Y} are included."
+        )
     return notes
