@@ -55,11 +55,18 @@ def _passives_too_2025h1(bundle: Bundle) -> int:
     return int(_half_year_answers(bundle, worst=8).nunique())
 
 
+#: The sign-up year whose customers exercise 2 asks about (the chapter counts everyone).
+SIGNUP_YEAR = 2025
+
+
 def _consent_column(bundle: Bundle) -> pd.Series:
     col = bundle.config.consent
-    if not col or col not in bundle.customers:
+    c = bundle.customers
+    if not col or col not in c:
         raise Unavailable("the data record no marketing consent (consent: in cxlab.yml)")
-    return bundle.customers[col]
+    if "signup_date" not in c or c["signup_date"].isna().all():
+        raise Unavailable("the customers table has no sign-up dates")
+    return c.loc[c["signup_date"].dt.year == SIGNUP_YEAR, col]
 
 
 def _consenting(bundle: Bundle) -> int:
@@ -220,13 +227,14 @@ actions = register(
             ),
             Exercise(
                 2,
-                "customers who may receive a marketing action",
+                f"customers who signed up in {SIGNUP_YEAR} and may receive a marketing action",
                 _consenting,
                 requires=("customers",),
                 why="Only customers whose consent column is True may get marketing; a blank is not "
                 "a yes. Service contacts about their own account are a different matter.",
-                hint="Read the consent column's name from bundle.config.consent and count the "
-                "customers where it equals True (blanks do not count).",
+                hint="Keep the customers whose signup_date falls in "
+                f"{SIGNUP_YEAR}, read the consent column's name from bundle.config.consent and "
+                "count those where it equals True (blanks do not count).",
                 mistakes=(
                     Mistake(
                         "counted everyone who did not say no, blanks included",
