@@ -200,7 +200,7 @@ def forecast_finding(fc: DemandForecast, *, unit: str = "orders") -> Finding:
 
 _SKIPPED = {
     "queue": "No follow-up queue: it needs survey answers with the customer's id "
-    "(a responses table with customer_id), which this data lacks.",
+    "(a responses table with a customer id column), which this data lacks.",
     "nba": "No next-best-actions: they need a customers table or transactions with customer ids.",
     "forecast": "No demand forecast: {why}.",
 }
