@@ -357,7 +357,7 @@ def test_summary_reads_every_chapter():
         "AUC 0.8",
         "slow setup",
         "1 high",
-        "below the four-fifths",
+        "below the 0.8 of the four-fifths rule",
         "17",
         "support contacts",
         "budget",

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from cxlab import present
+from cxlab import pii, present
 from cxlab.findings import Finding, join, md, noun, series
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -404,7 +404,8 @@ def attribute_counts(
     columns : sequence of str, optional
         Attributes to count. By default every text, boolean or categorical column other than
         ``id_column`` with at most ``max_levels`` distinct values; columns with more levels
-        (names, e-mail addresses, free text) are left out.
+        (names, e-mail addresses, free text) are left out. Levels are shown with personal
+        details masked (:func:`cxlab.pii.redact`).
     id_column : str, default "customer_id"
         The identifier column, never counted.
     max_levels : int, default 12
@@ -435,7 +436,9 @@ def attribute_counts(
     parts = []
     for col in columns:
         s = customers[col]
-        counts = s.dropna().astype(str).value_counts()
+        # a level is client text shown in the report: personal details in it are masked first
+        # (values that differ only in the masked detail then count as one level)
+        counts = pii.redact(s.dropna().astype(str)).value_counts()
         counts = counts.sort_values(ascending=False, kind="stable")
         frame = pd.DataFrame({"level": counts.index.astype(str), "n": counts.to_numpy()})
         missing = int(s.isna().sum())

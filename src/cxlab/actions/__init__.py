@@ -68,7 +68,7 @@ from cxlab.actions._forecast import (
     seasonal_naive,
     weekly_demand,
 )
-from cxlab.actions._nba import ACTIONS, RULES, Rule, next_best_action
+from cxlab.actions._nba import ACTIONS, RULES, WIN_BACK, Rule, next_best_action
 from cxlab.actions._plan import technology_table, tracking_plan
 from cxlab.actions._queue import (
     QUEUE_COLUMNS,
@@ -106,6 +106,7 @@ __all__ = [
     "RECENT_DAYS",
     "RULES",
     "SAVE_RATE",
+    "WIN_BACK",
     "DemandForecast",
     "ExecutiveSummary",
     "Recommendation",

@@ -12,7 +12,7 @@ import pandas as pd
 
 from cxlab.actions._forecast import DemandForecast
 from cxlab.actions._signals import Signals
-from cxlab.findings import Finding, join, md
+from cxlab.findings import Finding, join, md, noun
 
 __all__ = [
     "MIN_N",
@@ -68,14 +68,7 @@ def queue_finding(queue: pd.DataFrame) -> Finding:
         urgent = int((queue["due"] <= asof + pd.offsets.BDay(2)).sum())
     top = queue["touchpoint"].dropna()
     top = top[top.astype(str).str.strip() != ""]
-    parts = [
-        md(
-            "**{n:,}** customers wait for a follow-up; {u:,} of them are urgent (due within two "
-            "working days).",
-            n=len(queue),
-            u=urgent,
-        )
-    ]
+    parts = [_waiting(len(queue), urgent)]
     if len(top):
         counts = top.value_counts()
         parts.append(
@@ -87,6 +80,32 @@ def queue_finding(queue: pd.DataFrame) -> Finding:
             )
         )
     return join([*parts, *notes])
+
+
+def _waiting(n: int, urgent: int) -> Finding:
+    """State the queue's size and urgency, in the singular or plural as the counts need.
+
+    Examples
+    --------
+    >>> _waiting(1, 1).text
+    '1 customer waits for a follow-up, and it is urgent (due within two working days).'
+    >>> _waiting(5, 1).text
+    '5 customers wait for a follow-up; 1 of them is urgent (due within two working days).'
+    >>> _waiting(5, 0).text
+    '5 customers wait for a follow-up; none is urgent (due within two working days).'
+    """
+    due = "(due within two working days)"
+    if n == 1:
+        state = "it is urgent" if urgent else "it is not urgent"
+        return md("**1** customer waits for a follow-up, and {s} {d}.", s=state, d=due)
+    if urgent == 0:
+        tail = md("none is urgent {d}.", d=due)
+    elif urgent == n:
+        tail = md("all of them are urgent {d}.", d=due)
+    else:
+        verb = "is" if urgent == 1 else "are"
+        tail = md("{u:,} of them {v} urgent {d}.", u=urgent, v=verb, d=due)
+    return join([md("**{n:,}** customers wait for a follow-up;", n=n), tail])
 
 
 def nba_finding(actions: pd.DataFrame) -> Finding:
@@ -101,18 +120,33 @@ def nba_finding(actions: pd.DataFrame) -> Finding:
     active = n - int(counts.get("no action", 0))
     review = int(actions["human_review"].sum())
     withheld = int(actions["rule"].str.contains("withheld").sum())
-    parts = [
-        md(
-            "{a:,} of {n:,} customers get an action; {r:,} automated actions are high-impact "
-            "and wait for a person's review; consent held back a marketing action for {w:,}.",
-            a=active,
-            n=n,
-            r=review,
-            w=withheld,
+    gets = "gets" if active == 1 else "get"
+    if n == 1:
+        head = md("{a} customer {g} an action", a="The" if active else "No", g="gets")
+    else:
+        head = md("{a:,} of {n:,} customers {g} an action", a=active, n=n, g=gets)
+    if review == 0:
+        wait = md("no automated action is high-impact enough to wait for review")
+    elif review == 1:
+        wait = md("1 automated action is high-impact and waits for a person's review")
+    else:
+        wait = md(
+            "{r:,} automated actions are high-impact and wait for a person's review", r=review
         )
-    ]
+    held = md(
+        "consent held back a marketing action for {w:,} {c}.",
+        w=withheld,
+        c=noun(withheld, "customer"),
+    )
+    parts = [join([head, wait, held], sep="; ")]
     if n < MIN_N:
-        parts.append(md("With only {n} customers, treat the split as a list, not a pattern.", n=n))
+        parts.append(
+            md(
+                "With only {n} {c}, treat the split as a list, not a pattern.",
+                n=n,
+                c=noun(n, "customer"),
+            )
+        )
     return join([*parts, *notes])
 
 
@@ -122,9 +156,10 @@ def forecast_finding(fc: DemandForecast, *, unit: str = "orders") -> Finding:
     mean = float(f["forecast"].mean())
     parts = [
         md(
-            "Over the next {w} weeks expect about **{m:,.0f} {unit} a week** (weekly {c:.0%} "
+            "Over the next {w} {weeks} expect about **{m:,.0f} {unit} a week** (weekly {c:.0%} "
             "intervals from {lo:,.0f} to {hi:,.0f}).",
             w=len(f),
+            weeks=noun(len(f), "week"),
             m=mean,
             unit=unit,
             c=fc.confidence,
@@ -136,9 +171,10 @@ def forecast_finding(fc: DemandForecast, *, unit: str = "orders") -> Finding:
     if fc.beats_baseline:
         parts.append(
             md(
-                "On the last {h} weeks, held out, its average error was {a:,.1f} {unit} a week "
+                "On the last {h} {weeks}, held out, its average error was {a:,.1f} {unit} a week "
                 "against {b:,.1f} for the {base} forecast ({p:.0%} smaller).",
                 h=hold,
+                weeks=noun(hold, "week"),
                 a=fc.mae_model,
                 b=fc.mae_baseline,
                 unit=unit,
@@ -149,10 +185,11 @@ def forecast_finding(fc: DemandForecast, *, unit: str = "orders") -> Finding:
     else:
         parts.append(
             Finding.unsupported(
-                "On the last {h} weeks, held out, the model did not beat the {base} forecast "
+                "On the last {h} {weeks}, held out, the model did not beat the {base} forecast "
                 "(error {a:,.1f} against {b:,.1f} a week): plan with the simpler forecast, and "
                 "revisit once more weeks are recorded.",
                 h=hold,
+                weeks=noun(hold, "week"),
                 base=fc.baseline,
                 a=fc.mae_model,
                 b=fc.mae_baseline,
@@ -163,7 +200,7 @@ def forecast_finding(fc: DemandForecast, *, unit: str = "orders") -> Finding:
 
 _SKIPPED = {
     "queue": "No follow-up queue: it needs survey answers with the customer's id "
-    "(a responses table with customer_id), which this data lacks.",
+    "(a responses table with a customer id column), which this data lacks.",
     "nba": "No next-best-actions: they need a customers table or transactions with customer ids.",
     "forecast": "No demand forecast: {why}.",
 }

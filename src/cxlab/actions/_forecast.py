@@ -257,7 +257,8 @@ def forecast_demand(
     values = weekly.astype(float).to_numpy()
     if len(values) < max(MIN_WEEKS, holdout + 13):
         raise DataError.make(
-            f"the data cover {len(values)} full week(s); a weekly forecast with a "
+            f"the data cover {len(values)} full {'week' if len(values) == 1 else 'weeks'}; "
+            "a weekly forecast with a "
             f"{holdout}-week check needs at least {max(MIN_WEEKS, holdout + 13)}",
             rule="too_few_weeks",
             table="transactions",

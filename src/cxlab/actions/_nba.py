@@ -19,6 +19,12 @@ R5   no action                   none of the above
 rule is skipped and the next one is tried, and the ``rule`` column says which marketing rule was
 withheld. Service contacts (R1, R3) concern the customer's own account and are not marketing.
 
+**Customers who already left.** When ``cxlab.yml`` names a churn label (``churn: {label: ...}``),
+a customer whose label is True has already churned: keeping them is no longer possible, so rule
+R2 gives them a **win-back offer** instead of a retention offer (same rule, same review; the
+message a team sends differs). Without a label nobody is known to have left and R2 always reads
+"retention offer".
+
 **Human review.** R2, R3 and R4 are sent by automation (an e-mail or in-app message); R1 is a
 person's call. An automated action is flagged for human review when its impact is high: every
 retention offer (it gives away margin), and any automated action for a customer in the top
@@ -47,7 +53,7 @@ import pandas as pd
 from cxlab.actions._queue import follow_up_queue
 from cxlab.actions._signals import customer_signals
 
-__all__ = ["ACTIONS", "RULES", "Rule", "next_best_action"]
+__all__ = ["ACTIONS", "RULES", "WIN_BACK", "Rule", "next_best_action"]
 
 
 @dataclass(frozen=True)
@@ -69,8 +75,14 @@ RULES: tuple[Rule, ...] = (
     Rule("R4", "recommendation", "risk < {risk} and ≥ 2 purchases", True, True),
     Rule("R5", "no action", "no other rule matched", False, False),
 )
-#: The actions, in rule order.
-ACTIONS: tuple[str, ...] = tuple(r.action for r in RULES)
+#: What rule R2 offers a customer whose churn label says they already left.
+WIN_BACK = "win-back offer"
+#: The actions, in rule order (R2's win-back wording right after it).
+ACTIONS: tuple[str, ...] = (
+    *(r.action for r in RULES[:2]),
+    WIN_BACK,
+    *(r.action for r in RULES[2:]),
+)
 #: Value percentile from which a customer is "top fifth" (high impact).
 TOP_VALUE = 0.8
 
@@ -83,6 +95,17 @@ def _consent(bundle, index: pd.Index) -> tuple[pd.Series, str]:
     given = customers.set_index(customers["customer_id"].astype(str))[column]
     given = given[~given.index.duplicated()]
     return given.reindex(index).eq(True).fillna(False).astype(bool), column
+
+
+def _churned(bundle, index: pd.Index) -> pd.Series:
+    """Mark the customers whose churn label (``churn: {label: ...}``) says they already left."""
+    column = bundle.config.churn.label if bundle.config.churn else None
+    customers = bundle.customers
+    if not column or customers is None or column not in customers:
+        return pd.Series(False, index=index)
+    label = customers.set_index(customers["customer_id"].astype(str))[column]
+    label = label[~label.index.duplicated()]
+    return label.reindex(index).eq(True).fillna(False).astype(bool)
 
 
 def _purchases(bundle, index: pd.Index) -> pd.Series:
@@ -131,10 +154,11 @@ def next_best_action(
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``customer_id``: ``action``, ``rule`` (id, and any rule withheld for lack
-        of consent), ``churn_risk``, ``value``, ``value_pct``, ``consent``, ``automated``,
-        ``marketing``, ``impact`` (``high``/``normal``), ``human_review`` and ``segment``,
-        ranked by action order then value. ``attrs["signals"]`` and ``attrs["notes"]``.
+        Indexed by ``customer_id``: ``action`` (one of :data:`ACTIONS`), ``rule`` (id, and
+        any rule withheld for lack of consent), ``churn_risk``, ``value``, ``value_pct``,
+        ``consent``, ``automated``, ``marketing``, ``impact`` (``high``/``normal``),
+        ``human_review`` and ``segment``, ranked by action order then value.
+        ``attrs["signals"]`` and ``attrs["notes"]``.
     """
     signals = customer_signals(bundle, churn_risk=churn_risk, value=value)
     if bundle.customers is not None and "customer_id" in bundle.customers:
@@ -177,6 +201,7 @@ def next_best_action(
             hit &= consent
         action[hit], rule[hit] = r.action, r.id
         done |= hit
+    action[rule.eq("R2") & _churned(bundle, index)] = WIN_BACK
     by_id = {r.id: r for r in RULES}
     automated = rule.map(lambda i: by_id[i].automated)
     marketing = rule.map(lambda i: by_id[i].marketing)
@@ -217,5 +242,9 @@ def _notes(signals, consent_col: str, without: int) -> list[str]:
             "a marketing action."
         )
     elif without:
-        notes.append(f"{without} customer(s) without marketing consent get no marketing action.")
+        notes.append(
+            "1 customer without marketing consent gets no marketing action."
+            if without == 1
+            else f"{without:,} customers without marketing consent get no marketing action."
+        )
     return notes

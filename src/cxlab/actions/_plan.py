@@ -76,7 +76,7 @@ def technology_table(bundle, *, queue: pd.DataFrame | None = None) -> pd.DataFra
         (
             "Social listening",
             "mentions and sentiment outside the business's own channels",
-            f"{comments:,} comments in the own survey already to learn from",
+            f"{comments:,} comments in the business's own survey to learn from first",
             "not yet" if comments >= 100 else "worth a trial",
         )
     )

@@ -310,7 +310,9 @@ def _notes(
         notes.append("No customer value is available (no transactions), so value counts as 0.")
     if anonymous:
         notes.append(
-            f"{anonymous} flagged answer(s) carry no customer id and cannot be followed up."
+            "1 flagged answer carries no customer id and cannot be followed up."
+            if anonymous == 1
+            else f"{anonymous:,} flagged answers carry no customer id and cannot be followed up."
         )
     if asof is None:
         notes.append(
@@ -318,7 +320,13 @@ def _notes(
             "date can be set."
         )
     elif undated:
-        notes.append(f"{undated} answer(s) carry no date; flagged ones are listed as recent.")
+        notes.append(
+            "1 answer carries no date; if flagged it is listed as recent."
+            if undated == 1
+            else f"{undated:,} answers carry no date; flagged ones are listed as recent."
+        )
     if recent_days is not None and asof is not None:
-        notes.append(f"Answers from the {recent_days} days before {asof:%d %b %Y} are included.")
+        notes.append(
+            f"Answers from the {recent_days} days before {asof.day} {asof:%b %Y} are included."
+        )
     return notes

@@ -157,7 +157,7 @@ def _check_series(s: pd.Series, name: str, *, bounded: bool) -> pd.Series:
     if bad.any():
         rows = ", ".join(map(str, list(values.index[bad])[:5]))
         raise DataError.make(
-            f"{name} has {int(bad.sum())} value(s) outside "
+            f"{name} has {int(bad.sum())} {'value' if bad.sum() == 1 else 'values'} outside "
             + ("0 to 1" if bounded else "zero and above"),
             rule="out_of_range",
             column=name,

@@ -40,12 +40,13 @@ References
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from cxlab import present
-from cxlab.findings import Finding, join, md
+from cxlab.findings import Finding, join, md, noun
 
 __all__ = [
     "CHAPTER_TITLES",
@@ -224,7 +225,7 @@ def _trend(change: Any) -> Finding | None:
     c = _scored(change, "difference")
     if c is None or _num(c.get("low")) is None or _num(c.get("high")) is None:
         return None
-    periods = _text(c.get("periods")) or "the last two periods"
+    periods = _periods(_text(c.get("periods")) or "the last two periods")
     moved = (
         "within what chance allows"
         if c["low"] <= 0 <= c["high"]
@@ -333,6 +334,35 @@ def _segments(h: _Heads) -> list[Finding]:
     return out
 
 
+_SMALL = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
+_SMALL |= {9: "nine", 10: "ten", 20: "twenty"}
+
+
+def _in_words(k: int) -> str:
+    """Write a small whole number in words, as a sentence reads it ("one in five").
+
+    Examples
+    --------
+    >>> _in_words(5), _in_words(12)
+    ('five', '12')
+    """
+    return _SMALL.get(k, str(k))
+
+
+def _periods(text: str) -> str:
+    """Write period labels as a reader says them: "2025Q4 vs 2025Q3" → "Q4 2025 against Q3 2025".
+
+    Examples
+    --------
+    >>> _periods("2025Q4 vs 2025Q3")
+    'Q4 2025 against Q3 2025'
+    >>> _periods("2025-11 vs 2025-10")
+    '2025-11 against 2025-10'
+    """
+    text = re.sub(r"\b(\d{4})Q([1-4])\b", r"Q\2 \1", text)
+    return re.sub(r"\s+vs\.?\s+", " against ", text)
+
+
 def _money(x: float, currency: str) -> str:
     return f"{present.number(x, 0)} {currency}".strip()
 
@@ -403,12 +433,13 @@ def _audit(h: _Heads) -> list[Finding]:
         out.append(md("Personal details found in free text: {n:,.0f}.", n=pii))
     parity = _scored(h.get("08", "offer_parity_ratio"))
     if parity:
-        verdict = "below" if parity["value"] < FOUR_FIFTHS else "within"
+        verdict = "below" if parity["value"] < FOUR_FIFTHS else "at or above"
         out.append(
             md(
-                "Offer parity ratio: {s}, {verdict} the four-fifths rule.",
+                "Offer parity ratio: {s}, {verdict} the {t} of the four-fifths rule.",
                 s=_interval(parity),
                 verdict=verdict,
+                t=FOUR_FIFTHS,
             )
         )
     return out
@@ -418,14 +449,28 @@ def _outlook(h: _Heads) -> list[Finding]:
     out = []
     fc = h.get("09", "demand_forecast")
     if isinstance(fc, Mapping) and _num(fc.get("value")) is not None:
-        out.append(
+        history = _num(fc.get("n"))
+        weeks = _num(fc.get("weeks")) or 13
+        low, high = _num(fc.get("low")), _num(fc.get("high"))
+        parts = [
             md(
-                "Expected demand over the next {weeks} weeks: {s} {unit} a week.",
-                weeks=fc.get("weeks", 13),
-                s=_interval(fc),
+                "Expected demand over the next {weeks:,.0f} weeks: about {v} {unit} a week",
+                weeks=weeks,
+                v=present.number(_num(fc.get("value")), 0),
                 unit=_text(fc.get("unit")) or "orders",
             )
-        )
+        ]
+        if low is not None and high is not None:
+            parts.append(
+                md(
+                    " (weekly range {lo} to {hi})",
+                    lo=present.number(low, 0),
+                    hi=present.number(high, 0),
+                )
+            )
+        if history:
+            parts.append(md(", forecast from {h:,.0f} weeks of history", h=history))
+        out.append(join([*parts, "."], sep=""))
     q = _num(h.get("09", "follow_ups"))
     if q is not None:
         out.append(md("Customers waiting for a follow-up: {n:,.0f}.", n=q))
@@ -477,7 +522,7 @@ def _retain(h: _Heads, currency: str) -> Recommendation | None:
             )
         impact = md(
             "Keeping one in {k} of them (an assumed save rate) would protect about {v}.",
-            k=round(1 / SAVE_RATE),
+            k=_in_words(round(1 / SAVE_RATE)),
             v=_money(v * SAVE_RATE, currency),
         )
         return _act(md("Contact the customers most likely to leave"), impact, evidence, "05")
@@ -496,7 +541,7 @@ def _retain(h: _Heads, currency: str) -> Recommendation | None:
             impact = md(
                 "Winning back one in {k} (an assumed save rate) would keep about {p:.1%} of "
                 "revenue.",
-                k=round(1 / SAVE_RATE),
+                k=_in_words(round(1 / SAVE_RATE)),
                 p=share * SAVE_RATE,
             )
             return _act(
@@ -594,9 +639,9 @@ def _audit_action(h: _Heads, currency: str) -> Recommendation | None:
         return None
     parts = []
     if high:
-        parts.append(md("{n} high-severity audit finding(s)", n=high))
+        parts.append(md("{n} high-severity audit {f}", n=high, f=noun(high, "finding")))
     if unfair:
-        parts.append(md("offer parity ratio {s}", s=_interval(parity)))
+        parts.append(md("an offer parity ratio of {s}", s=_interval(parity)))
     evidence = join([*_series(parts), "."], sep="")
     impact = md("Correcting them removes legal and reputational risk and treats customers alike.")
     return _act(md("Correct the audit's high-risk findings"), impact, evidence, "08")

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from cxlab import present
 from cxlab.ethics._fairness import FOUR_FIFTHS, FairnessReport, Mitigation, ModelAudit
 from cxlab.ethics._privacy import MIN_CELL, KAnonymity
 from cxlab.findings import Finding, join, md, noun
@@ -177,7 +178,7 @@ def k_anonymity_finding(result: KAnonymity, *, min_k: int = MIN_CELL) -> Finding
     """
     at_risk = result.at_risk(min_k)
     values: dict[str, Any] = {
-        "qi": " and ".join(result.quasi_identifiers),
+        "qi": " and ".join(present.term(str(q)) for q in result.quasi_identifiers),
         "k": result.k,
         "who": noun(result.k, "customer"),
         "risk": at_risk,
