@@ -82,6 +82,10 @@ LABELS: dict[str, str] = {
     "nps": "NPS",
     "csat": "CSAT",
     "ces": "CES",
+    "follow_ups": "Follow-ups",
+    "follow_up_value": "Value of the customers to follow up",
+    "customers_with_action": "Customers with a next action",
+    "actions_for_review": "Actions waiting for human review",
 }
 
 # Words written in capitals wherever they appear in a snake_case name.
@@ -215,7 +219,11 @@ def number(x: Any, digits: int | None = None) -> str:
 
 
 #: Words that make a column or key name an amount of money.
-_MONEY_WORDS = frozenset({"revenue", "spend", "sales", "monetary", "clv", "aov", "amount"})
+_MONEY_WORDS = frozenset(
+    {"revenue", "spend", "sales", "monetary", "clv", "aov", "amount", "equity", "cac", "crc"}
+)
+#: Headline keys holding money whose words alone do not say so ("value" is often a score).
+_MONEY_KEYS = frozenset({"contact_list_value", "follow_up_value"})
 
 
 def is_money_name(key: str) -> bool:
@@ -225,7 +233,15 @@ def is_money_name(key: str) -> bool:
     --------
     >>> is_money_name("net_revenue"), is_money_name("mean_spend"), is_money_name("revenue_share")
     (True, True, False)
+    >>> (
+    ...     is_money_name("customer_equity"),
+    ...     is_money_name("contact_list_value"),
+    ...     is_money_name("value"),
+    ... )
+    (True, True, False)
     """
+    if str(key).lower() in _MONEY_KEYS:
+        return True
     words = str(key).lower().split("_")
     return bool(_MONEY_WORDS & set(words)) and not {"share", "rate"} & set(words)
 
