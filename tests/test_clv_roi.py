@@ -99,8 +99,11 @@ def test_planted_costs_recovered_crc_falls_and_cac_matches(name):
     bundle = load_demo(name)
     years = clv.cost_by_year(bundle)
     first, second = planted_truth(name).costs.retention_per_active
-    assert years.loc[2024, "crc"] == pytest.approx(first, rel=0.05)
-    assert years.loc[2025, "crc"] == pytest.approx(second, rel=0.05)
+    # Monthly lognormal noise (sd 0.10 of the log) averages over a year to an sd of about
+    # 0.10 / sqrt(12) = 0.029; the plant holds the yearly CRC within three of those.
+    tolerance = 3 * 0.10 / 12**0.5
+    assert years.loc[2024, "crc"] == pytest.approx(first, rel=tolerance)
+    assert years.loc[2025, "crc"] == pytest.approx(second, rel=tolerance)
     finding = clv.spend_finding(years, currency=bundle.config.currency)
     assert finding.supported and finding.facts["crc_change"] < -0.1
 

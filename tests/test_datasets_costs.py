@@ -34,8 +34,14 @@ def test_retention_cost_per_active_customer_falls_in_the_second_year(name):
     retention = costs[costs["kind"] == "retention"].groupby(costs["period"].dt.year)["amount"].sum()
     per_active = retention / active
     first, second = planted_truth(name).costs.retention_per_active
-    assert per_active[2024] == pytest.approx(first, rel=0.05)
-    assert per_active[2025] == pytest.approx(second, rel=0.05)
+    # Each month's amount carries lognormal noise with sd 0.10 of the log; a year's ratio is the
+    # active-weighted mean of 12 such factors, so its sd is about 0.10 / sqrt(12) = 0.029. The
+    # plant guarantees the ratio within three of those (0.09), not within 0.05 (1.7 sd: the
+    # regenerated restaurant's second year lands 5.2 % low on noise alone).
+    tolerance = 3 * 0.10 / 12**0.5
+    assert per_active[2024] == pytest.approx(first, rel=tolerance)
+    assert per_active[2025] == pytest.approx(second, rel=tolerance)
+    assert per_active[2025] < per_active[2024]
 
 
 def test_costs_have_every_kind_positive_monthly_amounts():

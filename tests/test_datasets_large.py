@@ -68,15 +68,19 @@ def test_same_seed_and_intensity_give_the_same_files_and_another_seed_does_not(t
     c = write_demo("clothing_retailer", tmp_path / "c", seed=6, **kwargs)
     names = sorted(p.name for p in a.iterdir())
     assert names == [
+        "costs.csv",
         "customers.csv",
         "cxlab.yml",
         "events.csv",
         "responses.csv",
+        "reviews.csv",
         "transactions.csv",
     ]
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
-    assert (a / "events.csv").read_bytes() != (c / "events.csv").read_bytes()
+    # the reviews and the costs have seed streams of their own; each follows the seed too
+    for name in ("events.csv", "reviews.csv", "costs.csv"):
+        assert (a / name).read_bytes() != (c / name).read_bytes(), name
 
 
 @pytest.fixture(scope="module")

@@ -595,6 +595,7 @@ def clv_explorer(
 
     Examples
     --------
+    >>> from cxlab import clv
     >>> bg = clv.BetaGeo()
     >>> bg.params_ = pd.Series({"r": 0.24, "alpha": 4.4, "a": 0.79, "b": 2.43})
     >>> gg = clv.GammaGamma()

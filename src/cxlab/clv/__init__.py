@@ -37,8 +37,10 @@ cost_by_year, roi_metrics
 Findings
 --------
 fit_finding, holdout_finding, equity_finding, top_share_finding, nps_value_finding,
-spend_finding
+spend_finding, value_findings
     The sentences chapter 06 states.
+chapter_headlines
+    The chapter's headline numbers for ``metrics.json`` and why any is missing.
 
 Why written here: ``lifetimes`` is unmaintained and fails on current NumPy, and
 ``pymc-marketing`` fits these models by MCMC, heavy for a small-business laptop; both likelihoods
@@ -46,6 +48,7 @@ are a few lines of ``scipy.special`` (see ``benchmarks/bench_clv.py`` for a comp
 """
 
 from cxlab.clv._findings import (
+    chapter_headlines,
     equity_finding,
     fit_finding,
     holdout_finding,
@@ -53,6 +56,7 @@ from cxlab.clv._findings import (
     skipped_finding,
     spend_finding,
     top_share_finding,
+    value_findings,
 )
 from cxlab.clv._models import BOUNDS, BetaGeo, FitDiagnostics, GammaGamma
 from cxlab.clv._reference import cdnow_summary
@@ -87,6 +91,7 @@ __all__ = [
     "ValueShare",
     "bundle_summary",
     "cdnow_summary",
+    "chapter_headlines",
     "clv",
     "clv_by_group",
     "cohort_value",
@@ -110,5 +115,6 @@ __all__ = [
     "spend_finding",
     "top_share",
     "top_share_finding",
+    "value_findings",
     "value_tiers",
 ]

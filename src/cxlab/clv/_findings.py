@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 
 from cxlab.clv._models import BetaGeo, GammaGamma
-from cxlab.clv._value import ValueShare
+from cxlab.clv._value import ValueModel, ValueShare
 from cxlab.findings import Finding, md
 
 __all__ = [
+    "chapter_headlines",
     "equity_finding",
     "fit_finding",
     "holdout_finding",
@@ -17,7 +18,11 @@ __all__ = [
     "skipped_finding",
     "spend_finding",
     "top_share_finding",
+    "value_findings",
 ]
+
+#: Why CAC and CRC are missing when the bundle has no (dated) costs table.
+NO_COSTS = "the bundle has no costs table (costs.csv)"
 
 
 def fit_finding(bgf: BetaGeo, ggf: GammaGamma | None = None) -> Finding:
@@ -205,3 +210,127 @@ def skipped_finding(section: str, reason: str) -> Finding:
     return Finding.unsupported(
         "{section} is skipped for this bundle: {why}.", section=section, why=reason
     )
+
+
+def value_findings(
+    model: ValueModel,
+    share: ValueShare | None,
+    *,
+    currency: str,
+    horizon_months: int,
+    discount_rate: float,
+) -> list[Finding]:
+    """State customer equity and how concentrated it is, or why the section is skipped.
+
+    Parameters
+    ----------
+    model : ValueModel
+        From :func:`cxlab.clv.prepare`.
+    share : ValueShare or None
+        :func:`cxlab.clv.top_share` of the model's values (None when the model failed).
+    currency : str
+    horizon_months, discount_rate : int, float
+        What the values were computed with.
+
+    Returns
+    -------
+    list of Finding
+        :func:`equity_finding` and, with a share, :func:`top_share_finding`; a single
+        :func:`skipped_finding` when the model could not be fitted.
+
+    Examples
+    --------
+    >>> failed = ValueModel(reason="the transactions have no dates")
+    >>> [
+    ...     f.text
+    ...     for f in value_findings(
+    ...         failed, None, currency="GBP", horizon_months=12, discount_rate=0.1
+    ...     )
+    ... ]
+    ['This section is skipped for this bundle: the transactions have no dates.']
+    >>> ok = ValueModel(values=pd.Series([30.0, 10.0]))
+    >>> share = ValueShare(share=0.75, low=0.5, high=1.0, n=2, top=0.5)
+    >>> for f in value_findings(ok, share, currency="EUR", horizon_months=6, discount_rate=0.1):
+    ...     print(f)  # doctest: +NORMALIZE_WHITESPACE
+    The 2 customers are expected to spend EUR 40 over the next 6 months, discounted at 10% a
+    year: an average of EUR 20.00 each.
+    The top 50% of customers hold 75% of the predicted value (95 % interval 50% to 100%,
+    n = 2).
+    """
+    if not model.ok or model.values is None:
+        return [skipped_finding("This section", model.reason or "no customer could be valued")]
+    found = [
+        equity_finding(
+            model.values,
+            currency=currency,
+            horizon_months=horizon_months,
+            discount_rate=discount_rate,
+        )
+    ]
+    if share is not None:
+        found.append(top_share_finding(share))
+    return found
+
+
+def _last(years: pd.DataFrame | None, column: str) -> float | None:
+    if years is None or years.empty or pd.isna(years[column].iloc[-1]):
+        return None
+    return round(float(years[column].iloc[-1]), 2)
+
+
+def chapter_headlines(
+    model: ValueModel,
+    share: ValueShare | None,
+    years: pd.DataFrame | None,
+    check: pd.DataFrame | None = None,
+) -> tuple[dict[str, object], dict[str, str]]:
+    """Collect chapter 06's headline numbers and, for each missing one, why it is missing.
+
+    Parameters
+    ----------
+    model : ValueModel
+        From :func:`cxlab.clv.prepare`.
+    share : ValueShare or None
+        The top decile's share of predicted value.
+    years : pandas.DataFrame or None
+        :func:`cxlab.clv.cost_by_year` (None without a dated costs table); CAC and CRC are
+        its last year's.
+    check : pandas.DataFrame or None
+        :func:`cxlab.clv.holdout` result, for the BG/NBD holdout error.
+
+    Returns
+    -------
+    dict, dict
+        ``customer_equity``, ``top_decile_value_share``, ``cac``, ``crc``, ``bgnbd``; and the
+        notes saying why each missing one is missing (a missing model and missing costs can
+        both be noted).
+
+    Examples
+    --------
+    >>> years = pd.DataFrame({"cac": [12.5, 9.456], "crc": [2.5, float("nan")]}, index=[2024, 2025])
+    >>> numbers, notes = chapter_headlines(ValueModel(reason="too few customers"), None, years)
+    >>> numbers["cac"], numbers["crc"], numbers["customer_equity"], numbers["bgnbd"]
+    (9.46, None, None, None)
+    >>> sorted(notes), notes["customer_equity"]
+    (['crc', 'customer_equity', 'top_decile_value_share'], 'too few customers')
+    >>> sorted(chapter_headlines(ValueModel(reason="no dates"), None, None)[1])
+    ['cac', 'crc', 'customer_equity', 'top_decile_value_share']
+    """
+    numbers: dict[str, object] = {
+        "customer_equity": (
+            round(float(model.values.sum()), 2) if model.ok and model.values is not None else None
+        ),
+        "top_decile_value_share": share.to_dict() if share is not None else None,
+        "cac": _last(years, "cac"),
+        "crc": _last(years, "crc"),
+        "bgnbd": model.diagnostics(check),
+    }
+    notes: dict[str, str] = {}
+    for key in ("cac", "crc"):
+        if numbers[key] is None:
+            lacking = f"the last year of costs has no {key.upper()}"
+            notes[key] = NO_COSTS if years is None else lacking
+    if not model.ok:
+        reason = model.reason or "the models could not be fitted"
+        notes["customer_equity"] = notes["top_decile_value_share"] = reason
+    return numbers, notes

@@ -309,11 +309,28 @@ def model_finding(audit: ModelAudit) -> Finding:
 
 
 def mitigation_finding(m: Mitigation) -> Finding:
-    """State what the threshold optimiser bought in parity and cost in accuracy."""
+    """State what the threshold optimiser bought in parity and cost in accuracy.
+
+    The change in the parity difference is given with its paired interval; when that interval
+    holds zero the finding says the change could be the luck of the held-out split.
+    """
+    lo, hi = m.change_interval
+    if math.isnan(lo):
+        verdict = "too few held-out customers to put an interval on it"
+    elif m.measurable:
+        verdict = f"95% interval {lo:+.2f} to {hi:+.2f}, so the change is real"
+    else:
+        verdict = (
+            f"95% interval {lo:+.2f} to {hi:+.2f}: the split alone could produce it, so the "
+            "thresholds bought no measurable parity on customers they were not fitted to"
+        )
     return md(
         "Group-specific thresholds ({constraint}) move the selection-rate ratio from "
         "{before:.2f} to **{after:.2f}** and the equalized odds difference from {eb:.2f} to "
-        "{ea:.2f}; accuracy goes from {acc_b:.0%} to {acc_a:.0%} ({effect}).",
+        "{ea:.2f}; accuracy goes from {acc_b:.0%} to {acc_a:.0%} ({effect}). The parity "
+        "difference changes by {change:+.2f} ({verdict}).",
+        change=m.parity_change,
+        verdict=verdict,
         constraint=m.constraint.replace("_", " "),
         before=m.before.demographic_parity_ratio,
         after=m.after.demographic_parity_ratio,

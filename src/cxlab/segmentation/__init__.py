@@ -66,9 +66,9 @@ Examples
 >>> r = rfm(load_demo("restaurant").transactions)
 >>> r["segment"].value_counts().head(3)  # doctest: +NORMALIZE_WHITESPACE
 segment
-loyal                  311
-hibernating            232
-potential loyalists    194
+loyal          266
+hibernating    235
+at risk        194
 Name: count, dtype: int64
 """
 

@@ -163,9 +163,9 @@ def behavioural_segments(
     >>> seg.profile[["label", "n"]]  # doctest: +NORMALIZE_WHITESPACE
                                                   label    n
     segment
-    low spenders · low units per line                 0  549
-    mid spenders · more process improvement           1  463
-    frequent high spenders · more transformation      2  178
+    low spenders · low units per line                 0  534
+    mid spenders · more process improvement           1  474
+    frequent high spenders · more transformation      2  177
     """
     feats = customer_features(
         transactions,

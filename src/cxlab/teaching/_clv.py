@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cxlab.teaching._core import Exercise, ExerciseSet, Unavailable, register
+from cxlab.teaching._core import (
+    Exercise,
+    ExerciseSet,
+    Mistake,
+    Option,
+    Question,
+    Quiz,
+    Unavailable,
+    register,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxlab.contract.bundle import Bundle
@@ -31,10 +40,15 @@ def _purchases(bundle: Bundle) -> pd.DataFrame:
     return tx
 
 
-def _one_day_share(bundle: Bundle) -> float:
+def _one_day_share(bundle: Bundle, *, by_orders: bool = False) -> float:
     tx = _purchases(bundle)
-    days = tx.assign(day=tx["date"].dt.normalize()).groupby("customer_id")["day"].nunique()
-    return round(100 * float((days == 1).mean()), 1)
+    if by_orders:  # orders, not purchase days
+        if "order_id" not in tx:
+            raise Unavailable("the transactions have no order_id column")
+        counts = tx.groupby("customer_id")["order_id"].nunique()
+    else:
+        counts = tx.assign(day=tx["date"].dt.normalize()).groupby("customer_id")["day"].nunique()
+    return round(100 * float((counts == 1).mean()), 1)
 
 
 def _costs(bundle: Bundle) -> pd.DataFrame:
@@ -43,29 +57,33 @@ def _costs(bundle: Bundle) -> pd.DataFrame:
     return bundle.costs.dropna(subset=["period", "kind", "amount"])
 
 
-def _cheapest_channel(bundle: Bundle) -> str:
+def _cheapest_channel(bundle: Bundle, *, everyone: bool = False, highest: bool = False) -> str:
     costs = _costs(bundle)
     if not bundle.has("customers") or "channel" not in bundle.customers:
         raise Unavailable("the customers table has no acquisition channel")
     start, end = costs["period"].min(), costs["period"].max() + pd.offsets.MonthEnd(0)
     c = bundle.customers
-    new = c[c["signup_date"].between(start, end)].groupby("channel").size()
+    if not everyone:  # only the customers won within the costs' period
+        c = c[c["signup_date"].between(start, end)]
+    new = c.groupby("channel").size()
     spend = costs[costs["kind"] == "acquisition"].groupby("channel")["amount"].sum()
     cac = (spend / new).dropna()
     if cac.empty:
         raise Unavailable("no acquisition spend is recorded against a customer channel")
-    return str(cac.idxmin())
+    return str(cac.idxmax() if highest else cac.idxmin())
 
 
-def _crc(bundle: Bundle) -> float:
+def _crc(bundle: Bundle, *, per_customer: bool = False, all_spend: bool = False) -> float:
     costs = _costs(bundle)
-    retention = costs[(costs["kind"] == "retention") & (costs["period"].dt.year == CRC_YEAR)]
+    kind = costs["kind"].notna() if all_spend else costs["kind"] == "retention"
+    retention = costs[kind & (costs["period"].dt.year == CRC_YEAR)]
     tx = _purchases(bundle)
     tx = tx[(tx["amount"] > 0) & (tx["date"].dt.year == CRC_YEAR)]
     months = tx.assign(m=tx["date"].dt.month)[["customer_id", "m"]].drop_duplicates()
     if retention.empty or months.empty:
         raise Unavailable(f"no retention spend or no purchases in {CRC_YEAR}")
-    return round(float(retention["amount"].sum()) / len(months), 2)
+    base = months["customer_id"].nunique() if per_customer else len(months)
+    return round(float(retention["amount"].sum()) / base, 2)
 
 
 clv = register(
@@ -77,7 +95,7 @@ clv = register(
                 "percentage of buyers who bought on a single day",
                 _one_day_share,
                 requires=("transactions",),
-                tolerance=0.1,
+                tolerance=0.05,
                 why="The BG/NBD model counts purchase days, not orders or lines: several orders "
                 "on one day are one transaction. These customers have frequency 0, so the "
                 "model treats them as certainly still alive (it lets customers leave only "
@@ -86,6 +104,19 @@ clv = register(
                 "the distinct dates (dt.normalize()) per customer_id, and take the share with "
                 "exactly one, in percent. Counting order_id instead of days gives a smaller "
                 "share: a customer with two orders on one day is still a one-day buyer.",
+                mistakes=(
+                    Mistake(
+                        "counted orders instead of purchase days",
+                        solve=lambda b: _one_day_share(b, by_orders=True),
+                        why="Two orders on one day are one purchase day for the model: count "
+                        "distinct dates.",
+                    ),
+                    Mistake(
+                        "gave a share (0–1) instead of a percentage",
+                        solve=lambda b: _one_day_share(b) / 100,
+                        why="Multiply by 100.",
+                    ),
+                ),
             ),
             Exercise(
                 2,
@@ -99,6 +130,18 @@ clv = register(
                 "by channel among those who signed up between the first and the last cost "
                 "period. Dividing by all customers (those who joined before the period too) "
                 "or by buyers only gives the wrong denominator.",
+                mistakes=(
+                    Mistake(
+                        "divided by every customer, those who joined before the costs too",
+                        solve=lambda b: _cheapest_channel(b, everyone=True),
+                        why="Spend in the period won only the customers who joined in it.",
+                    ),
+                    Mistake(
+                        "took the channel with the highest cost per new customer",
+                        solve=lambda b: _cheapest_channel(b, highest=True),
+                        why="The question asks for the lowest.",
+                    ),
+                ),
             ),
             Exercise(
                 3,
@@ -113,7 +156,107 @@ clv = register(
                 f"month) pairs among the purchases (amount > 0) of {CRC_YEAR}; divide, and "
                 "round to 2 decimals. Dividing by distinct customers gives a figure about "
                 "five times too high.",
+                mistakes=(
+                    Mistake(
+                        "divided by distinct customers instead of customer-months",
+                        solve=lambda b: _crc(b, per_customer=True),
+                        why="Retention money is spent every month a customer is kept: count "
+                        "(customer, month) pairs.",
+                    ),
+                    Mistake(
+                        "summed every kind of cost, not only retention",
+                        solve=lambda b: _crc(b, all_spend=True),
+                        why="Keep the rows whose kind is 'retention'; acquisition and service "
+                        "spend are other costs.",
+                    ),
+                ),
             ),
+        ),
+        quiz=Quiz(
+            (
+                Question(
+                    "Why does predictive lifetime value need a model of whether a customer is "
+                    "still a customer?",
+                    (
+                        Option(
+                            "In a non-contractual business nobody says when they leave, so a "
+                            "quiet customer may be gone or only between purchases",
+                            "Right: BG/NBD turns the silence after the last purchase into "
+                            "P(alive).",
+                        ),
+                        Option(
+                            "Because historical value cannot be computed without it",
+                            "Historical value is a plain sum of past spend; it needs no model.",
+                        ),
+                        Option(
+                            "To make the values larger",
+                            "Accounting for customers who have left makes forecasts smaller, "
+                            "not larger.",
+                        ),
+                    ),
+                    answer="a",
+                ),
+                Question(
+                    "Two customers bought 10 times; one last bought a week ago, the other a "
+                    "year ago. What does BG/NBD say?",
+                    (
+                        Option(
+                            "They are equally likely to be active: same frequency",
+                            "Recency matters: a frequent buyer gone quiet for long is a "
+                            "warning sign.",
+                        ),
+                        Option(
+                            "The one who bought a week ago is more likely still a customer",
+                            "Right: for a frequent buyer, a long silence is unusual, so "
+                            "P(alive) falls.",
+                        ),
+                        Option(
+                            "The one who bought a year ago is more likely active, being due "
+                            "a purchase",
+                            "Purchases are random in the model; nobody is 'due' one.",
+                        ),
+                    ),
+                    answer="b",
+                ),
+                Question(
+                    "Raising the annual discount rate from 10 % to 20 % does what to customer "
+                    "equity over a 12-month horizon?",
+                    (
+                        Option(
+                            "Doubles it",
+                            "Discounting divides future money; a higher rate lowers value.",
+                        ),
+                        Option(
+                            "Leaves it unchanged: the customers are the same",
+                            "The purchases are the same, but later ones are worth less today.",
+                        ),
+                        Option(
+                            "Lowers it a little: later purchases are worth less today",
+                            "Right: over one year the effect is small; over longer horizons "
+                            "it grows.",
+                        ),
+                    ),
+                    answer="c",
+                ),
+                Question(
+                    "Why check the purchase forecast on a holdout period?",
+                    (
+                        Option(
+                            "To see whether it predicts purchases it was not fitted to",
+                            "Right: a good fit to past data does not prove a good forecast.",
+                        ),
+                        Option(
+                            "To have more data for fitting",
+                            "A holdout leaves data out of the fit, so there is less.",
+                        ),
+                        Option(
+                            "Because the Gamma-Gamma model requires it",
+                            "Neither model requires it; it is how we earn trust in them.",
+                        ),
+                    ),
+                    answer="a",
+                ),
+            )
         ),
     )
 )
