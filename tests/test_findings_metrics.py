@@ -119,7 +119,7 @@ def test_breakdown_finding_writes_nps_in_points():
     # A: 30 promoters (+100); B: 10 promoters, 20 detractors of 30: (10 - 20) / 30 = -33
     df = pd.DataFrame({"touchpoint": ["A"] * 30 + ["B"] * 30, "nps": [10] * 40 + [0] * 20})
     f = metrics.breakdown_finding(metrics.breakdown(df, by="touchpoint", metric="nps"))
-    assert "B scores lowest: NPS -33 (95% interval " in f.text
+    assert "B scores lowest: NPS −33 (95% interval −" in f.text
     assert "worst_touchpoint_nps" in f.facts
 
 
@@ -692,7 +692,7 @@ def test_benchmark_finding_counts_comparisons():
     own = metrics.own_benchmark(df, metric="csat", by=None)
     f = metrics.benchmark_finding(metrics.benchmark(own.current, own.rows), own)
     assert f.text.startswith(
-        "Against the benchmark *Own survey 01 Jan 2024–29 Feb 2024*, the later period (01 Mar "
+        "Against the benchmark *Own survey 01 Jan 2024–29 Feb 2024*, the later period (1 Mar "
         "2024 onwards) is above it in 1, below it in 0 and not clearly different in 0 of 1 "
         "comparisons (CSAT). The move is +100.0."
     )
@@ -703,7 +703,7 @@ def test_benchmark_finding_is_unsupported_when_the_survey_cannot_be_split():
     f = metrics.benchmark_finding(None, own)
     assert not f.supported
     assert f.text == (
-        "The CSAT answers (01 Jan 2024 to 30 Apr 2024) are too few or span too short a period "
+        "The CSAT answers (1 Jan 2024 to 30 Apr 2024) are too few or span too short a period "
         "to split into a benchmark part and a later part of 100+ answers each."
     )
     undated = metrics.own_benchmark(daily(10).drop(columns="date"), metric="csat")
@@ -769,10 +769,17 @@ def test_change_finding_says_a_large_change_is_more_than_chance():
 
 def test_change_finding_says_when_the_data_cannot_tell():
     f = metrics.change_finding(change_of([5, 1] * 20, [1, 5] * 20))
-    assert "a change of +0.0 points" in f.text
+    assert "a change of 0.0 points" in f.text  # no sign on no change
     assert f.text.endswith(
         "within what chance alone produces; the data cannot say the score moved."
     )
+
+
+def test_change_finding_writes_a_fall_with_a_true_minus():
+    # 35 of 40 satisfied (87.5 %), then 5 of 40 (12.5 %): a fall of 75 points
+    f = metrics.change_finding(change_of([5] * 35 + [1] * 5, [1] * 35 + [5] * 5))
+    assert "12.5 against 87.5, a change of −75.0 points (95% interval −" in f.text
+    assert "-" not in f.text.replace("Holm-", "")
 
 
 def test_change_finding_warns_about_small_periods():

@@ -971,11 +971,10 @@ def _level(level: object) -> object:
     """Return a group's value as the reader sees it: booleans as yes/no, client text as written.
 
     :func:`attribute_counts` holds levels as text, so a yes/no column arrives as "True" and
-    "False".
+    "False" (or as the "true" and "false" a file wrote); :func:`cxlab.present.level` reads
+    them.
     """
-    if isinstance(level, bool | np.bool_) or level in ("True", "False"):
-        return present.boolean(level in (True, "True"))
-    return level
+    return present.level(level)
 
 
 def seasonality_finding(monthly: pd.DataFrame, seasonal: pd.DataFrame) -> Finding:
