@@ -122,6 +122,27 @@ def test_segment_satisfaction_flags_the_unhappy_segment():
     assert _title(ax).endswith("significantly below the rest")
 
 
+def test_segment_satisfaction_wraps_long_names_and_writes_a_true_minus():
+    long = "more transformation, more programme management"
+    t = pd.DataFrame(
+        {
+            "nps_n": [196, 536],
+            "nps": [-6.6, 36.0],
+            "nps_low": [-17.1, 30.0],
+            "nps_high": [4.1, 42.0],
+            "nps_difference": [-40.0, 40.0],
+            "nps_p_adjusted": [0.0001, 0.0001],
+        },
+        index=pd.Index([long, "more cost review"], name="segment"),
+    )
+    ax = plots.segment_satisfaction(t)
+    ticks = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert ticks[0] == "more transformation, more\nprogramme management (n = 196)"
+    assert ticks[1] == "more cost review (n = 536)"
+    assert f"{long} is the least satisfied: NPS −7 (n = 196)" in _title(ax)
+    plt.close(ax.figure)
+
+
 def test_segment_satisfaction_without_scores_raises():
     t = pd.DataFrame({"nps": [np.nan]}, index=["a"])
     with pytest.raises(ValueError, match="no segment"):

@@ -27,6 +27,7 @@ from matplotlib.lines import Line2D
 
 from cxlab.plots._base import METRIC_LABEL, axes_or_new, palette, percent_axis
 from cxlab.plots._docs import axes_level
+from cxlab.present import number
 
 __all__ = [
     "k_choice",
@@ -453,7 +454,7 @@ def segment_satisfaction(
     ... )
     >>> ax = segment_satisfaction(t)
     >>> " ".join(ax.get_title(loc="left").split())
-    'at risk is the least satisfied: NPS -100 (n = 30), significantly below the rest'
+    'at risk is the least satisfied: NPS −100 (n = 30), significantly below the rest'
     >>> import matplotlib.pyplot as plt
     >>> plt.close(ax.figure)
     """
@@ -473,9 +474,11 @@ def segment_satisfaction(
         colour = colours[1] if low_p[segment] else colours[0]
         ax.plot([row[f"{metric}_low"], row[f"{metric}_high"]], [i, i], color=colour, lw=2)
         ax.scatter([row[metric]], [i], color=colour, zorder=3)
-    ax.set_yticks(
-        y, [f"{s} (n = {int(n):,})" for s, n in zip(rows.index, rows[f"{metric}_n"], strict=True)]
-    )
+    names = [
+        textwrap.fill(f"{s} (n = {int(n):,})", width=30)  # long segment names wrap, not squeeze
+        for s, n in zip(rows.index, rows[f"{metric}_n"], strict=True)
+    ]
+    ax.set_yticks(y, names)
     ax.set_xlabel(
         "NPS (points, −100 to 100)" if metric == "nps" else f"{label}: satisfied answers (%)"
     )
@@ -487,7 +490,7 @@ def segment_satisfaction(
     if title is None:
         worst = rows.index[0]
         value = rows.loc[worst, metric]
-        shown = f"{value:.0f}" if metric == "nps" else f"{value:.0f}%"
+        shown = number(value, 0) if metric == "nps" else f"{value:.0f}%"
         verdict = (
             "significantly below the rest"
             if low_p[worst]
@@ -497,5 +500,5 @@ def segment_satisfaction(
             f"{worst} is the least satisfied: {label} {shown} "
             f"(n = {int(rows.loc[worst, f'{metric}_n']):,}), {verdict}"
         )
-    _set_title(ax, title)
+    ax.set_title(textwrap.fill(title, width=70), loc="left")  # the plot area, not the labels
     return ax
