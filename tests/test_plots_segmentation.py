@@ -112,6 +112,16 @@ def test_profile_heatmap_uses_names_and_finds_the_most_distinct_cell():
     assert _title(ax).startswith("small baskets differs most: spend 0.2×")
 
 
+def test_profile_heatmap_with_many_features_keeps_its_numbers_apart():
+    features = pd.DataFrame({f"f{i}": [1.0, 2.0, 3.0, 4.0] for i in range(12)})
+    prof = segmentation.profile(features, [0, 0, 1, 1])
+    ax = plots.profile_heatmap(prof, names={0: "a name long enough to need a second line", 1: "b"})
+    assert {t.get_fontsize() for t in ax.texts} == {6.5}  # 12 cells a row: smaller numbers
+    assert {t.get_rotation() for t in ax.get_xticklabels()} == {45.0}
+    assert "\n" in ax.get_yticklabels()[0].get_text()  # the long name wraps
+    plt.close(ax.figure)
+
+
 def test_segment_satisfaction_flags_the_unhappy_segment():
     b = datasets.load_demo("clothing_retailer")
     truth = datasets.planted_truth("clothing_retailer").customers["segment"]

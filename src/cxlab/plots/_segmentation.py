@@ -379,7 +379,11 @@ def profile_heatmap(
     ratios = rows[[f"{f} vs all" for f in features]].astype("float64")
     ratios.columns = list(features)
     names = dict(names) if names is not None else {}
-    labels = [f"{names.get(s, s)} (n = {int(rows.loc[s, 'n']):,})" for s in rows.index]
+    labels = [
+        textwrap.fill(f"{names.get(s, s)} (n = {int(rows.loc[s, 'n']):,})", width=30)
+        for s in rows.index
+    ]
+    many = len(features) > 8  # narrower cells: smaller numbers, steeper feature names
     logged = np.log2(ratios.clip(lower=1 / 16, upper=16)).to_numpy()
     span = max(float(np.nanmax(np.abs(logged))) if np.isfinite(logged).any() else 1.0, 0.5)
     ax = axes_or_new(ax, figsize=(min(9.0, 3.6 + 1.0 * len(features)), 0.5 * len(rows) + 1.8))
@@ -389,10 +393,14 @@ def profile_heatmap(
             value = ratios.iat[i, j]
             text = "–" if not np.isfinite(value) else f"{value:.1f}×"
             dark = np.isfinite(logged[i, j]) and abs(logged[i, j]) > 0.6 * span
-            ax.text(j, i, text, ha="center", va="center", fontsize=9,
+            ax.text(j, i, text, ha="center", va="center", fontsize=6.5 if many else 9,
                     color="white" if dark else "black")  # fmt: skip
-    ax.set_xticks(range(len(features)), [_feature(f) for f in features])
-    ax.tick_params(axis="x", rotation=30)
+    ax.set_xticks(
+        range(len(features)),
+        [_feature(f) for f in features],
+        rotation=45 if many else 30,
+        ha="right" if many else "center",
+    )
     ax.set_yticks(range(len(rows)), labels)
     ax.set_xlabel("segment mean ÷ mean of all customers")
     ax.grid(False)
@@ -405,7 +413,7 @@ def profile_heatmap(
             f"{'Segment ' if segment not in names else ''}{names.get(segment, segment)} differs "
             f"most: {_feature(features[j])} {ratios.iat[i, j]:.1f}× the average"
         )
-    _set_title(ax, title)
+    ax.set_title(textwrap.fill(title, width=70), loc="left")  # the plot area, not the labels
     return ax
 
 
