@@ -395,6 +395,19 @@ def test_nps_groups_finding_names_who_is_over_represented_and_flags_small_groups
     ) in f.text
 
 
+def test_nps_groups_finding_writes_a_yes_no_attribute_in_words():
+    # promoters all gave marketing consent, detractors and passives none
+    df = pd.DataFrame({"customer_id": list("abcdefghij"), "nps": [10] * 4 + [2] * 4 + [7] * 2})
+    consent = [True] * 4 + [False] * 6
+    customers = pd.DataFrame({"customer_id": list("abcdefghij"), "marketing_consent": consent})
+    f = metrics.nps_groups_finding(
+        metrics.nps_groups(df, customers=customers), metrics.nps(df["nps"])
+    )
+    assert "marketing consent: no (100% of detractors, 0% of promoters)" in f.text
+    assert "marketing consent: yes (0% of detractors, 100% of promoters)" in f.text
+    assert "True" not in f.text and "False" not in f.text
+
+
 def test_nps_groups_finding_says_when_no_attribute_sets_groups_apart():
     df = pd.DataFrame({"customer_id": list("abcd"), "nps": [10, 10, 2, 2]})
     customers = pd.DataFrame({"customer_id": list("abcd"), "plan": ["pro"] * 4})

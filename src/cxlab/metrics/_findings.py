@@ -459,7 +459,7 @@ def nps_groups_finding(groups: NPSGroups, score: NPSScore) -> Finding:
                 key = f"{side}{i}"
                 values |= {
                     f"{key}_a": _attribute_words(attribute),
-                    f"{key}_v": present.boolean(level) if isinstance(level, bool) else level,
+                    f"{key}_v": present.level(level),
                     f"{key}_d": profile.loc[(attribute, level), "detractor"],
                     f"{key}_p": profile.loc[(attribute, level), "promoter"],
                 }
