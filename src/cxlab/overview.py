@@ -218,12 +218,12 @@ def tables_summary(bundle: Bundle) -> pd.DataFrame:
 
 #: What each table enables in the welcome tour and the chapters, for the note shown without it.
 _ENABLES: dict[str, str] = {
-    "transactions": "a file of purchases (customer_id, date, amount) would add revenue by "
-    "month and its seasonality here, and enable chapter 04",
+    "transactions": "a file of purchases (who bought, when, and for how much) would add revenue "
+    "by month and its seasonality here, and the customer segments",
     "responses": "a file of survey answers (a date and an NPS, CSAT or CES score) would add "
-    "the survey overview here, and enable chapters 01 and 02",
-    "events": "a file of journey events (customer_id, timestamp, stage) would add the "
-    "journey stages here, and enable chapter 03",
+    "the survey overview here, and the satisfaction scores",
+    "events": "a file of journey events (which customer, when, and at which stage) would add "
+    "the journey stages here, and the journey map",
 }
 
 
@@ -250,7 +250,8 @@ def missing_table_finding(bundle: Bundle, table: str) -> Finding | None:
     >>> b = Bundle(Path("shop"), BundleConfig(), customers=pd.DataFrame({"customer_id": ["a"]}))
     >>> print(missing_table_finding(b, "events"))  # doctest: +NORMALIZE_WHITESPACE
     This data has no events table, so this section is left out: a file of journey events
-    (customer_id, timestamp, stage) would add the journey stages here, and enable chapter 03.
+    (which customer, when, and at which stage) would add the journey stages here, and the
+    journey map.
     """
     if table not in _ENABLES:
         raise ValueError(f"table must be one of {', '.join(_ENABLES)}, not {table!r}")
