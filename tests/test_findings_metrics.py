@@ -525,7 +525,7 @@ def test_trend_finding_spots_eight_periods_on_one_side():
         "Over 12 periods from 2024-01 to 2024-12, CSAT ranges from 20% (2024-01) to 80% "
         "(2024-05) around a centre line of 60%, on 10 answers per period. No period falls "
         "outside the control limits. But 8 periods in a row, 2024-05 to 2024-12, sit above the "
-        "centre line: a sustained shift rather than chance. 12 period(s) have fewer than 30 "
+        "centre line: a sustained shift rather than chance. 12 periods have fewer than 30 "
         "answers, so their points say little on their own."
     )
 
@@ -533,7 +533,7 @@ def test_trend_finding_spots_eight_periods_on_one_side():
 def test_trend_finding_lists_periods_outside_the_limits():
     # 50 a month at 100 %, 80 %, 20 %: centre 66.7 %, limits ± 3·sqrt(.222/50) = ± 20 points
     f = metrics.trend_finding(metrics.trend(monthly([50, 40, 10], n=50), metric="csat"))
-    assert "2 period(s) fall outside the control limits (2024-01, 2024-03)" in f.text
+    assert "2 periods fall outside the control limits (2024-01, 2024-03)" in f.text
     # January and February (80 %) sit above the centre, March below
     assert "The longest run on one side of the centre line is 2 periods, short of" in f.text
 
@@ -576,7 +576,7 @@ def test_waves_finding_counts_waves_and_stray_answers():
     f = metrics.waves_finding(metrics.trend(df, freq="Q", metric="nps"), min_n=20)
     assert f.text == (
         "2 of 3 quarters hold a survey wave of at least 20 NPS answers (2024Q1, 2024Q3); "
-        "1 other quarter(s) hold 2 stray answers between them and are left out."
+        "1 other quarter holds 2 stray answers and is left out."
     )
 
 
@@ -767,6 +767,15 @@ def change_of(before: list[int], after: list[int], metric: str = "csat"):
     dates = ["2024-02-01"] * len(before) + ["2024-05-01"] * len(after)
     df = pd.DataFrame({"date": pd.to_datetime(dates), metric: before + after})
     return metrics.latest_change(metrics.period_scores(df, metric=metric))
+
+
+def test_trend_finding_counts_a_single_period_in_the_singular():
+    # 12 months of 40 answers, then one month of 5: one period rests on fewer than 30
+    dates = [f"2024-{m:02d}-10" for m in range(1, 13) for _ in range(40)] + ["2025-01-10"] * 5
+    r = pd.DataFrame({"date": pd.to_datetime(dates), "csat": [5, 4, 3, 2] * 121 + [5]})
+    f = metrics.trend_finding(metrics.trend(r, freq="M", metric="csat"))
+    assert "1 period has fewer than 30 answers, so its point says little on its own." in f.text
+    assert "(s)" not in f.text
 
 
 def test_change_finding_says_a_large_change_is_more_than_chance():

@@ -754,8 +754,9 @@ def trend_finding(trend: pd.DataFrame) -> Finding:
         "({at_max}) around a centre line of {centre}, on {n_range} answers per period. "
     )
     if outside:
+        falls = "period falls" if values["n_out"] == 1 else "periods fall"
         template += (
-            "{n_out} period(s) fall outside the control limits ({outside}): worth asking what "
+            "{n_out} " + falls + " outside the control limits ({outside}): worth asking what "
             "happened then. "
         )
     else:
@@ -772,7 +773,9 @@ def trend_finding(trend: pd.DataFrame) -> Finding:
         )
     if small:
         template += (
-            " {small} period(s) have fewer than 30 answers, so their points say little on "
+            " 1 period has fewer than 30 answers, so its point says little on its own."
+            if small == 1
+            else " {small} periods have fewer than 30 answers, so their points say little on "
             "their own."
         )
     return Finding(template, values, numbers={})
@@ -886,7 +889,7 @@ def waves_finding(trend: pd.DataFrame, *, min_n: int) -> Finding:
     >>> print(waves_finding(trend(r, freq="Q", metric="nps"), min_n=20))
     ... # doctest: +NORMALIZE_WHITESPACE
     2 of 3 quarters hold a survey wave of at least 20 NPS answers (2024Q1, 2024Q3); 1 other
-    quarter(s) hold 2 stray answers between them and are left out.
+    quarter holds 2 stray answers and is left out.
     """
     metric = _label(trend.attrs.get("metric", "nps"))
     unit = _unit(trend.index)
@@ -919,7 +922,12 @@ def waves_finding(trend: pd.DataFrame, *, min_n: int) -> Finding:
         )
     template = "{k} of {m} {unit} hold a survey wave of at least {min_n} {metric} answers ({waves})"
     if len(quiet):
-        template += "; {q} other {one}(s) hold {stray} stray answers between them and are left out."
+        if len(quiet) == 1:
+            template += "; 1 other {one} holds {stray} stray answers and is left out."
+        else:
+            template += (
+                "; {q} other {one}s hold {stray} stray answers between them and are left out."
+            )
     else:
         template += "."
     return Finding(template, values, numbers={})
@@ -1065,7 +1073,9 @@ def benchmark_finding(lined_up: pd.DataFrame | None, own: OwnBenchmark) -> Findi
     )
     if values["other_scale"]:
         template += (
-            " {other_scale} benchmark(s) were measured on another scale and are not compared."
+            " 1 benchmark was measured on another scale and is not compared."
+            if values["other_scale"] == 1
+            else " {other_scale} benchmarks were measured on another scale and are not compared."
         )
     if len(comparable):
         moved = comparable.loc[comparable["difference"].abs().idxmax()]
