@@ -414,9 +414,7 @@ def intervals_finding(
                 high=present.number(r.high, d),
                 n=r.n,
             )
-        value = md(
-            "{label} {value}" + unit + " (", label=r.label, value=present.number(r.value, d)
-        )
+        value = md("{label} {value}" + unit + " (", label=r.label, value=present.number(r.value, d))
         described.append(join([value, interval, ")"], sep=""))
     parts += ["With their intervals: ", *series(described, sep="; ", last="; "), ". "]
     warned = [
