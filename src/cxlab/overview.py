@@ -325,9 +325,9 @@ def headline(bundle: Bundle, *, name: str | None = None) -> Finding:
     if pd.notna(kf["first_date"]):
         parts.append(
             md(
-                ", dated {first:%d %B %Y} to {last:%d %B %Y}",
-                first=kf["first_date"],
-                last=kf["last_date"],
+                ", dated {first} to {last}",
+                first=present.date(kf["first_date"]),
+                last=present.date(kf["last_date"]),
             )
         )
     parts.append(".")
