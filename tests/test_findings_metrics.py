@@ -119,7 +119,7 @@ def test_breakdown_finding_writes_nps_in_points():
     # A: 30 promoters (+100); B: 10 promoters, 20 detractors of 30: (10 - 20) / 30 = -33
     df = pd.DataFrame({"touchpoint": ["A"] * 30 + ["B"] * 30, "nps": [10] * 40 + [0] * 20})
     f = metrics.breakdown_finding(metrics.breakdown(df, by="touchpoint", metric="nps"))
-    assert "B scores lowest: NPS -33 (95% interval " in f.text
+    assert "B scores lowest: NPS −33 (95% interval −" in f.text
     assert "worst_touchpoint_nps" in f.facts
 
 
@@ -395,6 +395,19 @@ def test_nps_groups_finding_names_who_is_over_represented_and_flags_small_groups
     ) in f.text
 
 
+def test_nps_groups_finding_writes_a_yes_no_attribute_in_words():
+    # promoters all gave marketing consent, detractors and passives none
+    df = pd.DataFrame({"customer_id": list("abcdefghij"), "nps": [10] * 4 + [2] * 4 + [7] * 2})
+    consent = [True] * 4 + [False] * 6
+    customers = pd.DataFrame({"customer_id": list("abcdefghij"), "marketing_consent": consent})
+    f = metrics.nps_groups_finding(
+        metrics.nps_groups(df, customers=customers), metrics.nps(df["nps"])
+    )
+    assert "marketing consent: no (100% of detractors, 0% of promoters)" in f.text
+    assert "marketing consent: yes (0% of detractors, 100% of promoters)" in f.text
+    assert "True" not in f.text and "False" not in f.text
+
+
 def test_nps_groups_finding_says_when_no_attribute_sets_groups_apart():
     df = pd.DataFrame({"customer_id": list("abcd"), "nps": [10, 10, 2, 2]})
     customers = pd.DataFrame({"customer_id": list("abcd"), "plan": ["pro"] * 4})
@@ -512,7 +525,7 @@ def test_trend_finding_spots_eight_periods_on_one_side():
         "Over 12 periods from 2024-01 to 2024-12, CSAT ranges from 20% (2024-01) to 80% "
         "(2024-05) around a centre line of 60%, on 10 answers per period. No period falls "
         "outside the control limits. But 8 periods in a row, 2024-05 to 2024-12, sit above the "
-        "centre line: a sustained shift rather than chance. 12 period(s) have fewer than 30 "
+        "centre line: a sustained shift rather than chance. 12 periods have fewer than 30 "
         "answers, so their points say little on their own."
     )
 
@@ -520,7 +533,7 @@ def test_trend_finding_spots_eight_periods_on_one_side():
 def test_trend_finding_lists_periods_outside_the_limits():
     # 50 a month at 100 %, 80 %, 20 %: centre 66.7 %, limits ± 3·sqrt(.222/50) = ± 20 points
     f = metrics.trend_finding(metrics.trend(monthly([50, 40, 10], n=50), metric="csat"))
-    assert "2 period(s) fall outside the control limits (2024-01, 2024-03)" in f.text
+    assert "2 periods fall outside the control limits (2024-01, 2024-03)" in f.text
     # January and February (80 %) sit above the centre, March below
     assert "The longest run on one side of the centre line is 2 periods, short of" in f.text
 
@@ -563,7 +576,7 @@ def test_waves_finding_counts_waves_and_stray_answers():
     f = metrics.waves_finding(metrics.trend(df, freq="Q", metric="nps"), min_n=20)
     assert f.text == (
         "2 of 3 quarters hold a survey wave of at least 20 NPS answers (2024Q1, 2024Q3); "
-        "1 other quarter(s) hold 2 stray answers between them and are left out."
+        "1 other quarter holds 2 stray answers and is left out."
     )
 
 
@@ -692,7 +705,7 @@ def test_benchmark_finding_counts_comparisons():
     own = metrics.own_benchmark(df, metric="csat", by=None)
     f = metrics.benchmark_finding(metrics.benchmark(own.current, own.rows), own)
     assert f.text.startswith(
-        "Against the benchmark *Own survey 01 Jan 2024–29 Feb 2024*, the later period (01 Mar "
+        "Against the benchmark *Own survey 01 Jan 2024–29 Feb 2024*, the later period (1 Mar "
         "2024 onwards) is above it in 1, below it in 0 and not clearly different in 0 of 1 "
         "comparisons (CSAT). The move is +100.0."
     )
@@ -703,7 +716,7 @@ def test_benchmark_finding_is_unsupported_when_the_survey_cannot_be_split():
     f = metrics.benchmark_finding(None, own)
     assert not f.supported
     assert f.text == (
-        "The CSAT answers (01 Jan 2024 to 30 Apr 2024) are too few or span too short a period "
+        "The CSAT answers (1 Jan 2024 to 30 Apr 2024) are too few or span too short a period "
         "to split into a benchmark part and a later part of 100+ answers each."
     )
     undated = metrics.own_benchmark(daily(10).drop(columns="date"), metric="csat")
@@ -756,6 +769,15 @@ def change_of(before: list[int], after: list[int], metric: str = "csat"):
     return metrics.latest_change(metrics.period_scores(df, metric=metric))
 
 
+def test_trend_finding_counts_a_single_period_in_the_singular():
+    # 12 months of 40 answers, then one month of 5: one period rests on fewer than 30
+    dates = [f"2024-{m:02d}-10" for m in range(1, 13) for _ in range(40)] + ["2025-01-10"] * 5
+    r = pd.DataFrame({"date": pd.to_datetime(dates), "csat": [5, 4, 3, 2] * 121 + [5]})
+    f = metrics.trend_finding(metrics.trend(r, freq="M", metric="csat"))
+    assert "1 period has fewer than 30 answers, so its point says little on its own." in f.text
+    assert "(s)" not in f.text
+
+
 def test_change_finding_says_a_large_change_is_more_than_chance():
     # 5 of 40 satisfied (12.5 %), then 35 of 40 (87.5 %)
     f = metrics.change_finding(change_of([1] * 35 + [5] * 5, [5] * 35 + [1] * 5))
@@ -769,10 +791,17 @@ def test_change_finding_says_a_large_change_is_more_than_chance():
 
 def test_change_finding_says_when_the_data_cannot_tell():
     f = metrics.change_finding(change_of([5, 1] * 20, [1, 5] * 20))
-    assert "a change of +0.0 points" in f.text
+    assert "a change of 0.0 points" in f.text  # no sign on no change
     assert f.text.endswith(
         "within what chance alone produces; the data cannot say the score moved."
     )
+
+
+def test_change_finding_writes_a_fall_with_a_true_minus():
+    # 35 of 40 satisfied (87.5 %), then 5 of 40 (12.5 %): a fall of 75 points
+    f = metrics.change_finding(change_of([5] * 35 + [1] * 5, [1] * 35 + [5] * 5))
+    assert "12.5 against 87.5, a change of −75.0 points (95% interval −" in f.text
+    assert "-" not in f.text.replace("Holm-", "")
 
 
 def test_change_finding_warns_about_small_periods():

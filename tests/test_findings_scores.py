@@ -161,6 +161,27 @@ def test_intervals_finding_with_a_wrong_hand_calculation_is_unsupported_and_says
     assert f.text.startswith("cxlab and the hand calculation disagree for NPS (by hand 30.0")
 
 
+def test_intervals_finding_without_a_hand_calculation_says_nothing_about_one():
+    scores = {"nps": metrics.nps([10, 9, 8, 3]), "csat": metrics.csat([5, 4, 2, 1])}
+    assert "hand" not in metrics.intervals_finding(scores).text
+
+
+def test_intervals_finding_writes_a_negative_bound_with_a_true_minus():
+    # 1 promoter, 3 detractors of 4: NPS -50, its interval reaches far below zero
+    text = metrics.intervals_finding({"nps": metrics.nps([10, 3, 2, 1])}).text
+    assert "NPS −50.0 (95% interval −" in text
+    assert "-" not in text.split("Read with care")[0]
+
+
+def test_hand_check_finding_confirms_or_names_the_disagreement():
+    scores = {"nps": metrics.nps([10, 9, 8, 3]), "csat": metrics.csat([5, 4, 2, 1])}
+    same = metrics.hand_check_finding(scores, {"nps": 25.0, "csat": 50.0})
+    assert same.supported and same.text == "cxlab matches the hand calculation for NPS and CSAT."
+    wrong = metrics.hand_check_finding(scores, {"nps": 25.0, "csat": 40.0})
+    assert not wrong.supported and "CSAT (by hand 40.0" in wrong.text
+    assert not metrics.hand_check_finding(scores, {"ces": 3.0}).supported
+
+
 def test_intervals_finding_passes_on_small_sample_warnings():
     f = metrics.intervals_finding({"nps": metrics.nps([10, 9, 8, 3])})
     assert f.text.endswith(

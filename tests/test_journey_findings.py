@@ -744,3 +744,27 @@ def test_health_finding_warns_that_few_customers_a_period_hide_changes():
         "and only large changes can be flagged: a quiet chart here is not evidence that "
         "nothing changed."
     ) in text
+
+
+def test_health_flags_table_writes_each_row_in_its_own_unit():
+    flags = pd.DataFrame(
+        {
+            "what": ["conversion into purchase", "CSAT at invoicing", "NPS of all answers"],
+            "n": [316, 11, 1200],
+            "value": [0.984, 36.4, -4.0],
+            "previous": [0.956, 50.0, 6.0],
+            "change": [0.028, -13.6, -10.0],
+            "p_adjusted": [0.19, 0.0004, 0.02],
+            "changed": [False, True, True],
+            "lcl": [0.92, 5.0, -2.0],
+            "ucl": [0.99, 60.0, 14.0],
+            "outside": [True, False, True],
+        }
+    )
+    rows = journey.health_flags_table(flags).frame.values.tolist()
+    # conversion: shares 0-1 become percentages, the change percentage points (0.028 -> 2.8)
+    assert rows[0][2:] == ["98%", "96%", "+2.8 points", "0.19", "no", "92% to 99%", "yes"]
+    # CSAT: already in percent; a change of 10 or more without decimals
+    assert rows[1][2:5] == ["36%", "50%", "−14 points"]
+    # NPS in points, a true minus
+    assert rows[2][2:5] == ["−4", "6", "−10 points"]

@@ -269,7 +269,7 @@ def test_improvements_finding_names_the_first_and_the_runner_up():
     m = map_of(SHOP)
     found = journey.improvements_finding(journey.improvements(m, metric="csat"), m)
     assert found.text == (
-        "checkout comes first: an impact of -0.60 (share of the scale) for 1,500 customers "
+        "checkout comes first: an impact of −0.60 (share of the scale) for 1,500 customers "
         "(priority 900), ahead of support (priority 90). The moments of delight to protect and "
         "copy: product page."
     )

@@ -62,7 +62,7 @@ def test_headline_reports_figures_and_period():
     bundle = Bundle(Path("shop"), BundleConfig(client="Shop"), customers, tx)
     assert overview.headline(bundle).to_markdown() == (
         "**Shop**: **2** customers; **1** order worth **1,000 EUR** net of refunds; "
-        "no responses table; no events table, dated 02 January 2024 to 01 March 2024."
+        "no responses table; no events table, dated 2 Jan 2024 to 1 Mar 2024."
     )
 
 

@@ -278,11 +278,37 @@ def test_attribute_bars_draw_one_panel_per_attribute():
     fig = plots.attribute_bars(overview.attribute_counts(customers), ncols=3)
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert [_title(ax) for ax in visible] == [
-        "region\nnorth leads (62%)",
-        "plan\nbasic leads (50%)",
+        "Region\nnorth leads (62%)",
+        "Plan\nbasic leads (50%)",
     ]
     assert "8 customers" in fig.get_suptitle()
     assert all(ax.get_xlabel() == "Share of customers (%)" for ax in visible)
+
+
+def test_attribute_bars_write_names_in_words_and_yes_no_columns_as_yes_and_no():
+    customers = pd.DataFrame(
+        {
+            "customer_id": list("abcde"),
+            "marketing_consent": [True, True, True, False, False],
+            "fee_discount": ["false", "false", "true", "false", "true"],  # as a file wrote it
+        }
+    )
+    fig = plots.attribute_bars(overview.attribute_counts(customers), ncols=2)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [_title(ax) for ax in visible] == [
+        "Marketing consent\nyes leads (60%)",
+        "Fee discount\nno leads (60%)",
+    ]
+    ticks = [[t.get_text() for t in ax.get_yticklabels()] for ax in visible]
+    assert ticks == [["yes", "no"], ["no", "yes"]]  # largest group first
+
+
+def test_responses_per_month_legend_names_the_grouping_in_words():
+    idx = pd.period_range("2024-01", periods=2, freq="M").to_timestamp()
+    counts = pd.DataFrame({"web": [3, 4], "store": [1, 2]}, index=idx)
+    counts.columns.name = "sales_channel"
+    ax = plots.responses_per_month(counts)
+    assert ax.get_legend().get_title().get_text() == "Sales channel"
 
 
 def test_attribute_bars_rejects_empty_counts():

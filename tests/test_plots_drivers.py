@@ -13,7 +13,7 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from cxlab import datasets, drivers, metrics, plots
+from cxlab import datasets, drivers, metrics, plots, present
 from cxlab.plots._drivers import _longest_run
 
 
@@ -200,7 +200,19 @@ def test_nps_group_chart_profiles_the_most_distinctive_attribute():
     )
     fig = plots.nps_group_chart(metrics.nps_groups(responses, customers=customers))
     assert len(fig.axes) == 2
-    assert fig.axes[1].get_title(loc="left") == "plan = free: 100% of detractors, 0% of promoters"
+    assert fig.axes[1].get_title(loc="left") == "Plan free: 100% of detractors, 0% of promoters"
+
+
+def test_nps_group_chart_writes_column_names_in_words_and_booleans_as_yes_no():
+    responses = pd.DataFrame({"customer_id": list("abcdefgh"), "nps": [10, 10, 9, 9, 2, 3, 1, 8]})
+    customers = pd.DataFrame(
+        {"customer_id": list("abcdefgh"), "marketing_consent": [True] * 4 + [False] * 4}
+    )
+    fig = plots.nps_group_chart(metrics.nps_groups(responses, customers=customers))
+    # the four detractors (2, 3, 1 and the passive 8 aside) all gave no consent
+    title = fig.axes[1].get_title(loc="left")
+    assert title == "Marketing consent no: 100% of detractors, 0% of promoters"
+    assert sorted(_ticks(fig.axes[1])) == ["no", "yes"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -219,7 +231,7 @@ def test_driver_chart_title_names_the_planted_top_driver(retailer_drivers):
     fig = plots.driver_chart(retailer_drivers)
     top = retailer_drivers.table.iloc[0]
     assert fig.get_suptitle() == (
-        f"product_quality carries {top['rescaled_weight']:.0f}% of the explained variation in "
+        f"Product quality carries {top['rescaled_weight']:.0f}% of the explained variation in "
         f"NPS (R² {retailer_drivers.r2:.2f}, n = {retailer_drivers.n:,})"
     )
 
@@ -232,7 +244,23 @@ def test_driver_chart_keeps_small_performance_differences_small(retailer_drivers
 
 def test_driver_chart_orders_bars_by_importance(retailer_drivers):
     fig = plots.driver_chart(retailer_drivers)
-    assert _ticks(fig.axes[0]) == list(retailer_drivers.ranking)
+    assert _ticks(fig.axes[0]) == [present.label(d) for d in retailer_drivers.ranking]
+
+
+def test_driver_chart_names_items_in_words(retailer_drivers):
+    fig = plots.driver_chart(retailer_drivers)
+    names = _ticks(fig.axes[0]) + [t.get_text() for t in fig.axes[1].texts]
+    assert "Product quality" in names
+    assert not [n for n in names if "_" in n]
+
+
+def test_breakdown_chart_says_the_grouping_in_words_and_booleans_as_yes_no():
+    r = pd.DataFrame({"repeat_buyer": [True] * 40 + [False] * 40, "csat": [5, 4] * 40})
+    ax = plots.breakdown_chart(metrics.breakdown(r, by="repeat_buyer", metric="csat"))
+    assert " ".join(ax.get_title(loc="left").split()) == (
+        "No repeat buyer scores clearly worse than the rest once chance is allowed for"
+    )
+    assert sorted(_ticks(ax)) == ["no (n = 40)", "yes (n = 40)"]
 
 
 # --------------------------------------------------------------------------------------------

@@ -89,6 +89,15 @@ def test_heatmap_title_names_the_planted_pain_point_with_its_numbers(retailer, r
     assert f"n = {int(row['csat_n'])}" in title
 
 
+def test_heatmap_colour_bar_spans_the_scores_seen_not_beyond(retailer_map):
+    fig = plots.journey_heatmap(retailer_map, metric="csat")
+    scores = retailer_map.table["csat"].dropna()
+    bar = fig.axes[1]  # the colour bar beside the map
+    assert bar.get_ylim() == pytest.approx((scores.min(), scores.max()))
+    assert bar.get_ylim()[1] <= 100  # a share of satisfied answers never passes 100%
+    plt.close(fig)
+
+
 def test_heatmap_draws_one_tile_per_touchpoint_and_frames_flags(retailer_map):
     fig = plots.journey_heatmap(retailer_map, metric="csat")
     ax = fig.axes[0]

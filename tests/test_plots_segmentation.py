@@ -112,6 +112,16 @@ def test_profile_heatmap_uses_names_and_finds_the_most_distinct_cell():
     assert _title(ax).startswith("small baskets differs most: spend 0.2×")
 
 
+def test_profile_heatmap_with_many_features_keeps_its_numbers_apart():
+    features = pd.DataFrame({f"f{i}": [1.0, 2.0, 3.0, 4.0] for i in range(12)})
+    prof = segmentation.profile(features, [0, 0, 1, 1])
+    ax = plots.profile_heatmap(prof, names={0: "a name long enough to need a second line", 1: "b"})
+    assert {t.get_fontsize() for t in ax.texts} == {6.5}  # 12 cells a row: smaller numbers
+    assert {t.get_rotation() for t in ax.get_xticklabels()} == {45.0}
+    assert "\n" in ax.get_yticklabels()[0].get_text()  # the long name wraps
+    plt.close(ax.figure)
+
+
 def test_segment_satisfaction_flags_the_unhappy_segment():
     b = datasets.load_demo("clothing_retailer")
     truth = datasets.planted_truth("clothing_retailer").customers["segment"]
@@ -120,6 +130,27 @@ def test_segment_satisfaction_flags_the_unhappy_segment():
     worst = table["csat"].idxmin()
     assert _title(ax).startswith(f"{worst} is the least satisfied: CSAT")
     assert _title(ax).endswith("significantly below the rest")
+
+
+def test_segment_satisfaction_wraps_long_names_and_writes_a_true_minus():
+    long = "more transformation, more programme management"
+    t = pd.DataFrame(
+        {
+            "nps_n": [196, 536],
+            "nps": [-6.6, 36.0],
+            "nps_low": [-17.1, 30.0],
+            "nps_high": [4.1, 42.0],
+            "nps_difference": [-40.0, 40.0],
+            "nps_p_adjusted": [0.0001, 0.0001],
+        },
+        index=pd.Index([long, "more cost review"], name="segment"),
+    )
+    ax = plots.segment_satisfaction(t)
+    ticks = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert ticks[0] == "more transformation, more\nprogramme management (n = 196)"
+    assert ticks[1] == "more cost review (n = 536)"
+    assert f"{long} is the least satisfied: NPS −7 (n = 196)" in _title(ax)
+    plt.close(ax.figure)
 
 
 def test_segment_satisfaction_without_scores_raises():

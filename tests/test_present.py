@@ -227,3 +227,26 @@ def test_a_score_with_a_narrow_interval_keeps_the_decimals_that_tell_its_ends_ap
 
 def test_auc_reads_as_an_acronym():
     assert present.label("auc") == "AUC"
+
+
+@pytest.mark.parametrize(
+    ("x", "digits", "expected"),
+    [(9.6, 1, "+9.6"), (-0.8, 1, "−0.8"), (-11.24, 1, "−11.2"), (-0.04, 1, "0.0"), (3, 0, "+3")],
+)
+def test_signed_writes_plus_and_a_true_minus(x, digits, expected):
+    assert present.signed(x, digits) == expected
+
+
+@pytest.mark.parametrize(
+    ("x", "expected"),
+    [
+        (True, "yes"),
+        (False, "no"),
+        ("True", "yes"),
+        ("false", "no"),
+        ("Truex", "Truex"),
+        ("NW", "NW"),
+    ],
+)
+def test_level_reads_booleans_as_yes_no_and_keeps_client_values(x, expected):
+    assert present.level(x) == expected

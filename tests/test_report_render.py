@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_realshaped import client_words, code_identifiers, leftovers
+from test_realshaped import client_text, client_words, code_identifiers, leftovers
 
 from cxlab import datasets
 from cxlab.runner import run_client
@@ -191,5 +191,5 @@ def test_every_demo_clients_report_reads_without_code(demo, tmp_path):
     result = run_client(datasets.demo_path(demo), out=tmp_path)
     assert result.ok, result.summary()
     page = (result.folder / "report.html").read_text(encoding="utf-8")
-    assert leftovers(page) == []
+    assert leftovers(page, client_text(datasets.demo_path(demo))) == []
     assert code_identifiers(page, client_words(datasets.demo_path(demo))) == []

@@ -668,7 +668,7 @@ def test_satisfaction_finding_names_the_lowest_and_the_significant_ones():
     f = satisfaction_finding(satisfaction())
     assert f.supported
     assert f.text == (
-        "“at risk” has the lowest NPS, -10 from 40 answers (-30 to 10). Significantly below the "
+        "“at risk” has the lowest NPS, −10 from 40 answers (−30 to 10). Significantly below the "
         "rest on NPS or CSAT: “at risk” — fix what upsets them before offering them more."
     )
     assert f.facts["segment"] == "at risk"

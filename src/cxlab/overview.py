@@ -218,12 +218,12 @@ def tables_summary(bundle: Bundle) -> pd.DataFrame:
 
 #: What each table enables in the welcome tour and the chapters, for the note shown without it.
 _ENABLES: dict[str, str] = {
-    "transactions": "a file of purchases (customer_id, date, amount) would add revenue by "
-    "month and its seasonality here, and enable chapter 04",
+    "transactions": "a file of purchases (who bought, when, and for how much) would add revenue "
+    "by month and its seasonality here, and the customer segments",
     "responses": "a file of survey answers (a date and an NPS, CSAT or CES score) would add "
-    "the survey overview here, and enable chapters 01 and 02",
-    "events": "a file of journey events (customer_id, timestamp, stage) would add the "
-    "journey stages here, and enable chapter 03",
+    "the survey overview here, and the satisfaction scores",
+    "events": "a file of journey events (which customer, when, and at which stage) would add "
+    "the journey stages here, and the journey map",
 }
 
 
@@ -250,7 +250,8 @@ def missing_table_finding(bundle: Bundle, table: str) -> Finding | None:
     >>> b = Bundle(Path("shop"), BundleConfig(), customers=pd.DataFrame({"customer_id": ["a"]}))
     >>> print(missing_table_finding(b, "events"))  # doctest: +NORMALIZE_WHITESPACE
     This data has no events table, so this section is left out: a file of journey events
-    (customer_id, timestamp, stage) would add the journey stages here, and enable chapter 03.
+    (which customer, when, and at which stage) would add the journey stages here, and the
+    journey map.
     """
     if table not in _ENABLES:
         raise ValueError(f"table must be one of {', '.join(_ENABLES)}, not {table!r}")
@@ -324,9 +325,9 @@ def headline(bundle: Bundle, *, name: str | None = None) -> Finding:
     if pd.notna(kf["first_date"]):
         parts.append(
             md(
-                ", dated {first:%d %B %Y} to {last:%d %B %Y}",
-                first=kf["first_date"],
-                last=kf["last_date"],
+                ", dated {first} to {last}",
+                first=present.date(kf["first_date"]),
+                last=present.date(kf["last_date"]),
             )
         )
     parts.append(".")
@@ -974,11 +975,10 @@ def _level(level: object) -> object:
     """Return a group's value as the reader sees it: booleans as yes/no, client text as written.
 
     :func:`attribute_counts` holds levels as text, so a yes/no column arrives as "True" and
-    "False".
+    "False" (or as the "true" and "false" a file wrote); :func:`cxlab.present.level` reads
+    them.
     """
-    if isinstance(level, bool | np.bool_) or level in ("True", "False"):
-        return present.boolean(level in (True, "True"))
-    return level
+    return present.level(level)
 
 
 def seasonality_finding(monthly: pd.DataFrame, seasonal: pd.DataFrame) -> Finding:

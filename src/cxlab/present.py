@@ -43,12 +43,14 @@ __all__ = [
     "is_money_name",
     "is_p_name",
     "label",
+    "level",
     "money",
     "number",
     "p_phrase",
     "p_value",
     "percent",
     "score",
+    "signed",
     "table",
     "term",
     "value",
@@ -215,6 +217,49 @@ def number(x: Any, digits: int | None = None) -> str:
     if text.startswith("-"):
         body = text[1:]
         return body if not body.strip("0.,") else _MINUS + body
+    return text
+
+
+def signed(x: Any, digits: int | None = None) -> str:
+    """Return a change with its sign written out: ``+9.6``, ``−0.8`` (a true minus), ``0.0``.
+
+    Parameters
+    ----------
+    x : number or None
+        The change; missing values give :data:`DASH`.
+    digits : int, optional
+        Decimal places, as in :func:`number`.
+
+    Examples
+    --------
+    >>> signed(9.6), signed(-0.8, digits=1), signed(-0.04, digits=1), signed(12), signed(None)
+    ('+9.6', '−0.8', '0.0', '+12', '–')
+    """
+    text = number(x, digits)
+    if text == DASH or text.startswith(_MINUS) or not text.strip("0.,"):
+        return text
+    return "+" + text
+
+
+def level(x: Any) -> str:
+    """Return a data value for a chart label or a sentence: booleans as *yes*/*no*.
+
+    A value the client wrote (a touchpoint, a region) stays as written; ``True``/``False`` —
+    as booleans or as the text ``"True"``/``"false"`` that a yes/no column becomes once counted
+    — read *yes*/*no*, and a missing value is a dash.
+
+    Examples
+    --------
+    >>> level(True), level("False"), level("true"), level("London"), level(None)
+    ('yes', 'no', 'yes', 'London', '–')
+    """
+    if _missing(x):
+        return DASH
+    if isinstance(x, bool | np.bool_):
+        return boolean(x)
+    text = str(x)
+    if text.lower() in ("true", "false"):
+        return boolean(text.lower() == "true")
     return text
 
 

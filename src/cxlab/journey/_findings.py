@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxlab import present
 from cxlab.findings import Finding, join
 from cxlab.journey._health import ALL_TOUCHPOINTS
 from cxlab.journey._map import JourneyMap
@@ -36,6 +37,7 @@ __all__ = [
     "funnel_finding",
     "health_finding",
     "health_flags",
+    "health_flags_table",
     "journey_headlines",
     "log_finding",
     "map_finding",
@@ -1102,6 +1104,84 @@ def health_flags(health: pd.DataFrame) -> pd.DataFrame:
     out = now.assign(what=pd.array(what, dtype="str"))[list(FLAG_COLUMNS)].reset_index(drop=True)
     out.attrs["period"] = latest
     return out
+
+
+def health_flags_table(flags: pd.DataFrame) -> present.Table:
+    """Show :func:`health_flags` for readers, each row in its measure's unit.
+
+    One table mixes measures: a conversion is a share (0 to 1), a CSAT a percentage (0 to 100),
+    an NPS points and a CES a mean on its scale. Each row is written in its own unit —
+    conversions and CSAT as percentages with their changes in percentage points, NPS in
+    points, CES with two decimals — so no column shows ``0.98`` next to ``36``.
+
+    Parameters
+    ----------
+    flags : pandas.DataFrame
+        Output of :func:`health_flags`.
+
+    Returns
+    -------
+    cxlab.present.Table
+        Columns "What", "n", "Value", "Previous", "Change", "p (Holm-adjusted)", "Changed",
+        "Control limits" and "Outside".
+
+    Examples
+    --------
+    >>> flags = pd.DataFrame(
+    ...     {
+    ...         "what": ["conversion into buy", "CSAT at phone"],
+    ...         "n": [60, 40],
+    ...         "value": [0.9, 70.0],
+    ...         "previous": [0.5, 72.5],
+    ...         "change": [0.4, -2.5],
+    ...         "p_adjusted": [0.0004, 0.8],
+    ...         "changed": [True, False],
+    ...         "lcl": [0.4, 50.0],
+    ...         "ucl": [0.92, 90.0],
+    ...         "outside": [False, True],
+    ...     }
+    ... )
+    >>> health_flags_table(flags).frame.values.tolist()[0]
+    ['conversion into buy', '60', '90%', '50%', '+40 points', '< 0.001', 'yes', '40% to 92%', 'no']
+    >>> health_flags_table(flags).frame.values.tolist()[1][2:5]
+    ['70%', '72%', '−2.5 points']
+    """
+    rows = []
+    for r in flags.itertuples(index=False):
+        what = str(r.what)
+        scale, digits, unit = 1.0, 0, "%"
+        if what.startswith("conversion"):
+            scale = 100.0
+        elif what.startswith("NPS"):
+            unit = ""
+        elif what.startswith("CES"):
+            digits, unit = 2, ""
+
+        def show(x: Any, scale: float = scale, digits: int = digits, unit: str = unit) -> str:
+            text = present.number(None if x is None else float(x) * scale, digits)
+            return text if text == present.DASH else text + unit
+
+        change = float(r.change) * scale
+        change_digits = digits if digits else (0 if abs(change) >= 10 else 1)
+        moved = present.signed(change, change_digits)
+        if moved != present.DASH:
+            moved += " points" if unit == "%" or what.startswith("NPS") else ""
+        rows.append(
+            {
+                "What": what,
+                "n": present.number(r.n, 0),
+                "Value": show(r.value),
+                "Previous": show(r.previous),
+                "Change": moved,
+                "p (Holm-adjusted)": present.p_value(r.p_adjusted),
+                "Changed": present.boolean(r.changed),
+                "Control limits": f"{show(r.lcl)} to {show(r.ucl)}",
+                "Outside": present.boolean(r.outside),
+            }
+        )
+    columns = ["What", "n", "Value", "Previous", "Change", "p (Holm-adjusted)", "Changed"]
+    columns += ["Control limits", "Outside"]
+    return present.Table(pd.DataFrame(rows, columns=columns))
 
 
 def health_finding(

@@ -268,7 +268,8 @@ def persona_cards(p: Personas, *, watch: str) -> pd.DataFrame:
         card = {"customers": f"{len(members):,} ({len(members) / len(customers):.0%} of all)"}
         for c in profile:
             top = members[c].value_counts(normalize=True)
-            card[f"profile: {c}"] = f"{top.index[0]} ({top.iloc[0]:.0%})" if len(top) else "—"
+            text = f"{top.index[0]} ({top.iloc[0]:.0%})" if len(top) else "—"
+            card[f"profile: {present.term(c)}"] = text
         funnel = p.funnel(name)
         if funnel is None:
             cards[name] = card

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cxlab import present
 from cxlab.findings import Finding, join
 from cxlab.journey._findings import _label, _names, _score_text
 from cxlab.journey._map import JourneyMap
@@ -729,7 +730,7 @@ def improvements_finding(table: pd.DataFrame, jmap: JourneyMap | None = None) ->
     ...     index=[1, 2],
     ... )
     >>> print(improvements_finding(t).text)  # doctest: +NORMALIZE_WHITESPACE
-    support comes first: an impact of -0.20 (share of the scale) for 400 customers (priority
+    support comes first: an impact of −0.20 (share of the scale) for 400 customers (priority
     80), ahead of checkout (priority 50).
     """
     if table.empty:
@@ -753,11 +754,11 @@ def improvements_finding(table: pd.DataFrame, jmap: JourneyMap | None = None) ->
     else:
         parts.append(
             Finding(
-                "**{tp}** comes first: an impact of {impact:.2f} (share of the scale) for "
+                "**{tp}** comes first: an impact of {impact} (share of the scale) for "
                 "{customers:,} customers (priority {priority:,.0f})",
                 {
                     "tp": _label(first["touchpoint"]),
-                    "impact": first["impact"],
+                    "impact": present.number(first["impact"], 2),
                     "customers": int(first["customers"]),
                     "priority": first["priority"],
                 },

@@ -56,8 +56,8 @@ def _value(metric: str, x: float) -> str:
     if metric == "csat":
         return f"{x:.0f}%"
     if metric == "nps":
-        return f"{x:+.0f}"
-    return f"{x:.2f}"
+        return present.signed(x, 0)
+    return present.number(x, 2)
 
 
 def _interval(metric: str, low: float, high: float) -> str:
@@ -66,8 +66,8 @@ def _interval(metric: str, low: float, high: float) -> str:
     if metric == "csat":
         return f"95% interval {low:.0f}–{high:.0f}%"
     if metric == "nps":
-        return f"95% interval {low:+.0f} to {high:+.0f}"
-    return f"95% interval {low:.2f}–{high:.2f}"
+        return f"95% interval {present.signed(low, 0)} to {present.signed(high, 0)}"
+    return f"95% interval {present.number(low, 2)}–{present.number(high, 2)}"
 
 
 def _label(metric: str) -> str:
@@ -429,7 +429,7 @@ def nps_groups_finding(groups: NPSGroups, score: NPSScore) -> Finding:
     >>> r = pd.DataFrame({"nps": [10] * 20 + [8] * 10 + [3] * 10})
     >>> print(nps_groups_finding(nps_groups(r), nps(r["nps"])))  # doctest: +NORMALIZE_WHITESPACE
     Of 40 NPS answers, 50% are promoters, 25% passives and 25% detractors: NPS +25 (95%
-    interval -1 to +48).
+    interval −1 to +48).
     """
     share = groups.counts["share"]
     count = groups.counts["n"]
@@ -459,7 +459,7 @@ def nps_groups_finding(groups: NPSGroups, score: NPSScore) -> Finding:
                 key = f"{side}{i}"
                 values |= {
                     f"{key}_a": _attribute_words(attribute),
-                    f"{key}_v": present.boolean(level) if isinstance(level, bool) else level,
+                    f"{key}_v": present.level(level),
                     f"{key}_d": profile.loc[(attribute, level), "detractor"],
                     f"{key}_p": profile.loc[(attribute, level), "promoter"],
                 }
@@ -754,8 +754,9 @@ def trend_finding(trend: pd.DataFrame) -> Finding:
         "({at_max}) around a centre line of {centre}, on {n_range} answers per period. "
     )
     if outside:
+        falls = "period falls" if values["n_out"] == 1 else "periods fall"
         template += (
-            "{n_out} period(s) fall outside the control limits ({outside}): worth asking what "
+            "{n_out} " + falls + " outside the control limits ({outside}): worth asking what "
             "happened then. "
         )
     else:
@@ -772,7 +773,9 @@ def trend_finding(trend: pd.DataFrame) -> Finding:
         )
     if small:
         template += (
-            " {small} period(s) have fewer than 30 answers, so their points say little on "
+            " 1 period has fewer than 30 answers, so its point says little on its own."
+            if small == 1
+            else " {small} periods have fewer than 30 answers, so their points say little on "
             "their own."
         )
     return Finding(template, values, numbers={})
@@ -886,7 +889,7 @@ def waves_finding(trend: pd.DataFrame, *, min_n: int) -> Finding:
     >>> print(waves_finding(trend(r, freq="Q", metric="nps"), min_n=20))
     ... # doctest: +NORMALIZE_WHITESPACE
     2 of 3 quarters hold a survey wave of at least 20 NPS answers (2024Q1, 2024Q3); 1 other
-    quarter(s) hold 2 stray answers between them and are left out.
+    quarter holds 2 stray answers and is left out.
     """
     metric = _label(trend.attrs.get("metric", "nps"))
     unit = _unit(trend.index)
@@ -919,7 +922,12 @@ def waves_finding(trend: pd.DataFrame, *, min_n: int) -> Finding:
         )
     template = "{k} of {m} {unit} hold a survey wave of at least {min_n} {metric} answers ({waves})"
     if len(quiet):
-        template += "; {q} other {one}(s) hold {stray} stray answers between them and are left out."
+        if len(quiet) == 1:
+            template += "; 1 other {one} holds {stray} stray answers and is left out."
+        else:
+            template += (
+                "; {q} other {one}s hold {stray} stray answers between them and are left out."
+            )
     else:
         template += "."
     return Finding(template, values, numbers={})
@@ -960,18 +968,18 @@ def change_finding(change: PeriodChange) -> Finding:
     unit = "points" if c.metric in ("nps", "csat") else "scale points"
     values = {
         "label": change.label,
-        "a": c.value_a,
-        "b": c.value_b,
-        "d": c.difference,
+        "a": present.number(c.value_a, 1),
+        "b": present.number(c.value_b, 1),
+        "d": present.signed(c.difference, 1),
         "unit": unit,
-        "low": c.low,
-        "high": c.high,
+        "low": present.signed(c.low, 1),
+        "high": present.signed(c.high, 1),
         "p": present.p_phrase(c.p_value),
         "warning": c.warning,
     }
     template = (
-        "**{label}**: {a:.1f} against {b:.1f}, a change of {d:+.1f} {unit} (95% interval "
-        "{low:+.1f} to {high:+.1f}, {p}) — "
+        "**{label}**: {a} against {b}, a change of {d} {unit} (95% interval "
+        "{low} to {high}, {p}) — "
     )
     if math.isnan(c.p_value):
         template += "the two periods cannot be compared."
@@ -1022,9 +1030,9 @@ def benchmark_finding(lined_up: pd.DataFrame | None, own: OwnBenchmark) -> Findi
     >>> own = own_benchmark(r, metric="csat", by=None)
     >>> print(benchmark_finding(benchmark(own.current, own.rows), own))
     ... # doctest: +NORMALIZE_WHITESPACE +ELLIPSIS
-    Against the benchmark *Own survey 01 Jan 2024–30 Jun 2024*, the later period (01 Jul 2024
+    Against the benchmark *Own survey 01 Jan 2024–30 Jun 2024*, the later period (1 Jul 2024
     onwards) is above it in 0, below it in 0 and not clearly different in 1 of 1 comparisons
-    (CSAT). The move is -1.1. ...
+    (CSAT). The move is −1.1. ...
     """
     metric = _label(own.metric)
     if own.start is None:
@@ -1038,8 +1046,8 @@ def benchmark_finding(lined_up: pd.DataFrame | None, own: OwnBenchmark) -> Findi
             "The {metric} answers ({start} to {end}) are too few or span too short a period to "
             "split into a benchmark part and a later part of {min_n}+ answers each.",
             metric=metric,
-            start=f"{own.start:%d %b %Y}",
-            end=f"{own.end:%d %b %Y}",
+            start=present.date(own.start),
+            end=present.date(own.end),
             min_n=own.min_n,
         )
     if lined_up.empty:
@@ -1050,7 +1058,7 @@ def benchmark_finding(lined_up: pd.DataFrame | None, own: OwnBenchmark) -> Findi
     comparable = lined_up[lined_up["comparable"]]
     values: dict[str, Any] = {
         "source": own.source,
-        "since": f"{own.cut:%d %b %Y}",
+        "since": present.date(own.cut),
         "above": int(counts.get("above", 0)),
         "below": int(counts.get("below", 0)),
         "overlapping": int(counts.get("overlapping", 0)),
@@ -1065,17 +1073,19 @@ def benchmark_finding(lined_up: pd.DataFrame | None, own: OwnBenchmark) -> Findi
     )
     if values["other_scale"]:
         template += (
-            " {other_scale} benchmark(s) were measured on another scale and are not compared."
+            " 1 benchmark was measured on another scale and is not compared."
+            if values["other_scale"] == 1
+            else " {other_scale} benchmarks were measured on another scale and are not compared."
         )
     if len(comparable):
         moved = comparable.loc[comparable["difference"].abs().idxmax()]
-        values["moved"] = moved["difference"]
+        values["moved"] = present.signed(moved["difference"], 1)
         segment = moved["segment"]
         if isinstance(segment, str) and segment:
             values["where"] = segment
-            template += " The largest move is {moved:+.1f} at {where}."
+            template += " The largest move is {moved} at {where}."
         else:
-            template += " The move is {moved:+.1f}."
+            template += " The move is {moved}."
     template += (
         " 'Above' and 'below' need the two 95% intervals not to overlap, a stricter test than "
         "comparing the two periods directly, so 'overlapping' does not mean 'unchanged'."
@@ -1192,20 +1202,24 @@ def target_finding(test: TargetTest, change: PeriodChange, *, goal: float) -> Fi
     >>> test = against_target(change.latest_score, target=change.previous_score.value + 5)
     >>> print(target_finding(test, change, goal=5))  # doctest: +NORMALIZE_WHITESPACE
     Target for 2024Q2: 2024Q1's NPS +25.0 plus 5 = +30.0. The latest NPS is +25.0 (95%
-    interval -1.4 to +47.9, n = 40): not distinguishable from target (p = 0.59).
+    interval −1.4 to +47.9, n = 40): not distinguishable from target (p = 0.59).
     """
     metric = test.metric
-    fmt = {"nps": "{:+.1f}", "csat": "{:.1f}", "ces": "{:.2f}"}[metric]
+    digits = 2 if metric == "ces" else 1
+
+    def fmt(x: float) -> str:
+        return present.signed(x, 1) if metric == "nps" else present.number(x, digits)
+
     values = {
         "latest": str(change.latest),
         "previous": str(change.previous),
         "metric": _label(metric),
-        "before": fmt.format(change.previous_score.value),
+        "before": fmt(change.previous_score.value),
         "goal": goal,
-        "target": fmt.format(test.target),
-        "value": fmt.format(test.value),
-        "low": fmt.format(test.low),
-        "high": fmt.format(test.high),
+        "target": fmt(test.target),
+        "value": fmt(test.value),
+        "low": fmt(test.low),
+        "high": fmt(test.high),
         "n": test.n,
         "verdict": test.verdict,
         "p": present.p_phrase(test.p_value),

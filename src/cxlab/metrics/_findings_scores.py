@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxlab import present
 from cxlab.findings import Finding, join, md, noun, series
 from cxlab.metrics._planning import by_metric
 from cxlab.metrics._scores import (
@@ -49,6 +50,7 @@ __all__ = [
     "NPS_MIXES",
     "answered_metrics",
     "definitions_finding",
+    "hand_check_finding",
     "intervals_finding",
     "margins_finding",
     "mix_margins_finding",
@@ -65,7 +67,8 @@ __all__ = [
 #: The first action each score's warning sign suggests (the chapter's table of first actions).
 FIRST_ACTIONS: dict[str, str] = {
     "nps": "contact detractors within days, ask what went wrong and fix what can be fixed",
-    "csat": "find the interaction that disappoints (chapter 02) and let staff put it right "
+    "csat": "find the touchpoint that disappoints (the breakdown by touchpoint shows it) and let "
+    "staff put it right "
     "on the spot",
     "ces": "remove friction: fewer steps and hand-offs, common questions answered up front, "
     "problems solved on the first contact",
@@ -302,31 +305,86 @@ def definitions_finding(scores: Mapping[str, Score]) -> Finding:
     return replace(join(parts, sep=""), numbers=numbers)
 
 
+def hand_check_finding(scores: Mapping[str, Score], by_hand: Mapping[str, float]) -> Finding:
+    """Say whether cxlab's scores match the same scores computed by hand.
+
+    A teaching check: the client report states the scores (:func:`intervals_finding`), the
+    notebook's hand calculation is compared here.
+
+    Parameters
+    ----------
+    scores : mapping of str to score result
+        Results of :func:`nps`, :func:`csat` and :func:`ces`.
+    by_hand : mapping of str to float
+        The same scores computed by hand, keyed by metric; compared to a relative tolerance of
+        1e-9.
+
+    Returns
+    -------
+    Finding
+        "cxlab matches the hand calculation for NPS and CSAT." A disagreement makes the finding
+        unsupported and names the metrics and both values; no metric in common is unsupported
+        too.
+
+    Examples
+    --------
+    >>> r = nps([10, 9, 8, 3])
+    >>> print(hand_check_finding({"nps": r}, {"nps": 25.0}))
+    cxlab matches the hand calculation for NPS.
+    >>> hand_check_finding({"nps": r}, {"nps": 30.0}).supported
+    False
+    """
+    compared = [r for m, r in by_metric(scores).items() if m in by_hand]
+    if not compared:
+        return Finding.unsupported("No score was computed both by hand and by cxlab.")
+    wrong = [r for r in compared if not math.isclose(r.value, by_hand[r.metric], rel_tol=1e-9)]
+    if not wrong:
+        return join(["cxlab matches the hand calculation for ", *_labels(compared), "."], sep="")
+    details = [
+        md(
+            "{label} (by hand {hand}, cxlab {value})",
+            label=r.label,
+            hand=by_hand[r.metric],
+            value=r.value,
+        )
+        for r in wrong
+    ]
+    parts = [
+        "cxlab and the hand calculation disagree for ",
+        *series(details),
+        ": check the hand calculation before reading on.",
+    ]
+    return replace(join(parts, sep=""), supported=False)
+
+
 def intervals_finding(
     scores: Mapping[str, Score], *, by_hand: Mapping[str, float] | None = None
 ) -> Finding:
-    """State each score with its interval and n, any small-sample warning, and the hand check.
+    """State each score with its interval and n, and any small-sample warning.
 
     Parameters
     ----------
     scores : mapping of str to score result
         Results of :func:`nps`, :func:`csat` and :func:`ces`.
     by_hand : mapping of str to float, optional
-        The same scores computed by hand, keyed by metric. When given, the sentence says
-        whether cxlab matches them (to a relative tolerance of 1e-9); a disagreement makes the
-        finding unsupported and names the metrics and both values.
+        The same scores computed by hand, keyed by metric. When given, the sentence opens with
+        :func:`hand_check_finding` (a disagreement makes the finding unsupported). Leave it out
+        wherever a client reads the sentence: the comparison is a teaching check.
 
     Returns
     -------
     Finding
-        "cxlab matches the hand calculation for NPS and CSAT. With their intervals: NPS 27.1
-        (95% interval 22.3 to 31.8, n = 907); ... Every score rests on at least 30 answers, so
-        none carries a small-sample warning." Scores below 30 answers are listed with their
-        warning instead. Its ``facts`` map each metric to ``value``, ``low``, ``high``, ``n``.
+        "With their intervals: NPS 27.1 (95% interval 22.3 to 31.8, n = 907); ... Every score
+        rests on at least 30 answers, so none carries a small-sample warning." Scores below 30
+        answers are listed with their warning instead. Its ``facts`` map each metric to
+        ``value``, ``low``, ``high``, ``n``.
 
     Examples
     --------
     >>> r = nps([10, 9, 8, 3])
+    >>> text = intervals_finding({"nps": r}).text
+    >>> "hand" in text, "NPS 25.0 (95% interval −" in text  # a true minus before the low end
+    (False, True)
     >>> f = intervals_finding({"nps": r}, by_hand={"nps": 25.0})
     >>> f.supported, f.text.split(". ")[0]
     (True, 'cxlab matches the hand calculation for NPS')
@@ -338,24 +396,10 @@ def intervals_finding(
         return Finding.unsupported("No NPS, CSAT or CES answers, so there is no score to show.")
     parts: list[Finding | str] = []
     supported = True
-    if by_hand is not None:
-        compared = [r for m, r in results.items() if m in by_hand]
-        wrong = [r for r in compared if not math.isclose(r.value, by_hand[r.metric], rel_tol=1e-9)]
-        if wrong:
-            supported = False
-            parts.append("cxlab and the hand calculation disagree for ")
-            details = [
-                md(
-                    "{label} (by hand {hand}, cxlab {value})",
-                    label=r.label,
-                    hand=by_hand[r.metric],
-                    value=r.value,
-                )
-                for r in wrong
-            ]
-            parts += [*series(details), ": check the hand calculation before reading on. "]
-        elif compared:
-            parts += ["cxlab matches the hand calculation for ", *_labels(compared), ". "]
+    if by_hand is not None and any(m in by_hand for m in results):
+        check = hand_check_finding(results, by_hand)
+        supported = check.supported
+        parts += [check, " "]
     described: list[Finding | str] = []
     for r in results.values():
         d = _digits(r)
@@ -364,13 +408,13 @@ def intervals_finding(
             interval = md("no interval from a single answer, n = {n:,}", n=r.n)
         else:
             interval = md(
-                "{level:.0%} interval {low:." + str(d) + "f} to {high:." + str(d) + "f}, n = {n:,}",
+                "{level:.0%} interval {low} to {high}, n = {n:,}",
                 level=r.confidence,
-                low=r.low,
-                high=r.high,
+                low=present.number(r.low, d),
+                high=present.number(r.high, d),
                 n=r.n,
             )
-        value = md("{label} {value:." + str(d) + "f}" + unit + " (", label=r.label, value=r.value)
+        value = md("{label} {value}" + unit + " (", label=r.label, value=present.number(r.value, d))
         described.append(join([value, interval, ")"], sep=""))
     parts += ["With their intervals: ", *series(described, sep="; ", last="; "), ". "]
     warned = [

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from cxlab.plots._base import METRIC_LABEL, axes_or_new, palette, percent_axis
 from cxlab.plots._docs import axes_level, figure_level
+from cxlab.present import label, level, term
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxlab.drivers import KeyDrivers
@@ -139,7 +140,7 @@ def breakdown_chart(
             overall, color="0.35", lw=0.9, ls="--", label=f"all answers {_fmt(metric, overall)}"
         )
     ticks = [
-        f"{name} (n = {int(n):,})" + (" – too few to score" if masked else "")
+        f"{level(name)} (n = {int(n):,})" + (" – too few to score" if masked else "")
         for name, n, masked in zip(labels, rows["n"], rows["masked"], strict=True)
     ]
     ax.set_yticks(y, ticks)
@@ -162,12 +163,13 @@ def breakdown_chart(
     if title is None:
         scored = rows[~rows["masked"] & rows["differs"]]
         worse = scored[sign * scored["difference"] < 0]
-        by = table.index.name or "group"
+        by = term(table.index.name) if table.index.name else "group"
         if worse.empty:
             title = f"No {by} scores clearly worse than the rest once chance is allowed for"
         else:
             worst = (worse["value"] * sign).idxmin()
             g = worse.loc[worst]
+            worst = level(worst)
             rest = g["value"] - g["difference"]
             value, other = _fmt(metric, g["value"]), _fmt(metric, rest)
             if metric == "ces":
@@ -441,7 +443,7 @@ def nps_group_chart(
                 color=colours[group],
                 label=_GROUP_LABEL[group],
             )
-        ax2.set_yticks(y, [str(v) for v in part.index])
+        ax2.set_yticks(y, [level(v) for v in part.index])
         ax2.invert_yaxis()
         percent_axis(ax2.xaxis)
         ax2.set_xlabel("Share of the group's answers (%)")
@@ -450,7 +452,7 @@ def nps_group_chart(
         widest = part["gap"].idxmin()  # the value most over-represented among detractors
         row = part.loc[widest]
         ax2.set_title(
-            f"{name} = {widest}: {row['detractor']:.0%} of detractors, "
+            f"{label(name)} {level(widest)}: {row['detractor']:.0%} of detractors, "
             f"{row['promoter']:.0%} of promoters",
             fontsize=10,
         )
@@ -495,7 +497,7 @@ def driver_chart(result: KeyDrivers, *, title: str | None = None) -> Figure:
     >>> items["nps"] = (2 * items["a"] + items["b"] + rng.normal(0, 1, 200)).clip(0, 10)
     >>> kd = drivers.key_drivers(items, outcome="nps", drivers=["a", "b", "c"], n_boot=50)
     >>> fig = driver_chart(kd)
-    >>> fig.get_suptitle().startswith("a carries")
+    >>> fig.get_suptitle().startswith("A carries")
     True
     >>> plt.close(fig)
     """
@@ -508,7 +510,7 @@ def driver_chart(result: KeyDrivers, *, title: str | None = None) -> Figure:
             strict=True,
         )
     )
-    names = [str(d) for d in table.index]
+    names = [label(str(d)) for d in table.index]
     y = np.arange(len(table))
     weights = table["rescaled_weight"].to_numpy(dtype=float)
     low = table["rescaled_low"].to_numpy(dtype=float)

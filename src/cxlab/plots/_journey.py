@@ -291,6 +291,8 @@ def journey_heatmap(
     )
     mappable = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
     bar = fig.colorbar(mappable, cax=ax_bar)
+    if scored and high > low:  # the scale is symmetric about the centre: show only the scores
+        bar.ax.set_ylim(low, high)  # seen, never a CSAT of 110%
     bar.set_label(bar_label, fontsize=8)
     bar.ax.tick_params(labelsize=7)
 

@@ -24,6 +24,7 @@ from cxlab.plots._base import (
     thousands_axis,
 )
 from cxlab.plots._docs import axes_level, figure_level
+from cxlab.present import label, level, term
 
 __all__ = [
     "attribute_bars",
@@ -76,7 +77,7 @@ def attribute_bars(
     colour = palette(1)[0]
     for ax, name in zip(axes.flat, names, strict=False):
         part = counts[counts["attribute"] == name]
-        ax.barh(part["level"], part["share"] * 100, color=colour)
+        ax.barh([level(v) for v in part["level"]], part["share"] * 100, color=colour)
         ax.bar_label(ax.containers[0], labels=[f"{n:,}" for n in part["n"]], padding=2, size=8)
         ax.invert_yaxis()
         percent_axis(ax.xaxis)
@@ -84,7 +85,9 @@ def attribute_bars(
         ax.set_xlabel("Share of customers (%)")
         ax.grid(axis="y", visible=False)
         top = part.iloc[0]
-        ax.set_title(f"{name}\n{top['level']} leads ({top['share']:.0%})", fontsize=9.5)
+        ax.set_title(
+            f"{label(name)}\n{level(top['level'])} leads ({top['share']:.0%})", fontsize=9.5
+        )
     for ax in list(axes.flat)[len(names) :]:
         ax.set_visible(False)
     total = int(counts.loc[counts["attribute"] == names[0], "n"].sum())
@@ -212,14 +215,15 @@ def responses_per_month(
     bottom = np.zeros(len(counts))
     for col in counts.columns:
         values = counts[col].to_numpy(dtype=float)
-        ax.bar(counts.index, values, bottom=bottom, width=25, color=colours[col], label=str(col))
+        ax.bar(counts.index, values, bottom=bottom, width=25, color=colours[col], label=level(col))
         bottom += values
     month_axis(ax)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Month")
     ax.set_ylabel("Responses per month (count)")
     if len(counts.columns) > 1:
-        ax.legend(title=counts.columns.name, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        group = label(counts.columns.name) if counts.columns.name else None
+        ax.legend(title=group, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     total = int(counts.to_numpy().sum())
     sums = counts.sum()
     if named and len(counts.columns) > 1 and total:
@@ -228,7 +232,7 @@ def responses_per_month(
             f"{top} collects the most feedback: {sums[top] / total:.0%} of {total:,} responses"
         )
         if sums.get(MISSING, 0):
-            group = counts.columns.name or "group"
+            group = term(counts.columns.name) if counts.columns.name else "group"
             default += f"; {sums[MISSING] / total:.0%} name no {group}"
     else:
         default = f"{total:,} responses, about {total / max(len(counts), 1):,.0f} a month"

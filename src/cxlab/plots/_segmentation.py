@@ -27,6 +27,7 @@ from matplotlib.lines import Line2D
 
 from cxlab.plots._base import METRIC_LABEL, axes_or_new, palette, percent_axis
 from cxlab.plots._docs import axes_level
+from cxlab.present import number
 
 __all__ = [
     "k_choice",
@@ -378,7 +379,11 @@ def profile_heatmap(
     ratios = rows[[f"{f} vs all" for f in features]].astype("float64")
     ratios.columns = list(features)
     names = dict(names) if names is not None else {}
-    labels = [f"{names.get(s, s)} (n = {int(rows.loc[s, 'n']):,})" for s in rows.index]
+    labels = [
+        textwrap.fill(f"{names.get(s, s)} (n = {int(rows.loc[s, 'n']):,})", width=30)
+        for s in rows.index
+    ]
+    many = len(features) > 8  # narrower cells: smaller numbers, steeper feature names
     logged = np.log2(ratios.clip(lower=1 / 16, upper=16)).to_numpy()
     span = max(float(np.nanmax(np.abs(logged))) if np.isfinite(logged).any() else 1.0, 0.5)
     ax = axes_or_new(ax, figsize=(min(9.0, 3.6 + 1.0 * len(features)), 0.5 * len(rows) + 1.8))
@@ -388,10 +393,14 @@ def profile_heatmap(
             value = ratios.iat[i, j]
             text = "–" if not np.isfinite(value) else f"{value:.1f}×"
             dark = np.isfinite(logged[i, j]) and abs(logged[i, j]) > 0.6 * span
-            ax.text(j, i, text, ha="center", va="center", fontsize=9,
+            ax.text(j, i, text, ha="center", va="center", fontsize=6.5 if many else 9,
                     color="white" if dark else "black")  # fmt: skip
-    ax.set_xticks(range(len(features)), [_feature(f) for f in features])
-    ax.tick_params(axis="x", rotation=30)
+    ax.set_xticks(
+        range(len(features)),
+        [_feature(f) for f in features],
+        rotation=45 if many else 30,
+        ha="right" if many else "center",
+    )
     ax.set_yticks(range(len(rows)), labels)
     ax.set_xlabel("segment mean ÷ mean of all customers")
     ax.grid(False)
@@ -404,7 +413,7 @@ def profile_heatmap(
             f"{'Segment ' if segment not in names else ''}{names.get(segment, segment)} differs "
             f"most: {_feature(features[j])} {ratios.iat[i, j]:.1f}× the average"
         )
-    _set_title(ax, title)
+    ax.set_title(textwrap.fill(title, width=70), loc="left")  # the plot area, not the labels
     return ax
 
 
@@ -453,7 +462,7 @@ def segment_satisfaction(
     ... )
     >>> ax = segment_satisfaction(t)
     >>> " ".join(ax.get_title(loc="left").split())
-    'at risk is the least satisfied: NPS -100 (n = 30), significantly below the rest'
+    'at risk is the least satisfied: NPS −100 (n = 30), significantly below the rest'
     >>> import matplotlib.pyplot as plt
     >>> plt.close(ax.figure)
     """
@@ -473,9 +482,11 @@ def segment_satisfaction(
         colour = colours[1] if low_p[segment] else colours[0]
         ax.plot([row[f"{metric}_low"], row[f"{metric}_high"]], [i, i], color=colour, lw=2)
         ax.scatter([row[metric]], [i], color=colour, zorder=3)
-    ax.set_yticks(
-        y, [f"{s} (n = {int(n):,})" for s, n in zip(rows.index, rows[f"{metric}_n"], strict=True)]
-    )
+    names = [
+        textwrap.fill(f"{s} (n = {int(n):,})", width=30)  # long segment names wrap, not squeeze
+        for s, n in zip(rows.index, rows[f"{metric}_n"], strict=True)
+    ]
+    ax.set_yticks(y, names)
     ax.set_xlabel(
         "NPS (points, −100 to 100)" if metric == "nps" else f"{label}: satisfied answers (%)"
     )
@@ -487,7 +498,7 @@ def segment_satisfaction(
     if title is None:
         worst = rows.index[0]
         value = rows.loc[worst, metric]
-        shown = f"{value:.0f}" if metric == "nps" else f"{value:.0f}%"
+        shown = number(value, 0) if metric == "nps" else f"{value:.0f}%"
         verdict = (
             "significantly below the rest"
             if low_p[worst]
@@ -497,5 +508,5 @@ def segment_satisfaction(
             f"{worst} is the least satisfied: {label} {shown} "
             f"(n = {int(rows.loc[worst, f'{metric}_n']):,}), {verdict}"
         )
-    _set_title(ax, title)
+    ax.set_title(textwrap.fill(title, width=70), loc="left")  # the plot area, not the labels
     return ax

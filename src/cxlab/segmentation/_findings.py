@@ -1128,7 +1128,7 @@ def satisfaction_finding(satisfaction: pd.DataFrame, *, metric: str = "nps") -> 
     ...     index=["at risk", "champions"],
     ... )
     >>> print(satisfaction_finding(s).text)  # doctest: +NORMALIZE_WHITESPACE
-    “at risk” has the lowest NPS, -10 from 40 answers (-30 to 10). Significantly below the rest
+    “at risk” has the lowest NPS, −10 from 40 answers (−30 to 10). Significantly below the rest
     on NPS or CSAT: “at risk” — fix what upsets them before offering them more.
     """
     label = metric.upper()
@@ -1164,15 +1164,14 @@ def satisfaction_finding(satisfaction: pd.DataFrame, *, metric: str = "nps") -> 
     }
     parts = [
         md(
-            "{names} {verb} the lowest {label}, {score:.0f} from {n:,} answers ({low:.0f} to "
-            "{high:.0f}).",
+            "{names} {verb} the lowest {label}, {score} from {n:,} answers ({low} to {high}).",
             names=_quoted(lowest),
             verb="has" if len(lowest) == 1 else "tie for",
             label=label,
-            score=row[metric],
+            score=present.number(row[metric], 0),
             n=n,
-            low=row[f"{metric}_low"],
-            high=row[f"{metric}_high"],
+            low=present.number(row[f"{metric}_low"], 0),
+            high=present.number(row[f"{metric}_high"], 0),
         )
     ]
     if n < MIN_N:
