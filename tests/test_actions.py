@@ -440,6 +440,16 @@ def test_summary_on_a_real_run_of_chapters_00_to_04():
     }
 
 
+def test_summary_writes_a_change_with_true_signs():
+    m = json.loads((Path(__file__).parent / "data" / "metrics_saas_00_04.json").read_text())
+    text = json.dumps(m)
+    text = text.replace('"difference": 6.809004305825134', '"difference": -7.04')
+    text = text.replace('"low": -7.358802473279641', '"low": -22.4')
+    text = text.replace('"high": 20.85871571291178', '"high": 8.9')
+    page = actions.summary_page(json.loads(text))
+    assert "−7.0 points (−22.4 to +8.9)" in page, page
+
+
 # ------------------------------------------------------------------ planted truth
 @pytest.mark.parametrize("demo", DEMOS)
 def test_queue_on_demo_points_at_planted_pain_point(demo):

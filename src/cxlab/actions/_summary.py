@@ -232,11 +232,11 @@ def _trend(change: Any) -> Finding | None:
         else ("a real rise" if c["difference"] > 0 else "a real fall")
     )
     return md(
-        "Change ({periods}): {diff:+.1f} points ({low:+.1f} to {high:+.1f}), {moved}.",
+        "Change ({periods}): {diff} points ({low} to {high}), {moved}.",
         periods=periods,
-        diff=c["difference"],
-        low=c["low"],
-        high=c["high"],
+        diff=present.signed(c["difference"], 1),
+        low=present.signed(c["low"], 1),
+        high=present.signed(c["high"], 1),
         moved=moved,
     )
 
