@@ -141,10 +141,13 @@ def alert_drill(
     recent = responses.loc[(dates >= since) & responses["csat"].notna(), "touchpoint"]
     target = str(recent.value_counts().idxmax())
     drop = since + pd.Timedelta(days=drop_after)
-    planted = plant_drop(
-        responses, touchpoint=target, since=drop, share=share, scale=scale, seed=seed
-    )
-    drill = rolling_alerts(planted, since=since, scale=scale)
+    try:
+        planted = plant_drop(
+            responses, touchpoint=target, since=drop, share=share, scale=scale, seed=seed
+        )
+    except ValueError:  # no answer at the touchpoint after the drop date: nothing to plant
+        planted = None
+    drill = real if planted is None else rolling_alerts(planted, since=since, scale=scale)
     fired = real.index[real["fired"]].tolist()
     first = drill.loc[target, "first_alert"]
     real_text = (
@@ -162,6 +165,12 @@ def alert_drill(
     )
     drill_text = (
         md(
+            "No drop can be planted: **{tp}**, the busiest touchpoint, has no answer after {drop}.",
+            tp=target,
+            drop=str(drop.date()),
+        )
+        if planted is None
+        else md(
             "With a drop planted at **{tp}** from {drop}, the alert fires on {first}, "
             "{days} days later: a touchpoint with few answers a day needs weeks of them "
             "before its rolling share can leave the limits.",
