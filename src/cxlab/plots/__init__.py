@@ -92,7 +92,6 @@ if TYPE_CHECKING:  # pragma: no cover
         interval_width_diagram,
         journey_layers_diagram,
         nps_buckets_diagram,
-        redraw_theory_figures,
         rfm_diagram,
     )
 
@@ -124,7 +123,6 @@ _LAZY = {
     "p_alive_matrix": "_clv",
     "pareto_curve": "_segmentation",
     "profile_heatmap": "_segmentation",
-    "redraw_theory_figures": "_theory",
     "responses_per_month": "_overview",
     "review_comparison": "_text",
     "rfm_diagram": "_theory",
@@ -176,7 +174,6 @@ __all__ = [
     "palette",
     "pareto_curve",
     "profile_heatmap",
-    "redraw_theory_figures",
     "responses_per_month",
     "review_comparison",
     "rfm_diagram",
