@@ -6,7 +6,7 @@
 #                    nothing marked slow (a few minutes; the loop while changing code)
 #   make test        set up, then lint and run every test, notebooks (nbval) included (what CI runs)
 #   make lab         open the notebooks in JupyterLab
-#   make notebooks   re-execute every notebook in place (after changing one)
+#   make notebooks   redraw the theory figures, then re-execute every notebook in place
 #   make datasets    regenerate the demo clients in datasets/ from their seeds
 #   make bench       run the benchmarks in benchmarks/
 
@@ -55,6 +55,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 notebooks: $(STAMP)
+	$(BIN)/python -m cxlab.plots._theory $(ALL_NOTEBOOKS)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False \
 	  --ExecutePreprocessor.skip_cells_with_tag=widget $(ALL_NOTEBOOKS)

@@ -11,6 +11,7 @@ solutions notebooks must exist for each chapter and pass every check.
 from __future__ import annotations
 
 import ast
+import base64
 import io
 import json
 import math
@@ -161,6 +162,52 @@ def test_no_error_outputs(path):
 @pytest.mark.parametrize("path", ALL, ids=_id)
 def test_notebook_stays_under_one_megabyte(path):
     assert path.stat().st_size < MAX_BYTES
+
+
+@pytest.mark.parametrize("path", ALL, ids=_id)
+def test_every_attached_image_is_a_theory_figure_the_package_redraws(path):
+    """An image attachment lives in a markdown cell that names the diagram drawing it."""
+    from cxlab import plots
+    from cxlab.plots._theory import DIAGRAMS, theory_figure_png
+
+    for cell in _read(path).cells:
+        attachments = cell.get("attachments") or {}
+        figure = cell.get("metadata", {}).get("cxlab", {}).get("figure")
+        if not attachments and figure is None:
+            continue
+        where = f"cell {cell.get('id')!r}"
+        assert cell.cell_type == "markdown", f"{where}: a figure cell is markdown"
+        assert figure in DIAGRAMS and callable(getattr(plots, figure)), f"{where}: {figure!r}"
+        assert set(attachments) == {f"{figure}.png"}, f"{where}: attachments {set(attachments)}"
+        assert f"(attachment:{figure}.png)" in cell.source, f"{where} does not show its image"
+        assert "student-only" in _tags(cell), f"{where}: theory figures are for the student"
+        png = base64.b64decode(attachments[f"{figure}.png"]["image/png"])
+        assert png.startswith(b"\x89PNG"), f"{where}: the attachment is not a PNG"
+        assert theory_figure_png(figure).startswith(b"\x89PNG")  # draws without error
+
+
+def test_attached_figures_redraw_from_the_metadata(tmp_path):
+    """A figure cell with a stale image gets a fresh drawing; one without a name is refused."""
+    from cxlab.plots._theory import redraw_theory_figures, theory_figure_png
+
+    cell = nbformat.v4.new_markdown_cell("![grid](attachment:rfm_diagram.png)")
+    cell.metadata["cxlab"] = {"figure": "rfm_diagram"}
+    cell["attachments"] = {"rfm_diagram.png": {"image/png": "c3RhbGU="}}  # b"stale"
+    path = tmp_path / "figures.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    assert redraw_theory_figures(path) == [cell.id]
+    stored = _read(path).cells[0].attachments["rfm_diagram.png"]["image/png"]
+    assert base64.b64decode(stored) == theory_figure_png("rfm_diagram")
+    del cell.metadata["cxlab"]
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    with pytest.raises(ValueError, match=r"figures\.ipynb.*no figure name"):
+        redraw_theory_figures(path)
+
+
+def test_make_notebooks_redraws_the_theory_figures_before_executing():
+    target = (ROOT / "Makefile").read_text().split("\nnotebooks:", 1)[1].split("\n\n", 1)[0]
+    assert "cxlab.plots._theory" in target
+    assert target.index("cxlab.plots._theory") < target.index("nbconvert")
 
 
 @pytest.mark.parametrize("path", ALL, ids=_id)

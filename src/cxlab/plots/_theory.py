@@ -4,23 +4,42 @@ Each function draws a concept — how the 0–10 answers fall into NPS groups, t
 journey map, the recency × frequency grid, how an interval narrows as answers accumulate — so a
 chapter's Theory section can show it before any data is loaded. Every figure carries its caption
 inside the figure (below the axes), so it travels with the picture.
+
+In a chapter these figures are images attached to a student-only Theory markdown cell, so the
+Theory section reads without running any code. The cell names its figure in its metadata
+(``{"cxlab": {"figure": "nps_buckets_diagram"}}``) and :func:`redraw_theory_figures` draws the
+attachment again from that function, at the theme's resolution: ``make notebooks`` runs it, and
+``python -m cxlab.plots._theory NOTEBOOK ...`` does it by hand.
 """
 
 from __future__ import annotations
 
+import base64
+import io
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+import matplotlib.pyplot as plt
+import nbformat
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from cxlab.journey import DEFAULT_STAGES
-from cxlab.plots._base import axes_or_new, palette
+from cxlab.plots._base import axes_or_new, palette, use_theme
 from cxlab.plots._docs import axes_level
 from cxlab.segmentation import RFM_GRID
 from cxlab.stats import wilson
 
-__all__ = ["interval_width_diagram", "journey_layers_diagram", "nps_buckets_diagram", "rfm_diagram"]
+__all__ = [
+    "interval_width_diagram",
+    "journey_layers_diagram",
+    "nps_buckets_diagram",
+    "redraw_theory_figures",
+    "rfm_diagram",
+    "theory_figure_png",
+]
 
 #: The rows of a journey map, top to bottom.
 JOURNEY_LAYERS: tuple[str, ...] = (
@@ -132,7 +151,14 @@ def journey_layers_diagram(
     ax = axes_or_new(ax, figsize=(7.5, 3.4))
     colours = palette(len(JOURNEY_LAYERS))
     for j, stage in enumerate(stages):
-        ax.text(j + 0.5, len(JOURNEY_LAYERS) + 0.3, stage, ha="center", fontweight="bold")
+        ax.text(
+            j + 0.5,
+            len(JOURNEY_LAYERS) + 0.3,
+            stage,
+            ha="center",
+            fontsize="small",
+            fontweight="bold",
+        )
         ax.annotate(
             "",
             xy=(j + 0.95, len(JOURNEY_LAYERS) + 0.1),
@@ -284,3 +310,131 @@ def interval_width_diagram(
         "interval: the width falls with √n, so halving it takes four times the answers.",
     )
     return ax
+
+
+#: The diagram functions a notebook cell may name in ``metadata["cxlab"]["figure"]``.
+DIAGRAMS = (
+    "interval_width_diagram",
+    "journey_layers_diagram",
+    "nps_buckets_diagram",
+    "rfm_diagram",
+)
+
+
+def theory_figure_png(name: str) -> bytes:
+    r"""Draw the named diagram with its defaults and return it as PNG bytes.
+
+    The image uses the theme's resolution (``savefig.dpi``), is cropped to its contents and
+    carries no software or date stamp, so drawing it twice gives the same bytes.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`DIAGRAMS`, e.g. ``"nps_buckets_diagram"``.
+
+    Returns
+    -------
+    bytes
+        The PNG image.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a diagram of this module.
+
+    Examples
+    --------
+    >>> png = theory_figure_png("rfm_diagram")
+    >>> png.startswith(b"\x89PNG")
+    True
+    >>> theory_figure_png("rfm_diagram") == png
+    True
+    """
+    if name not in DIAGRAMS:
+        raise ValueError(f"{name!r} is not a theory figure; the figures are: {', '.join(DIAGRAMS)}")
+    use_theme()
+    ax = globals()[name]()
+    buffer = io.BytesIO()
+    try:
+        ax.figure.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    finally:
+        plt.close(ax.figure)
+    return buffer.getvalue()
+
+
+def redraw_theory_figures(path: str | Path) -> list[str]:
+    """Draw again every figure attached to a notebook's figure cells and save the notebook.
+
+    A figure cell is a markdown cell whose metadata names its diagram, e.g.
+    ``{"cxlab": {"figure": "nps_buckets_diagram"}}``; its image is the attachment
+    ``<figure>.png``, which this function replaces with a fresh drawing. The notebook file is
+    written only when an image changed, so running it twice leaves the file untouched.
+
+    Parameters
+    ----------
+    path : str or Path
+        The notebook (``.ipynb``).
+
+    Returns
+    -------
+    list of str
+        The ids of the cells whose image changed.
+
+    Raises
+    ------
+    ValueError
+        If a cell names a figure that is not a diagram of this module, or a cell has an
+        attachment but names no figure (so it could not be drawn again), naming the
+        notebook and the cell.
+
+    Examples
+    --------
+    >>> import nbformat, tempfile, pathlib
+    >>> cell = nbformat.v4.new_markdown_cell("![R x F](attachment:rfm_diagram.png)")
+    >>> cell.metadata["cxlab"] = {"figure": "rfm_diagram"}
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "theory.ipynb"
+    >>> nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    >>> redraw_theory_figures(path) == [cell.id]
+    True
+    >>> redraw_theory_figures(path)
+    []
+    """
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    changed = []
+    for cell in nb.cells:
+        figure = cell.metadata.get("cxlab", {}).get("figure")
+        if figure is None:
+            if cell.get("attachments"):
+                raise ValueError(
+                    f"{path.name}, cell {cell.get('id')!r}: the cell has an image attachment "
+                    'but no figure name; add {"cxlab": {"figure": "<diagram>"}} to its metadata'
+                )
+            continue
+        if cell.cell_type != "markdown":
+            raise ValueError(f"{path.name}, cell {cell.get('id')!r}: a figure cell is markdown")
+        if figure not in DIAGRAMS:
+            raise ValueError(
+                f"{path.name}, cell {cell.get('id')!r}: {figure!r} is not a theory figure; "
+                f"use one of {', '.join(DIAGRAMS)}"
+            )
+        encoded = base64.b64encode(theory_figure_png(figure)).decode("ascii")
+        attachments = cell.setdefault("attachments", {})
+        if attachments.get(f"{figure}.png", {}).get("image/png") != encoded:
+            attachments[f"{figure}.png"] = {"image/png": encoded}
+            changed.append(cell.get("id"))
+    if changed:
+        nbformat.write(nb, path)
+    return changed
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Redraw the theory figures of the notebooks named on the command line."""
+    for name in sys.argv[1:] if argv is None else argv:
+        for cell_id in redraw_theory_figures(name):
+            print(f"{name}: redrew the figure of cell {cell_id}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -134,6 +134,7 @@ from cxlab.teaching._core import (
     exercise_set,
     register,
 )
+from cxlab.teaching._drills import alert_drill, plant_drop
 from cxlab.teaching._drivers import drivers
 from cxlab.teaching._ethics import ethics
 from cxlab.teaching._journey import journey
@@ -154,6 +155,7 @@ __all__ = [
     "Unavailable",
     "Verdicts",
     "actions",
+    "alert_drill",
     "check",
     "churn",
     "clv",
@@ -162,6 +164,7 @@ __all__ = [
     "exercise_set",
     "journey",
     "metrics",
+    "plant_drop",
     "register",
     "segmentation",
     "text",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import math
 import numbers
@@ -32,6 +33,7 @@ __all__ = [
     "Verdicts",
     "check",
     "exercise_set",
+    "on_demo",
     "register",
 ]
 
@@ -859,6 +861,46 @@ class ExerciseSet:
             },
             index=pd.Index([e.number for e in self.exercises], name="exercise"),
         )
+
+
+@functools.cache
+def _demo(name: str) -> Bundle:
+    from cxlab.datasets import load_demo
+
+    return load_demo(name)
+
+
+def on_demo(name: str, solve: Callable[[Bundle], Any]) -> Callable[[Bundle], Any]:
+    """Turn a ``solve(bundle)`` into one that always works on the demo client ``name``.
+
+    An exercise that asks the learner to run a chapter's method on a second demo client
+    (``cxlab.datasets.load_demo("saas")``) checks against that client whatever bundle the
+    chapter has loaded; its mistakes are wrapped the same way. The demo is loaded once.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`cxlab.datasets.DEMOS`.
+    solve : callable
+        ``solve(bundle) -> answer``.
+
+    Returns
+    -------
+    callable
+        ``solve`` applied to the demo, ignoring the bundle it is given.
+
+    Examples
+    --------
+    >>> count = on_demo("saas", lambda bundle: bundle.customers["customer_id"].nunique())
+    >>> count(None) == _demo("saas").customers["customer_id"].nunique()
+    True
+    """
+
+    def solve_on_demo(_bundle: Bundle) -> Any:
+        return solve(_demo(name))
+
+    solve_on_demo.__name__ = f"{getattr(solve, '__name__', 'solve')}_on_{name}"
+    return solve_on_demo
 
 
 #: Registered exercise sets by chapter number.

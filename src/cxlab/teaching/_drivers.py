@@ -7,6 +7,8 @@ learner is meant to call.
 
 from __future__ import annotations
 
+import math
+from statistics import NormalDist
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -19,6 +21,7 @@ from cxlab.teaching._core import (
     Question,
     Quiz,
     Unavailable,
+    on_demo,
     register,
 )
 
@@ -32,6 +35,9 @@ __all__ = ["drivers"]
 #: Touchpoints with fewer answers than this are left out of the "which touchpoint" exercises,
 #: as a score from a handful of answers is too uncertain to single a touchpoint out.
 MIN_ANSWERS = 30
+
+#: Two-sided 95 % standard-normal quantile.
+Z95 = NormalDist().inv_cdf(0.975)
 
 
 def _columns(bundle: Bundle, *names: str) -> pd.DataFrame:
@@ -152,6 +158,35 @@ def _top_driver_r2_all_years(bundle: Bundle) -> float:
     items = _driver_columns(bundle)
     table = bundle.responses[["nps", *items]].astype("float64")
     return float((table.corr()["nps"].drop("nps") ** 2).max())
+
+
+def wilson95(k: int, n: int) -> tuple[float, float]:
+    """Wilson's 95 % interval of the share k / n."""
+    p = k / n
+    centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n**2)) / (1 + Z95**2 / n)
+    return centre - half, centre + half
+
+
+def _touchpoint_to_fix(bundle: Bundle) -> str:
+    """Apply the rule: fix the touchpoint whose interval lies wholly below the rest's share."""
+    threshold = bundle.config.csat_scale.satisfied_threshold
+    groups = _by_touchpoint(bundle, "csat")
+    satisfied = groups.apply(lambda s: int((s >= threshold).sum()))
+    n = groups.size()
+    below = {}
+    for tp in n.index:
+        rest = (satisfied.sum() - satisfied[tp]) / (n.sum() - n[tp])
+        high = wilson95(int(satisfied[tp]), int(n[tp]))[1]
+        if high < rest:
+            below[tp] = high
+    return min(below, key=below.get) if below else "none"
+
+
+def _csat_all_touchpoints_share(bundle: Bundle) -> float:
+    threshold = bundle.config.csat_scale.satisfied_threshold
+    csat = _columns(bundle, "csat")["csat"].dropna().astype("float64")
+    return float((csat >= threshold).mean())
 
 
 QUIZ = Quiz(
@@ -323,6 +358,55 @@ drivers = register(
                         "used every year, not the latest",
                         _top_driver_r2_all_years,
                         why="Keep the latest calendar year of the date column first.",
+                    ),
+                ),
+            ),
+            Exercise(
+                6,
+                "which touchpoint to fix first, given the intervals",
+                _touchpoint_to_fix,
+                requires=("responses",),
+                why="A touchpoint is singled out only when even the top of its 95 % interval "
+                "is below the share satisfied at all the other touchpoints: then its low score "
+                "is not chance. Among several, the lowest upper bound is the surest problem.",
+                hint="For each touchpoint with 30 or more CSAT answers, take its satisfied count "
+                "k and answers n, its 95 % Wilson interval, and the share satisfied of all the "
+                "other touchpoints' answers pooled. Answer with the name of the touchpoint "
+                'whose upper bound is lowest among those below that share, or "none".',
+                mistakes=(
+                    Mistake(
+                        "picked the lowest share satisfied without looking at the intervals",
+                        _lowest_csat_touchpoint,
+                        why="The lowest point estimate may rest on few answers; the rule asks "
+                        "for an interval wholly below the other touchpoints.",
+                    ),
+                ),
+            ),
+            Exercise(
+                7,
+                "share of detractors at the restaurant demo",
+                on_demo("restaurant", _detractor_percent),
+                requires=("responses",),  # the chapter's own tables, as every exercise
+                tolerance=0.5,
+                why="NPS groups do not depend on the client's CSAT scale: detractors are the "
+                "0–6 answers of the 0–10 recommendation question at every client.",
+                hint='Load cxlab.datasets.load_demo("restaurant"), keep its NPS answers and take '
+                "the share scored 0 to 6, in percent.",
+                mistakes=(
+                    Mistake(
+                        "gave a share (0–1) instead of a percentage",
+                        on_demo("restaurant", _detractor_share),
+                        why="Multiply the share by 100.",
+                    ),
+                    Mistake(
+                        "counted the passives (7–8) as detractors",
+                        on_demo("restaurant", _detractors_and_passives),
+                        why="Detractors answer 0–6 only.",
+                    ),
+                    Mistake(
+                        "used the chapter's client instead of the restaurant demo",
+                        _detractor_percent,
+                        why='Load the second client with cxlab.datasets.load_demo("restaurant").',
                     ),
                 ),
             ),

@@ -23,8 +23,10 @@ from cxlab.teaching._core import (
     Question,
     Quiz,
     Unavailable,
+    on_demo,
     register,
 )
+from cxlab.teaching._drivers import MIN_ANSWERS, wilson95
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxlab.contract.bundle import Bundle
@@ -148,6 +150,47 @@ def _days_purchase_to_service(bundle: Bundle) -> float:
     if gap.empty:
         raise Unavailable("no customer has a service event after their first purchase")
     return float(gap.dt.total_seconds().median() / 86400)
+
+
+def _csat_by_touchpoint(bundle: Bundle, *, latest: bool) -> tuple[pd.Series, pd.Series]:
+    """Satisfied counts and answers per touchpoint (30 or more answers), latest year or all."""
+    responses = bundle.responses
+    missing = [c for c in ("touchpoint", "csat", "date") if c not in responses]
+    if missing:
+        raise Unavailable(f"the responses table has no {', '.join(map(repr, missing))} column")
+    answered = responses.dropna(subset=["touchpoint", "csat"])
+    if latest:
+        years = pd.to_datetime(answered["date"]).dt.year
+        answered = answered[years == years.max()]
+    satisfied = answered["csat"].astype("float64") >= bundle.config.csat_scale.satisfied_threshold
+    groups = satisfied.groupby(answered["touchpoint"].astype(str))
+    k, n = groups.sum().astype(int), groups.size()
+    keep = n.index[n >= MIN_ANSWERS]
+    if len(keep) < 2:
+        raise Unavailable(f"fewer than two touchpoints have {MIN_ANSWERS} or more CSAT answers")
+    return k[keep], n[keep]
+
+
+def _mapped_pain_point(bundle: Bundle) -> str:
+    """Return the draft map's pain point: the lowest share satisfied over every year."""
+    k, n = _csat_by_touchpoint(bundle, latest=False)
+    return str((k / n).idxmin())
+
+
+def _map_pain_point_holds(bundle: Bundle) -> str:
+    """Apply the rule to the latest year: "yes" when the map's touchpoint stands out below."""
+    claim = _mapped_pain_point(bundle)
+    k, n = _csat_by_touchpoint(bundle, latest=True)
+    if claim not in n.index:
+        return "no"
+    rest = (k.sum() - k[claim]) / (n.sum() - n[claim])
+    return "yes" if wilson95(int(k[claim]), int(n[claim]))[1] < rest else "no"
+
+
+def _map_pain_point_by_points(bundle: Bundle) -> str:
+    claim = _mapped_pain_point(bundle)
+    k, n = _csat_by_touchpoint(bundle, latest=True)
+    return "yes" if claim in n.index and (k / n).idxmin() == claim else "no"
 
 
 QUIZ = Quiz(
@@ -279,6 +322,45 @@ journey = register(
                         _days_mean,
                         why="A few customers who wait months pull the mean up; the median is "
                         "the typical customer.",
+                    ),
+                ),
+            ),
+            Exercise(
+                5,
+                "does the draft map's pain point hold in the latest year",
+                _map_pain_point_holds,
+                requires=("responses",),
+                why="A map drawn from every year can carry an old problem forward. The rule "
+                "keeps a pain point on the map only while the data show it now: the top of its "
+                "95 % interval in the latest year is below the share satisfied at the other "
+                "touchpoints that year.",
+                hint="Find the touchpoint with the lowest share satisfied over all years (the "
+                "draft's pain point). In the latest year, take its 95 % Wilson interval and the "
+                "pooled share satisfied of the other touchpoints (30 or more answers each); "
+                'answer "yes" if the upper bound is below that share, else "no".',
+                mistakes=(
+                    Mistake(
+                        "compared the latest year's shares without their intervals",
+                        _map_pain_point_by_points,
+                        why="The lowest share may still be within chance of the others; the "
+                        "rule needs the whole interval below them.",
+                    ),
+                ),
+            ),
+            Exercise(
+                6,
+                "median days from first purchase to first service at the saas demo",
+                on_demo("saas", _days_purchase_to_service),
+                requires=("events",),  # the chapter's own tables, as every exercise
+                tolerance=0.5,
+                why="The same method on another business gives another rhythm: a subscription "
+                "starts its service soon after the sale, a shop only when something goes wrong.",
+                hint='Load cxlab.datasets.load_demo("saas") and repeat exercise 4 on its events.',
+                mistakes=(
+                    Mistake(
+                        "used the chapter's client instead of the saas demo",
+                        _days_purchase_to_service,
+                        why='Load the second client with cxlab.datasets.load_demo("saas").',
                     ),
                 ),
             ),

@@ -27,6 +27,7 @@ from cxlab.teaching._core import (
     Question,
     Quiz,
     Unavailable,
+    on_demo,
     register,
 )
 
@@ -181,6 +182,39 @@ def _answers_with_binomial_variance(bundle: Bundle) -> int:
     promoters, _, n = _nps_counts(bundle, latest=False)
     p = promoters / n
     return math.ceil(Z95**2 * p * (1 - p) / 0.05**2)
+
+
+def _nps_years(bundle: Bundle) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """Promoter, detractor and answer counts of the previous and the latest calendar year."""
+    responses = bundle.responses
+    if "nps" not in responses:
+        raise Unavailable("the responses table has no 'nps' column")
+    years = pd.to_datetime(responses["date"]).dt.year
+    if years.isna().all():
+        raise Unavailable("the responses table has no dates")
+    latest = years.max()
+    counts = []
+    for year in (latest - 1, latest):
+        answers = pd.to_numeric(responses.loc[years == year, "nps"], errors="coerce").dropna()
+        if answers.empty:
+            raise Unavailable(f"no NPS answer is dated in {int(year)}")
+        counts.append((int((answers >= 9).sum()), int((answers <= 6).sum()), len(answers)))
+    return counts[0], counts[1]
+
+
+def _nps_change_verdict(bundle: Bundle) -> str:
+    """Apply the rule: a change is real only when the two years' intervals do not overlap."""
+    before, after = (_adjusted_wald(*counts) for counts in _nps_years(bundle))
+    if after[0] > before[1]:
+        return "up"
+    if after[1] < before[0]:
+        return "down"
+    return "unclear"
+
+
+def _nps_change_from_points(bundle: Bundle) -> str:
+    before, after = ((p - d) / n for p, d, n in _nps_years(bundle))
+    return "up" if after > before else "down" if after < before else "unclear"
 
 
 QUIZ = Quiz(
@@ -373,6 +407,59 @@ metrics = register(
                         _answers_with_binomial_variance,
                         why="The NPS is a difference of two shares; its variance is "
                         "p + d − (p − d)².",
+                    ),
+                ),
+            ),
+            Exercise(
+                6,
+                "did the NPS really change from the previous year",
+                _nps_change_verdict,
+                requires=("responses",),
+                why="Each year's NPS is an estimate from a sample; the rule calls a change real "
+                "only when the two 95 % adjusted-Wald intervals do not overlap. Overlapping "
+                "intervals do not prove that nothing changed: they say the answers cannot tell.",
+                hint="Score the previous and the latest calendar year separately with "
+                "metrics.score_responses (or by hand), compare each year's low and high, and "
+                'answer "up", "down" or "unclear".',
+                mistakes=(
+                    Mistake(
+                        "read the change off the two scores and ignored their intervals",
+                        _nps_change_from_points,
+                        why="Two point estimates always differ a little; only intervals that "
+                        "do not overlap show a change the sample can support.",
+                    ),
+                ),
+            ),
+            Exercise(
+                7,
+                "NPS of the saas demo's latest year",
+                on_demo("saas", _nps_by_hand),
+                requires=("responses",),  # the chapter's own tables, as every exercise
+                tolerance=0.05,
+                why="The method does not change with the client: promoters (9–10) minus "
+                "detractors (0–6), both as percentages of everyone who answered in that year.",
+                hint='Load the client with cxlab.datasets.load_demo("saas"), keep its latest '
+                "calendar year of responses and score the NPS as in exercise 1.",
+                mistakes=(
+                    Mistake(
+                        "counted the passives (7–8) as detractors",
+                        on_demo("saas", _nps_passives_as_detractors),
+                        why="Detractors answer 0–6 only; 7 and 8 are passives.",
+                    ),
+                    Mistake(
+                        "left the passives out of n",
+                        on_demo("saas", _nps_without_passives),
+                        why="Passives count in n though in neither group.",
+                    ),
+                    Mistake(
+                        "scored every year, not the latest",
+                        on_demo("saas", _nps_all_years),
+                        why="Keep the responses of the latest calendar year first.",
+                    ),
+                    Mistake(
+                        "scored the chapter's client instead of the saas demo",
+                        _nps_by_hand,
+                        why='Load the second client with cxlab.datasets.load_demo("saas").',
                     ),
                 ),
             ),

@@ -27,6 +27,7 @@ from cxlab.teaching._core import (
     Question,
     Quiz,
     Unavailable,
+    on_demo,
     register,
 )
 
@@ -114,6 +115,43 @@ def _one_time_buyers(bundle: Bundle) -> int:
     orders = purchases.assign(order=_orders(purchases))
     per_customer = orders.groupby("customer_id")["order"].nunique()
     return int((per_customer == 1).sum())
+
+
+#: Days without a purchase after which exercise 5 calls a customer lapsed.
+LAPSED_DAYS = 180
+
+
+def _lapsed_frequencies(bundle: Bundle, *, lines: bool = False) -> pd.Series:
+    """Orders (or purchase lines) per customer whose last purchase is over 180 days old."""
+    tx = _transactions(bundle)
+    asof = tx["date"].max().normalize() + pd.Timedelta(days=1)
+    purchases = _purchases(bundle)
+    last = purchases.groupby("customer_id")["date"].max()
+    lapsed = last.index[last < asof - pd.Timedelta(days=LAPSED_DAYS)]
+    if lapsed.empty:
+        raise Unavailable(f"no customer has gone {LAPSED_DAYS} days without a purchase")
+    purchases = purchases[purchases["customer_id"].isin(lapsed)]
+    if lines:
+        return purchases.groupby("customer_id").size()
+    orders = purchases.assign(order=_orders(purchases))
+    return orders.groupby("customer_id")["order"].nunique()
+
+
+def _play(median_orders: float) -> str:
+    return "a" if median_orders >= 4 else "b" if median_orders >= 2 else "c"
+
+
+def _lapsed_play(bundle: Bundle) -> str:
+    """Apply the rule: the lapsed customers' median number of orders picks the play."""
+    return _play(float(_lapsed_frequencies(bundle).median()))
+
+
+def _lapsed_play_by_lines(bundle: Bundle) -> str:
+    return _play(float(_lapsed_frequencies(bundle, lines=True).median()))
+
+
+def _lapsed_play_by_mean(bundle: Bundle) -> str:
+    return _play(float(_lapsed_frequencies(bundle).mean()))
 
 
 def _top_category_pair(bundle: Bundle) -> set[str]:
@@ -279,6 +317,53 @@ segmentation = register(
                 hint="Keep the purchase lines, collect each order's distinct categories, list "
                 "every pair within an order (itertools.combinations) and count them. Answer "
                 'with a set of two names, e.g. {"tops", "trousers"}.',
+            ),
+            Exercise(
+                5,
+                "the play for the lapsed customers",
+                _lapsed_play,
+                requires=("transactions",),
+                why="Lapsed customers who used to order often are the can't-lose-them cell of "
+                "the R × F grid and worth a personal call; those who ordered once are cheaper "
+                "to remind in bulk. The median order count says which the typical one is.",
+                hint="Take the as-of date as the day after the last transaction, keep the "
+                "buyers whose last purchase is more than 180 days before it, count their "
+                "distinct orders, take the median and apply the rule: 4 or more → a, "
+                "2 or more → b, else c.",
+                mistakes=(
+                    Mistake(
+                        "counted purchase lines rather than orders",
+                        _lapsed_play_by_lines,
+                        why="An order can hold several lines; frequency counts orders.",
+                    ),
+                    Mistake(
+                        "took the mean number of orders instead of the median",
+                        _lapsed_play_by_mean,
+                        why="A few former regulars pull the mean up; the rule reads the median.",
+                    ),
+                ),
+            ),
+            Exercise(
+                6,
+                "customers who bought only once at the saas demo",
+                on_demo("saas", _one_time_buyers),
+                requires=("transactions",),  # the chapter's own tables, as every exercise
+                why="The same frequency count on a subscription business: a customer who signed "
+                "one contract and never renewed or upgraded is a one-time buyer too.",
+                hint='Load cxlab.datasets.load_demo("saas") and repeat exercise 3 on its '
+                "transactions.",
+                mistakes=(
+                    Mistake(
+                        "counted purchase lines rather than orders",
+                        on_demo("saas", _one_line_buyers),
+                        why="Count distinct order_id values per customer.",
+                    ),
+                    Mistake(
+                        "used the chapter's client instead of the saas demo",
+                        _one_time_buyers,
+                        why='Load the second client with cxlab.datasets.load_demo("saas").',
+                    ),
+                ),
             ),
         ),
         quiz=QUIZ,
