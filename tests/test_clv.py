@@ -374,3 +374,14 @@ def test_cdnow_holdout_check(reference_data, cdnow_bg):
     assert check.attrs["actual_total"] == 1882
     assert -0.15 < check.attrs["error"] < -0.05
     assert check["predicted"].is_monotonic_increasing
+
+
+def test_spend_of_a_customer_without_repeats_is_never_negative_when_the_mean_is_not_finite():
+    # q <= 1: the Gamma-Gamma mean spend p v / (q - 1) is not finite, so for x = 0 the formula
+    # (v + x m) p / (p x + q - 1) has a negative denominator; the customer gets the average
+    # spend of the repeat buyers (here (30 + 50) / 2 = 40) instead.
+    gg = clv.GammaGamma()
+    gg.params_ = pd.Series({"p": 2.0, "q": 0.5, "v": 10.0})
+    spend = gg.conditional_expected_spend(np.array([0, 1, 3]), np.array([0.0, 30.0, 50.0]))
+    # x = 1: (10 + 30) * 2 / (2 + 0.5 - 1) = 53.33; x = 3: (10 + 150) * 2 / (6 - 0.5) = 58.18
+    np.testing.assert_allclose(spend, [40.0, 80 / 1.5, 320 / 5.5])

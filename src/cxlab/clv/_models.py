@@ -528,12 +528,22 @@ class GammaGamma(_Fitted):
         """E[spend per transaction | x, zbar] (Fader & Hardie 2013, equation 5).
 
         A weighted average of the population mean ``p v / (q - 1)`` and the customer's own
-        average, with weight ``p x / (p x + q - 1)`` on the latter.
+        average, with weight ``p x / (p x + q - 1)`` on the latter. When ``q <= 1`` the model's
+        mean spend is not finite, so for a customer with ``p x + q - 1 <= 0`` (no repeat
+        purchase, say) the formula has no value; such a customer gets the average spend of the
+        customers with repeat purchases in the same call instead, never a negative amount.
         """
         p, q, v = self._p()
         x, m = _as_arrays(frequency, monetary, names=("frequency", "monetary"))
         m = np.where(x > 0, m, 0.0)
-        return _shaped((v + x * m) * p / (p * x + q - 1), frequency, monetary)
+        denominator = p * x + q - 1
+        defined = denominator > 0
+        spend = np.where(defined, (v + x * m) * p / np.where(defined, denominator, 1.0), np.nan)
+        if not defined.all():
+            repeat = (x > 0) & defined
+            fallback = float(np.mean(m[repeat])) if repeat.any() else 0.0
+            spend = np.where(defined, spend, fallback)
+        return _shaped(spend, frequency, monetary)
 
     @property
     def population_mean_spend(self) -> float:
