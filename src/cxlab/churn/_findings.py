@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxlab import present
 from cxlab.churn._data import Windows
 from cxlab.churn._evaluate import Evaluation, plain_name
 from cxlab.findings import Finding, md, noun
@@ -163,9 +164,9 @@ def survival_finding(km: pd.DataFrame, test: dict[str, Any], *, by: str, unit: s
     last = km.groupby("group").tail(1).set_index("group")["survival"]
     best, worst = last.idxmax(), last.idxmin()
     verdict = (
-        "the difference is unlikely to be chance (log-rank p = {p:.3g})"
+        "the difference is unlikely to be chance (log-rank {p})"
         if test["p_value"] < 0.05
-        else "but the log-rank test does not rule out chance (p = {p:.2f})"
+        else "but the log-rank test does not rule out chance ({p})"
     )
     return md(
         "By **{by}**, {best} customers stay longest ({sb:.0%} still customers at the end of the "
@@ -176,7 +177,7 @@ def survival_finding(km: pd.DataFrame, test: dict[str, Any], *, by: str, unit: s
         worst=worst,
         sb=last[best],
         sw=last[worst],
-        p=test["p_value"],
+        p=present.p_phrase(test["p_value"]),
         unit=unit,
     )
 

@@ -79,7 +79,7 @@ from cxlab.text._findings import (
     themes_finding,
     top_themes,
 )
-from cxlab.text._reviews import compare_businesses
+from cxlab.text._reviews import REVIEW_SCORES, compare_businesses
 from cxlab.text._sentiment import (
     CX_LEXICON,
     MAX_CHARS,
@@ -100,6 +100,7 @@ __all__ = [
     "MENTION_SHARE",
     "MIN_N",
     "PHRASE_RULES",
+    "REVIEW_SCORES",
     "THRESHOLD",
     "PhraseRule",
     "ThemeModel",

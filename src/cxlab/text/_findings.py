@@ -37,7 +37,7 @@ _SKIPPED = {
     "touchpoint": "The responses name no touchpoint, so sentiment by touchpoint is skipped.",
     "segment": "No customers table with a column to group by is linked to the comments, so "
     "sentiment by segment is skipped; add customers.csv with a segment-like column (plan, "
-    "region, channel) and a customer_id in the responses to enable it.",
+    "region, channel) and the customer's id on each survey answer to enable it.",
 }
 
 

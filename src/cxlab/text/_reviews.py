@@ -11,6 +11,14 @@ from cxlab.errors import DataError, Problem
 __all__ = ["compare_businesses"]
 
 
+#: How :func:`compare_businesses`' scores read in one column each (``cxlab.present.table``'s
+#: ``intervals=``): the stars and the share of negative reviews, each with its interval.
+REVIEW_SCORES = {
+    "Stars": ("rating", "rating_low", "rating_high"),
+    "Negative reviews": ("negative_share", "low", "high"),
+}
+
+
 def compare_businesses(
     reviews: pd.DataFrame,
     scores: pd.DataFrame,
