@@ -110,9 +110,9 @@ def consent_finding(effect: pd.DataFrame, *, declared: bool, column: str | None 
     ...     {"rows": [10], "rows_usable": [6], "rows_left_out": [4], "share_left_out": [0.4]},
     ...     index=pd.Index(["customers"], name="table"),
     ... )
-    >>> print(consent_finding(e, declared=True, column="ok").text)
+    >>> print(consent_finding(e, declared=True, column="marketing_consent").text)
     ... # doctest: +NORMALIZE_WHITESPACE
-    Consent (column ok): 4 of 10 customers (40%) did not agree, so they are left out of
+    Consent (marketing consent): 4 of 10 customers (40%) did not agree, so they are left out of
     personalisation, targeting and modelling; 6 remain.
     """
     if not declared:
@@ -122,9 +122,9 @@ def consent_finding(effect: pd.DataFrame, *, declared: bool, column: str | None 
         )
     c = effect.loc["customers"]
     return md(
-        "Consent (column {column}): {out:,} of {rows:,} customers ({share:.0%}) did not agree, so "
+        "Consent ({column}): {out:,} of {rows:,} customers ({share:.0%}) did not agree, so "
         "they are left out of personalisation, targeting and modelling; {usable:,} remain.",
-        column=column,
+        column=present.term(column),
         out=int(c["rows_left_out"]),
         rows=int(c["rows"]),
         share=float(c["share_left_out"]),
@@ -226,8 +226,8 @@ def fairness_finding(report: FairnessReport, *, what: str) -> Finding:
     """
     lo, hi = report.ratio_interval
     values = {
-        "what": what,
-        "attr": report.attribute,
+        "what": present.term(what),
+        "attr": present.term(str(report.attribute)),
         "low_group": report.lowest,
         "low_rate": _pct(float(report.by_group.loc[report.lowest, "selection_rate"])),
         "high_group": report.highest,
@@ -300,7 +300,7 @@ def model_finding(audit: ModelAudit) -> Finding:
         "{ratio:.2f}.",
         n=r.n,
         acc=audit.accuracy,
-        attr=r.attribute,
+        attr=present.term(str(r.attribute)),
         eod=r.equalized_odds_difference,
         lo=lo,
         hi=hi,
