@@ -175,3 +175,18 @@ def test_churn_frame_says_why_no_model_can_be_fitted():
     c = pd.DataFrame({"customer_id": ["a", "b"], "gender": ["f", "m"]})
     b = Bundle(pathlib.Path("t"), BundleConfig(), customers=c)
     assert "sensitive" in ethics.churn_frame(b).reason
+
+
+def test_mitigation_refuses_a_group_whose_training_rows_share_one_outcome():
+    from sklearn.linear_model import LogisticRegression
+
+    from cxlab.errors import DataError
+
+    rng = np.random.default_rng(3)
+    s = pd.Series(np.repeat(["a", "b", "c"], [150, 150, 40]), name="g")
+    X = pd.DataFrame({"x": rng.normal(size=len(s))})
+    y = pd.Series((X["x"] > 0).astype(int))
+    y[s == "c"] = 0  # nobody in group c ever has the outcome
+    audit = ethics.audit_model(LogisticRegression(), X, y, sensitive=s, n_boot=50)
+    with pytest.raises(DataError, match="every customer of c has the same outcome"):
+        ethics.mitigate(audit, n_boot=50)

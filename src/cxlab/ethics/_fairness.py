@@ -855,6 +855,16 @@ def mitigate(
     """
     from fairlearn.postprocessing import ThresholdOptimizer
 
+    outcomes = pd.Series(np.asarray(audit.y_train)).groupby(audit.s_train.to_numpy()).nunique()
+    one_outcome = [str(g) for g, k in outcomes.items() if k < 2]
+    if one_outcome:
+        raise DataError.make(
+            f"in the training rows every customer of {', '.join(one_outcome)} has the same "
+            "outcome, so no threshold for that group can trade one outcome against the other",
+            rule="one_outcome_group",
+            column=str(audit.report.attribute),
+            hint="merge the group with a similar one, or audit a larger sample",
+        )
     opt = ThresholdOptimizer(
         estimator=audit.model, constraints=constraint, prefit=True, predict_method="predict_proba"
     )

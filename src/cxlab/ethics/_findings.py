@@ -32,6 +32,7 @@ _SKIPPED = {
     "model": "There is no fairness audit of a churn model: {why}.",
     "styles": "Response styles are not compared: {why}.",
     "k": "k-anonymity is not measured: {why}.",
+    "mitigation": "The model's decisions are not post-processed for fairness: {why}.",
 }
 
 
