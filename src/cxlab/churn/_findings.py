@@ -172,7 +172,7 @@ def survival_finding(km: pd.DataFrame, test: dict[str, Any], *, by: str, unit: s
         "By **{by}**, {best} customers stay longest ({sb:.0%} still customers at the end of the "
         "curve) and {worst} customers leave soonest ({sw:.0%}); " + verdict + ". Time is in "
         "{unit}.",
-        by=by,
+        by=present.term(by),
         best=best,
         worst=worst,
         sb=last[best],
