@@ -21,6 +21,7 @@ from cxlab.teaching._core import (
     Quiz,
     Unavailable,
     register,
+    share_for_percent,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -134,11 +135,7 @@ churn = register(
                         why="Contacts after the cutoff happen inside the churn window: using "
                         "them lets the outcome leak into the group.",
                     ),
-                    Mistake(
-                        "gave a share (0–1) instead of a percentage",
-                        solve=lambda b: _frequent_contacts(b) / 100,
-                        why="Multiply by 100.",
-                    ),
+                    share_for_percent(lambda b: _frequent_contacts(b)),
                 ),
             ),
             Exercise(
@@ -165,11 +162,7 @@ churn = register(
                         solve=lambda b: _unsatisfied(b, everyone_as_base=True),
                         why="The rate of a group has the group as its denominator.",
                     ),
-                    Mistake(
-                        "gave a share (0–1) instead of a percentage",
-                        solve=lambda b: _unsatisfied(b) / 100,
-                        why="Multiply by 100.",
-                    ),
+                    share_for_percent(lambda b: _unsatisfied(b)),
                 ),
             ),
             Exercise(
@@ -191,11 +184,7 @@ churn = register(
                         why="Count back from the cutoff: customers who joined after it cannot "
                         "be judged yet and are not among those who can churn.",
                     ),
-                    Mistake(
-                        "gave a share (0–1) instead of a percentage",
-                        solve=lambda b: _recent_joiners(b) / 100,
-                        why="Multiply by 100.",
-                    ),
+                    share_for_percent(lambda b: _recent_joiners(b)),
                 ),
             ),
         ),

@@ -21,6 +21,7 @@ from cxlab.teaching._core import (
     Quiz,
     Unavailable,
     register,
+    share_for_percent,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -111,11 +112,7 @@ clv = register(
                         why="Two orders on one day are one purchase day for the model: count "
                         "distinct dates.",
                     ),
-                    Mistake(
-                        "gave a share (0–1) instead of a percentage",
-                        solve=lambda b: _one_day_share(b) / 100,
-                        why="Multiply by 100.",
-                    ),
+                    share_for_percent(lambda b: _one_day_share(b)),
                 ),
             ),
             Exercise(

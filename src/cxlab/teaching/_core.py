@@ -938,3 +938,20 @@ def exercise_set(chapter: str | int) -> ExerciseSet:
     if key not in EXERCISE_SETS:
         raise KeyError(f"chapter {key} has no exercises yet; registered: {sorted(EXERCISE_SETS)}")
     return EXERCISE_SETS[key]
+
+
+def share_for_percent(solve: Callable[[Any], Any]) -> Mistake:
+    """Return the usual mistake of an exercise asking for a percentage: the share (0–1) given.
+
+    ``solve`` computes the right percentage; the mistaken answer is it divided by 100.
+
+    Examples
+    --------
+    >>> share_for_percent(lambda b: 12.5).solve(None)
+    0.125
+    """
+    return Mistake(
+        "gave a share (0–1) instead of a percentage",
+        solve=lambda bundle: solve(bundle) / 100,
+        why="Multiply the share by 100.",
+    )

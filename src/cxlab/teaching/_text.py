@@ -27,6 +27,7 @@ from cxlab.teaching._core import (
     Quiz,
     Unavailable,
     register,
+    share_for_percent,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -257,11 +258,7 @@ text = register(
                         solve=lambda b: _recent_reviews(b, recent=False),
                         why=f"Keep the reviews of the last {RECENT_MONTHS} months only.",
                     ),
-                    Mistake(
-                        "gave a share (0–1) instead of a percentage",
-                        solve=lambda b: _recent_reviews(b) / 100,
-                        why="Multiply by 100.",
-                    ),
+                    share_for_percent(lambda b: _recent_reviews(b)),
                 ),
             ),
             Exercise(
