@@ -6,6 +6,7 @@ raw values, counts) by reading the text below rather than by running the code un
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,17 @@ import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, settings
+from threadpoolctl import threadpool_limits
+
+from cxlab.runner._execute import thread_limits
+
+# Under pytest-xdist every worker runs its own tests and notebook kernels at the same time as the
+# others: share the cores out as `cxlab run --jobs` does, in this worker (threadpoolctl, for the
+# libraries already loaded) and in the kernels it starts (the environment they inherit).
+_CAPS = thread_limits(int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+os.environ.update(_CAPS)
+if _CAPS:
+    threadpool_limits(int(next(iter(_CAPS.values()))))
 
 # No property test may depend on how busy the machine is: no per-example deadline and no
 # "too slow" health check (both time examples); no example database, so runs repeat exactly.
