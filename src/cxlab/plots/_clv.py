@@ -290,7 +290,7 @@ def equity_chart(trend: pd.DataFrame, *, currency: str = "", title: str | None =
     ... )
     >>> fig = equity_chart(t, currency="EUR")
     >>> fig.get_suptitle()
-    'Customer equity grew 50% from 30 Jun 2024 to 30 Sep 2024, to EUR 150'
+    'Customer equity grew 50% from 30 Jun 2024 to 30 Sep 2024, to\nEUR 150'
     >>> plt.close(fig)
     """
     from cxlab.present import date
