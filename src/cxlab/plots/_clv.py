@@ -289,8 +289,8 @@ def equity_chart(trend: pd.DataFrame, *, currency: str = "", title: str | None =
     ...     index=pd.to_datetime(["2024-03-31", "2024-06-30", "2024-09-30"]),
     ... )
     >>> fig = equity_chart(t, currency="EUR")
-    >>> fig.get_suptitle()
-    'Customer equity grew 50% from 30 Jun 2024 to 30 Sep 2024, to\nEUR 150'
+    >>> " ".join(fig.get_suptitle().split())
+    'Customer equity grew 50% from 30 Jun 2024 to 30 Sep 2024, to EUR 150'
     >>> plt.close(fig)
     """
     from cxlab.present import date
