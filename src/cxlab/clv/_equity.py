@@ -461,6 +461,8 @@ class EquityGrowth:
     earlier : int
         Dates with a value before ``first`` that are not the base because their fit is poorly
         determined (no interval).
+    undetermined : int
+        Dates from ``first`` on with a value but no interval (a poorly determined fit).
     reason : str or None
         Why growth cannot be measured (None when it can).
     first_gap : str
@@ -484,6 +486,7 @@ class EquityGrowth:
     dates: int = 0
     rises: int = 0
     earlier: int = 0
+    undetermined: int = 0
     reason: str | None = None
     first_gap: str = ""
     freq: str = "Q"
@@ -592,5 +595,6 @@ def equity_growth(trend: pd.DataFrame | None, *, reason: str | None = None) -> E
         customers_last=int(tail["customers"]),
         rises=int((steps > 0).sum()),
         earlier=int((ok & (trend.index < grown.index[0])).sum()),
+        undetermined=int(grown["low"].isna().sum()) if "low" in grown else 0,
         **common | {"points": len(grown)},
     )

@@ -193,6 +193,12 @@ def equity_growth_finding(growth: EquityGrowth, *, currency: str) -> Finding:
             "The {earlier} earlier {period} end(s) rest on too few months of purchases for a "
             "well-determined fit, so growth is measured from {d1}."
         )
+    if growth.undetermined and np.isfinite(growth.low):
+        values["undetermined"] = growth.undetermined
+        parts.append(
+            "At {undetermined} of these {period} ends the fit is too poorly determined for an "
+            "interval."
+        )
     missing = growth.dates - growth.earlier - growth.points
     if missing:
         values |= {"missing": missing, "gap": growth.first_gap}
