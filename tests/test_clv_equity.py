@@ -342,3 +342,22 @@ def test_demo_equity_ends_at_customer_value_and_every_date_is_valued(name):
     valued = trend.dropna(subset=["low"])
     assert ((valued["low"] < valued["equity"]) & (valued["equity"] < valued["high"])).all()
     assert clv.equity_growth(trend).ok
+
+
+def test_finding_counts_dates_without_an_interval_and_flags_no_change():
+    growth = clv.EquityGrowth(
+        growth=0.1, low=-0.05, high=0.3, first=pd.Timestamp("2024-06-30"),
+        last=pd.Timestamp("2025-06-30"), equity_first=100.0, equity_last=110.0,
+        customers_first=50, customers_last=55, points=5, dates=6, rises=3, earlier=1,
+        undetermined=2, freq="Q",
+    )  # fmt: skip
+    text = clv.equity_growth_finding(growth, currency="EUR").text
+    assert "+10% (95% interval -5% to +30%)" in text
+    assert "The interval includes no change" in text
+    assert "At 2 of these quarter ends the fit is too poorly determined" in text
+    assert "The 1 earlier quarter end(s)" in text and "could not be fitted" not in text
+    rough = clv.equity_growth_finding(
+        clv.EquityGrowth(**{**growth.__dict__, "low": np.nan, "high": np.nan}), currency="EUR"
+    ).text
+    assert "too poorly determined for an interval, so read it as a rough guide" in rough
+    assert "At 2 of these" not in rough
