@@ -6,9 +6,19 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
 
-from cxlab.clv._models import BetaGeo, GammaGamma, _hessian, _pool, bgnbd_loglik, gamma_gamma_loglik
+from cxlab.clv._models import (
+    BetaGeo,
+    GammaGamma,
+    _hessian,
+    _pool,
+    alive_probability,
+    bgnbd_loglik,
+    conditional_purchases,
+    gamma_gamma_loglik,
+    spend_expectation,
+)
 from cxlab.clv._summary import DAYS_PER_UNIT, rfm_summary
 from cxlab.clv._value import (
     _DAYS_PER_MONTH,
@@ -68,48 +78,6 @@ def _log(data: Bundle | pd.DataFrame) -> pd.DataFrame:
     return log[log["customer_id"].notna() & log["date"].notna()]
 
 
-def _p_alive(r, alpha, a, b, x, t_x, T) -> np.ndarray:
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        log_odds = (
-            np.log(a)
-            - np.log(np.maximum(b + x - 1, 1e-300))
-            + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
-        )
-        return np.where(x > 0, 1.0 / (1.0 + np.exp(log_odds)), 1.0)
-
-
-def _expected(t, r, alpha, a, b, x, T) -> np.ndarray:
-    """E[Y(t) | x, T] before P(alive), for parameter columns against customer rows."""
-    z = t / (alpha + T + t)
-    base = ((alpha + T) / (alpha + T + t)) ** (r + x)
-
-    def at(a_):
-        hyp = special.hyp2f1(r + x, b + x, a_ + b + x - 1, z)
-        return (a_ + b + x - 1) / (a_ - 1) * (1 - base * hyp)
-
-    h = 1e-4
-    near = np.abs(a - 1) < h  # a removable 0/0 at a = 1: average both sides
-    value = at(np.where(near, 1 - h, a))
-    if near.any():
-        value = np.where(near, (value + at(np.where(near, 1 + h, a))) / 2, value)
-    return value
-
-
-def _spend(p, q, v, x, m) -> np.ndarray:
-    """Gamma-Gamma conditional expected spend, parameter columns against customer rows.
-
-    The same rule as :meth:`GammaGamma.conditional_expected_spend` where ``p x + q - 1 <= 0``.
-    """
-    denominator = p * x + q - 1
-    defined = denominator > 0
-    spend = np.where(defined, (v + x * m) * p / np.where(defined, denominator, 1.0), np.nan)
-    repeat = (x > 0) & defined
-    counts = repeat.sum(axis=-1, keepdims=True)
-    total = np.where(repeat, m, 0.0).sum(axis=-1, keepdims=True)
-    fallback = np.divide(total, counts, out=np.zeros_like(total, dtype="float64"), where=counts > 0)
-    return np.where(defined, spend, fallback)
-
-
 def _purchases(bg: np.ndarray, summary: pd.DataFrame, months: int, rate: float):
     """Discounted expected purchases per distinct history, one row per (r, alpha, a, b) row."""
     unit = float(summary.attrs.get("days_per_unit", DAYS_PER_UNIT["W"]))
@@ -122,20 +90,20 @@ def _purchases(bg: np.ndarray, summary: pd.DataFrame, months: int, rate: float):
     previous = np.zeros_like(purchases)
     with np.errstate(all="ignore"):
         for k in range(1, months + 1):
-            cumulative = _expected(k * per_month, r, alpha, a, b, ux, uT)
+            cumulative = conditional_purchases(k * per_month, r, alpha, a, b, ux, uT)
             purchases += (cumulative - previous) / (1 + rate) ** k
             previous = cumulative
-        purchases *= _p_alive(r, alpha, a, b, ux, ut, uT)
+        purchases *= alive_probability(r, alpha, a, b, ux, ut, uT)
     return purchases, inverse
 
 
 def _spend_by_history(gg: np.ndarray, summary: pd.DataFrame, inverse: np.ndarray, size: int):
     """Total expected spend per purchase of the customers sharing each history, per (p, q, v)."""
     x = summary["frequency"].to_numpy(dtype="float64")
-    m = np.where(x > 0, summary["monetary"].to_numpy(dtype="float64"), 0.0)
+    m = summary["monetary"].to_numpy(dtype="float64")
     p, q, v = (gg[:, [i]] for i in range(3))
     with np.errstate(all="ignore"):
-        spend = _spend(p, q, v, x, m)
+        spend = spend_expectation(p, q, v, x, m)
     return np.vstack([np.bincount(inverse, weights=row, minlength=size) for row in spend])
 
 
