@@ -317,6 +317,14 @@ def _metrics():
         },
         "06_clv_and_roi": {
             "customer_equity": 1234567.0,
+            "customer_equity_growth": {
+                "share": 0.448,
+                "low": 0.324,
+                "high": 0.583,
+                "n": 1758,
+                "from": "2024-09-30",
+                "to": "2025-12-31",
+            },
             "top_decile_value_share": {"share": 0.5, "low": 0.45, "high": 0.55, "n": 1000},
             "cac": None,
             "crc": None,
@@ -354,6 +362,7 @@ def test_summary_reads_every_chapter():
         "+6.8 points",
         "reliability (41%)",
         "1,234,567 USD",
+        "Change in customer equity from 30 Sep 2024 to 31 Dec 2025: 45% (32% to 58%)",
         "AUC 0.8",
         "slow setup",
         "1 high",

@@ -387,6 +387,16 @@ def _value(h: _Heads, currency: str) -> list[Finding]:
         out.append(
             md("Customer equity (the value of today's customers): {v}.", v=_money(equity, currency))
         )
+    growth = _scored(h.get("06", "customer_equity_growth"), "share")
+    if growth and _text(growth.get("from")) and _text(growth.get("to")):
+        out.append(
+            md(
+                "Change in customer equity from {a} to {b}: {s}.",
+                a=present.date(growth["from"]),
+                b=present.date(growth["to"]),
+                s=_interval(growth, "share", share=True),
+            )
+        )
     decile = _scored(h.get("06", "top_decile_value_share"), "share")
     if decile:
         out.append(

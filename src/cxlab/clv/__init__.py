@@ -30,14 +30,17 @@ Return on customer-centricity
 -----------------------------
 historical_value, cohort_value
     Net spend to date; mean cumulative spend by quarter of first purchase (CLTV growth).
+equity_over_time, equity_trend, equity_growth, EquityGrowth
+    Customer equity at each quarter end with the models refitted on the purchases known then,
+    with an interval; its growth.
 cost_by_year, roi_metrics
     CAC, CRC by year from the optional costs table; the seeds' metrics table, each metric
     with the tables it needs and the reason when it is missing.
 
 Findings
 --------
-fit_finding, holdout_finding, equity_finding, top_share_finding, nps_value_finding,
-spend_finding, value_findings
+fit_finding, holdout_finding, equity_finding, equity_growth_finding, top_share_finding,
+nps_value_finding, spend_finding, value_findings
     The sentences chapter 06 states.
 chapter_headlines
     The chapter's headline numbers for ``metrics.json`` and why any is missing.
@@ -47,9 +50,11 @@ Why written here: ``lifetimes`` is unmaintained and fails on current NumPy, and
 are a few lines of ``scipy.special`` (see ``benchmarks/bench_clv.py`` for a comparison).
 """
 
+from cxlab.clv._equity import EquityGrowth, equity_growth, equity_over_time, equity_trend
 from cxlab.clv._findings import (
     chapter_headlines,
     equity_finding,
+    equity_growth_finding,
     fit_finding,
     holdout_finding,
     nps_value_finding,
@@ -85,6 +90,7 @@ __all__ = [
     "DAYS_PER_UNIT",
     "MIN_CUSTOMERS",
     "BetaGeo",
+    "EquityGrowth",
     "FitDiagnostics",
     "GammaGamma",
     "ValueModel",
@@ -99,6 +105,10 @@ __all__ = [
     "customer_equity",
     "customer_value",
     "equity_finding",
+    "equity_growth",
+    "equity_growth_finding",
+    "equity_over_time",
+    "equity_trend",
     "fit_finding",
     "fit_models",
     "historical_value",

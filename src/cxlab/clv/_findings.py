@@ -5,13 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cxlab.clv._equity import EquityGrowth
 from cxlab.clv._models import BetaGeo, GammaGamma
 from cxlab.clv._value import ValueModel, ValueShare
 from cxlab.findings import Finding, md
+from cxlab.present import date
 
 __all__ = [
     "chapter_headlines",
     "equity_finding",
+    "equity_growth_finding",
     "fit_finding",
     "holdout_finding",
     "nps_value_finding",
@@ -107,6 +110,100 @@ def equity_finding(
         d=discount_rate,
         mean=float(values.mean()),
     )
+
+
+_PERIOD = {"Q": "quarter", "M": "month", "Y": "year"}
+
+
+def equity_growth_finding(growth: EquityGrowth, *, currency: str) -> Finding:
+    """Say how customer equity changed, refitted on what was known at each date, or why not.
+
+    Parameters
+    ----------
+    growth : EquityGrowth
+        From :func:`cxlab.clv.equity_growth`.
+    currency : str
+
+    Examples
+    --------
+    >>> g = EquityGrowth(
+    ...     growth=0.5, low=0.2, high=0.9, first=pd.Timestamp("2024-06-30"),
+    ...     last=pd.Timestamp("2024-12-31"), equity_first=100.0, equity_last=150.0,
+    ...     customers_first=40, customers_last=80, points=3, dates=4, rises=1,
+    ...     first_gap="only 5 customer(s) have dated purchases",
+    ... )  # fmt: skip
+    >>> print(equity_growth_finding(g, currency="EUR"))  # doctest: +NORMALIZE_WHITESPACE
+    Valued with the models refitted on the purchases known at each quarter end, customer
+    equity went from EUR 100 on 30 Jun 2024 (40 customers) to EUR 150 on 31 Dec 2024 (80
+    customers): +50% (95% interval +20% to +90%). Per customer it went from EUR 2.50 to EUR
+    1.88, and equity rose in 1 of 2 quarters. At 1 date(s) the models could not be
+    fitted (only 5 customer(s) have dated purchases).
+    >>> print(
+    ...     equity_growth_finding(
+    ...         EquityGrowth(reason="the transactions have no dates"), currency="EUR"
+    ...     )
+    ... )  # doctest: +NORMALIZE_WHITESPACE
+    Customer equity over time cannot be measured for this bundle: the transactions have no
+    dates.
+    """
+    if not growth.ok:
+        return Finding.unsupported(
+            "Customer equity over time cannot be measured for this bundle: {why}.",
+            why=growth.reason,
+        )
+    period = _PERIOD.get(growth.freq, "period")
+    values = {
+        "period": period,
+        "cur": currency,
+        "a": growth.equity_first,
+        "b": growth.equity_last,
+        "d1": date(growth.first),
+        "d2": date(growth.last),
+        "n1": growth.customers_first,
+        "n2": growth.customers_last,
+        "g": growth.growth,
+        "lo": growth.low,
+        "hi": growth.high,
+        "level": growth.confidence,
+        "pa": growth.equity_first / growth.customers_first if growth.customers_first else 0.0,
+        "pb": growth.equity_last / growth.customers_last if growth.customers_last else 0.0,
+        "rises": growth.rises,
+        "steps": growth.points - 1,
+    }
+    parts = [
+        "Valued with the models refitted on the purchases known at each {period} end, customer "
+        "equity went from {cur} {a:,.0f} on {d1} ({n1:,} customers) to {cur} {b:,.0f} on {d2} "
+        "({n2:,} customers): **{g:+.0%}**"
+    ]
+    if np.isfinite(growth.low) and np.isfinite(growth.high):
+        parts[0] += " ({level:.0%} interval {lo:+.0%} to {hi:+.0%})."
+        if growth.low <= 0 <= growth.high:
+            parts.append("The interval includes no change, so these data do not show a trend.")
+    else:
+        parts[0] += (
+            "; the fits are too poorly determined for an interval, so read it as a rough guide."
+        )
+    parts.append(
+        "Per customer it went from {cur} {pa:,.2f} to {cur} {pb:,.2f}, and equity rose in "
+        "{rises} of {steps} {period}s."
+    )
+    if growth.earlier:
+        values["earlier"] = growth.earlier
+        parts.append(
+            "The {earlier} earlier {period} end(s) rest on too few months of purchases for a "
+            "well-determined fit, so growth is measured from {d1}."
+        )
+    if growth.undetermined and np.isfinite(growth.low):
+        values["undetermined"] = growth.undetermined
+        parts.append(
+            "At {undetermined} of these {period} ends the fit is too poorly determined for an "
+            "interval."
+        )
+    missing = growth.dates - growth.earlier - growth.points
+    if missing:
+        values |= {"missing": missing, "gap": growth.first_gap}
+        parts.append("At {missing} date(s) the models could not be fitted ({gap}).")
+    return Finding(" ".join(parts), values)
 
 
 def top_share_finding(share: ValueShare) -> Finding:
@@ -283,6 +380,7 @@ def chapter_headlines(
     share: ValueShare | None,
     years: pd.DataFrame | None,
     check: pd.DataFrame | None = None,
+    growth: EquityGrowth | None = None,
 ) -> tuple[dict[str, object], dict[str, str]]:
     """Collect chapter 06's headline numbers and, for each missing one, why it is missing.
 
@@ -297,13 +395,16 @@ def chapter_headlines(
         its last year's.
     check : pandas.DataFrame or None
         :func:`cxlab.clv.holdout` result, for the BG/NBD holdout error.
+    growth : EquityGrowth, optional
+        :func:`cxlab.clv.equity_growth`, for ``customer_equity_growth``.
 
     Returns
     -------
     dict, dict
-        ``customer_equity``, ``top_decile_value_share``, ``cac``, ``crc``, ``bgnbd``; and the
-        notes saying why each missing one is missing (a missing model and missing costs can
-        both be noted).
+        ``customer_equity``, ``customer_equity_growth`` (``share``, ``low``, ``high``, ``n``
+        customers at the last date, ``from``, ``to``, ``points``), ``top_decile_value_share``,
+        ``cac``, ``crc``, ``bgnbd``; and the notes saying why each missing one is missing (a
+        missing model and missing costs can both be noted).
 
     Examples
     --------
@@ -311,15 +412,20 @@ def chapter_headlines(
     >>> numbers, notes = chapter_headlines(ValueModel(reason="too few customers"), None, years)
     >>> numbers["cac"], numbers["crc"], numbers["customer_equity"], numbers["bgnbd"]
     (9.46, None, None, None)
-    >>> sorted(notes), notes["customer_equity"]
-    (['crc', 'customer_equity', 'top_decile_value_share'], 'too few customers')
+    >>> sorted(notes)
+    ['crc', 'customer_equity', 'customer_equity_growth', 'top_decile_value_share']
+    >>> notes["customer_equity"]
+    'too few customers'
+    >>> notes["customer_equity_growth"]
+    'customer equity over time was not computed'
     >>> sorted(chapter_headlines(ValueModel(reason="no dates"), None, None)[1])
-    ['cac', 'crc', 'customer_equity', 'top_decile_value_share']
+    ['cac', 'crc', 'customer_equity', 'customer_equity_growth', 'top_decile_value_share']
     """
     numbers: dict[str, object] = {
         "customer_equity": (
             round(float(model.values.sum()), 2) if model.ok and model.values is not None else None
         ),
+        "customer_equity_growth": growth.to_dict() if growth is not None else None,
         "top_decile_value_share": share.to_dict() if share is not None else None,
         "cac": _last(years, "cac"),
         "crc": _last(years, "crc"),
@@ -330,6 +436,10 @@ def chapter_headlines(
         if numbers[key] is None:
             lacking = f"the last year of costs has no {key.upper()}"
             notes[key] = NO_COSTS if years is None else lacking
+    if numbers["customer_equity_growth"] is None:
+        notes["customer_equity_growth"] = (
+            growth.reason if growth is not None else "customer equity over time was not computed"
+        )
     if not model.ok:
         reason = model.reason or "the models could not be fitted"
         notes["customer_equity"] = notes["top_decile_value_share"] = reason

@@ -238,6 +238,58 @@ def _gamma_gamma_grad(params, x, zbar) -> np.ndarray:
     return np.vstack([d_p, d_q, d_v])
 
 
+def conditional_purchases(t, r, alpha, a, b, x, T) -> np.ndarray:
+    """E[Y(t) | x, T] before the factor P(alive) (Fader, Hardie & Lee 2005, equation 10).
+
+    Every argument broadcasts, so parameter draws (columns) meet customers (rows) in one call.
+    At ``a = 1`` the formula is a removable 0/0; within 1e-4 of it, both sides are averaged.
+    """
+    z = t / (alpha + T + t)
+    base = ((alpha + T) / (alpha + T + t)) ** (r + x)
+
+    def at(a_):
+        hyp = special.hyp2f1(r + x, b + x, a_ + b + x - 1, z)
+        return (a_ + b + x - 1) / (a_ - 1) * (1 - base * hyp)
+
+    h = 1e-4
+    near = np.abs(np.asarray(a) - 1) < h
+    value = at(np.where(near, 1 - h, a))
+    if near.any():
+        value = np.where(near, (value + at(np.where(near, 1 + h, a))) / 2, value)
+    return value
+
+
+def alive_probability(r, alpha, a, b, x, t_x, T) -> np.ndarray:
+    """P(alive | x, t_x, T) (Fader, Hardie & Lee 2005, equation 11); arguments broadcast."""
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        log_odds = (
+            np.log(a)
+            - np.log(np.maximum(b + x - 1, 1e-300))
+            + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
+        )
+        return np.where(x > 0, 1.0 / (1.0 + np.exp(log_odds)), 1.0)
+
+
+def spend_expectation(p, q, v, x, m) -> np.ndarray:
+    """Gamma-Gamma E[spend | x, zbar] (Fader & Hardie 2013, equation 5); arguments broadcast.
+
+    Where ``p x + q - 1 <= 0`` (possible when ``q <= 1``) the formula has no value and the
+    customer gets the mean spend of the repeat buyers (along the last axis) whose value is
+    defined, or 0 when there are none.
+    """
+    m = np.where(x > 0, m, 0.0)
+    denominator = p * x + q - 1
+    defined = denominator > 0
+    spend = np.where(defined, (v + x * m) * p / np.where(defined, denominator, 1.0), np.nan)
+    if defined.all():
+        return spend
+    repeat = (x > 0) & defined
+    counts = repeat.sum(axis=-1, keepdims=True)
+    total = np.where(repeat, m, 0.0).sum(axis=-1, keepdims=True)
+    fallback = np.divide(total, counts, out=np.zeros(np.shape(total)), where=counts > 0)
+    return np.where(defined, spend, fallback)
+
+
 class BetaGeo(_Fitted):
     """The BG/NBD model of repeat buying ("buy till you die"), fitted by maximum likelihood.
 
@@ -388,14 +440,8 @@ class BetaGeo(_Fitted):
         inputs = (t, frequency, recency, T)
         x, t_x, T = _as_arrays(frequency, recency, T, names=("frequency", "recency", "T"))
         t = np.asarray(t, dtype="float64")
-        z = t / (alpha + T + t)
-        base = ((alpha + T) / (alpha + T + t)) ** (r + x)
-
-        def at(a):
-            hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
-            return (a + b + x - 1) / (a - 1) * (1 - base * hyp)
-
-        return _shaped(_near_one(at, a) * self.p_alive(x, t_x, T), *inputs)
+        value = conditional_purchases(t, r, alpha, a, b, x, T)
+        return _shaped(value * alive_probability(r, alpha, a, b, x, t_x, T), *inputs)
 
     def p_alive(self, frequency, recency, T) -> np.ndarray:
         """P(alive | x, t_x, T): the chance the customer has not yet dropped out (FHL eq. 11).
@@ -406,13 +452,7 @@ class BetaGeo(_Fitted):
         r, alpha, a, b = self._p()
         scalar = all(np.ndim(i) == 0 for i in (frequency, recency, T))
         x, t_x, T = _as_arrays(frequency, recency, T, names=("frequency", "recency", "T"))
-        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            log_odds = (
-                np.log(a)
-                - np.log(np.maximum(b + x - 1, 1e-300))
-                + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
-            )
-            out = np.where(x > 0, 1.0 / (1.0 + np.exp(log_odds)), 1.0)
+        out = alive_probability(r, alpha, a, b, x, t_x, T)
         return float(out[0]) if scalar else out
 
 
@@ -535,15 +575,7 @@ class GammaGamma(_Fitted):
         """
         p, q, v = self._p()
         x, m = _as_arrays(frequency, monetary, names=("frequency", "monetary"))
-        m = np.where(x > 0, m, 0.0)
-        denominator = p * x + q - 1
-        defined = denominator > 0
-        spend = np.where(defined, (v + x * m) * p / np.where(defined, denominator, 1.0), np.nan)
-        if not defined.all():
-            repeat = (x > 0) & defined
-            fallback = float(np.mean(m[repeat])) if repeat.any() else 0.0
-            spend = np.where(defined, spend, fallback)
-        return _shaped(spend, frequency, monetary)
+        return _shaped(spend_expectation(p, q, v, x, m), frequency, monetary)
 
     @property
     def population_mean_spend(self) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cxlab.clv._equity import EquityGrowth, equity_growth, equity_trend
 from cxlab.contract import Bundle
 
 __all__ = ["cohort_value", "cost_by_year", "historical_value", "nps_groups", "roi_metrics"]
@@ -158,7 +159,22 @@ def _row(metric: str, value, needs: str, note: str = "") -> dict:
     return {"metric": metric, "value": value, "needs": needs, "note": note}
 
 
-def roi_metrics(bundle: Bundle, *, values: pd.Series | None = None) -> pd.DataFrame:
+def _growth_row(growth: EquityGrowth) -> dict:
+    needs = "transactions (dated, two or more period ends with a fit)"
+    if not growth.ok:
+        return _row("customer equity growth", np.nan, needs, growth.reason or "")
+    note = (
+        f"{growth.first:%Y-%m-%d} to {growth.last:%Y-%m-%d}, models refitted on the purchases "
+        "known at each period end"
+    )
+    if np.isfinite(growth.low) and np.isfinite(growth.high):
+        note += f"; {growth.confidence:.0%} interval {growth.low:+.0%} to {growth.high:+.0%}"
+    return _row("customer equity growth", growth.growth, needs, note)
+
+
+def roi_metrics(
+    bundle: Bundle, *, values: pd.Series | None = None, growth: EquityGrowth | None = None
+) -> pd.DataFrame:
     """Return the seeds' table of customer-centricity metrics for one bundle, each or why not.
 
     Parameters
@@ -166,6 +182,10 @@ def roi_metrics(bundle: Bundle, *, values: pd.Series | None = None) -> pd.DataFr
     bundle : Bundle
     values : pandas.Series, optional
         Predictive lifetime value per customer (:func:`customer_value`), for payback and equity.
+    growth : EquityGrowth, optional
+        :func:`equity_growth` of :func:`equity_over_time`, for the equity growth row; computed
+        here (quarterly, default horizon and rate) when not given and the transactions are
+        dated.
 
     Returns
     -------
@@ -194,6 +214,10 @@ def roi_metrics(bundle: Bundle, *, values: pd.Series | None = None) -> pd.DataFr
                 "no predictive lifetime value for this bundle",
             )
         )
+    if growth is None:
+        trend, why_not = equity_trend(bundle)
+        growth = equity_growth(trend, reason=why_not)
+    rows.append(_growth_row(growth))
     if dated:
         end = tx["date"].max()
         last = tx[tx["date"] > end - pd.Timedelta(days=365)]

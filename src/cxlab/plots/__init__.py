@@ -54,7 +54,13 @@ if TYPE_CHECKING:  # pragma: no cover
         survival_chart,
         targeting_chart,
     )
-    from cxlab.plots._clv import holdout_chart, p_alive_matrix, spend_chart, value_by_group
+    from cxlab.plots._clv import (
+        equity_chart,
+        holdout_chart,
+        p_alive_matrix,
+        spend_chart,
+        value_by_group,
+    )
     from cxlab.plots._drivers import breakdown_chart, control_chart, driver_chart, nps_group_chart
     from cxlab.plots._ethics import selection_by_group
     from cxlab.plots._journey import (
@@ -105,6 +111,7 @@ _LAZY = {
     "control_chart": "_drivers",
     "demand_forecast": "_actions",
     "driver_chart": "_drivers",
+    "equity_chart": "_clv",
     "flow_diagram": "_journey",
     "funnel_chart": "_journey",
     "gains_chart": "_churn",
@@ -155,6 +162,7 @@ __all__ = [
     "control_chart",
     "demand_forecast",
     "driver_chart",
+    "equity_chart",
     "flow_diagram",
     "funnel_chart",
     "gains_chart",

@@ -3,22 +3,25 @@
 * :func:`p_alive_matrix` shades P(alive) over the frequency × recency grid;
 * :func:`holdout_chart` sets predicted against actual holdout purchases by calibration frequency;
 * :func:`value_by_group` draws mean lifetime value per group (NPS group, tier) with intervals;
-* :func:`spend_chart` stacks acquisition, retention and service spend per year.
+* :func:`spend_chart` stacks acquisition, retention and service spend per year;
+* :func:`equity_chart` follows customer equity over time with its interval, and the customers.
 """
 
 from __future__ import annotations
 
 import textwrap
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from cxlab.clv import BetaGeo
-from cxlab.plots._base import axes_or_new, palette
-from cxlab.plots._docs import axes_level
+from cxlab.plots._base import axes_or_new, palette, thousands_axis
+from cxlab.plots._docs import axes_level, figure_level
 
-__all__ = ["holdout_chart", "p_alive_matrix", "spend_chart", "value_by_group"]
+__all__ = ["equity_chart", "holdout_chart", "p_alive_matrix", "spend_chart", "value_by_group"]
 
 
 def _set_title(ax: Axes, text: str) -> None:
@@ -251,3 +254,97 @@ def spend_chart(
         )
     _set_title(ax, title)
     return ax
+
+
+@figure_level
+def equity_chart(trend: pd.DataFrame, *, currency: str = "", title: str | None = None) -> Figure:
+    """Draw customer equity at each date with its interval, and the customers valued below.
+
+    Dates where the models could not be fitted are marked with a cross at zero; the bars
+    count the customers who had bought by each date.
+
+    Parameters
+    ----------
+    trend : pandas.DataFrame
+        Output of :func:`cxlab.clv.equity_over_time`.
+    currency : str
+        For the axis label.
+    title : str, optional
+        By default: the growth from the base date to the last one, or that there is none.
+
+    Returns
+    -------
+    {returns_figure}
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(
+    ...     {
+    ...         "customers": [20, 40, 60],
+    ...         "equity": [float("nan"), 100.0, 150.0],
+    ...         "low": [float("nan"), 80.0, 130.0],
+    ...         "high": [float("nan"), 120.0, 170.0],
+    ...         "growth": [float("nan"), 0.0, 0.5],
+    ...     },
+    ...     index=pd.to_datetime(["2024-03-31", "2024-06-30", "2024-09-30"]),
+    ... )
+    >>> fig = equity_chart(t, currency="EUR")
+    >>> " ".join(fig.get_suptitle().split())
+    'Customer equity grew 50% from 30 Jun 2024 to 30 Sep 2024, to EUR 150'
+    >>> plt.close(fig)
+    """
+    from cxlab.present import date
+
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.4, 4.8), sharex=True, height_ratios=[2.2, 1])
+    colours = palette(2)
+    pos = np.arange(len(trend))
+    ok = trend["equity"].notna().to_numpy()
+    equity = trend["equity"].to_numpy(dtype="float64")
+    low = trend["low"].to_numpy(dtype="float64") if "low" in trend else np.full(len(pos), np.nan)
+    high = trend["high"].to_numpy(dtype="float64") if "high" in trend else low
+    level = float(trend.attrs.get("confidence", 0.95))
+    top.plot(pos[ok], equity[ok], marker="o", color=colours[0], label="customer equity")
+    banded = ok & np.isfinite(low) & np.isfinite(high)
+    if banded.any():
+        top.errorbar(
+            pos[banded],
+            equity[banded],
+            yerr=[equity[banded] - low[banded], high[banded] - equity[banded]],
+            ls="",
+            color=colours[0],
+            capsize=4,
+            label=f"{level:.0%} interval (model parameters)",
+        )
+    if (~ok).any():
+        top.plot(
+            pos[~ok],
+            np.zeros((~ok).sum()),
+            ls="",
+            marker="x",
+            color="0.4",
+            clip_on=False,
+            label="too little data to fit",
+        )
+    peak = np.nanmax(np.concatenate([equity[ok], high[banded]])) if ok.any() else 1.0
+    top.set_ylim(0, 1.35 * peak)  # room for the legend above the data
+    top.set_ylabel(f"equity{f' ({currency})' if currency else ''}")
+    thousands_axis(top)
+    top.legend(frameon=False, fontsize="small", loc="upper left", ncol=2)
+    bottom.bar(pos, trend["customers"], width=0.5, color=colours[1])
+    bottom.set_ylabel("customers")
+    thousands_axis(bottom)
+    bottom.set_xticks(pos, [f"{d:%b %Y}" for d in pd.DatetimeIndex(trend.index)])
+    bottom.tick_params(axis="x", labelrotation=45)
+    if title is None:
+        grown = trend[ok & trend["growth"].notna().to_numpy()]
+        if len(grown) >= 2:
+            g = float(grown["growth"].iloc[-1])
+            title = (
+                f"Customer equity {'grew' if g >= 0 else 'fell'} {abs(g):.0%} from "
+                f"{date(grown.index[0])} to {date(grown.index[-1])}, to "
+                f"{currency + ' ' if currency else ''}{grown['equity'].iloc[-1]:,.0f}"
+            )
+        else:
+            title = "Too few dates with a fitted model to show how customer equity changed"
+    fig.suptitle(textwrap.fill(title, 60), x=0.01, ha="left")
+    return fig

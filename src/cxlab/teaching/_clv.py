@@ -253,6 +253,31 @@ clv = register(
                     ),
                     answer="a",
                 ),
+                Question(
+                    "Customer equity over time refits the models at each quarter end on the "
+                    "purchases known then. Why not value every past quarter with today's "
+                    "fitted model?",
+                    (
+                        Option(
+                            "Today's model is fitted on more data, so it is always the better "
+                            "choice for every quarter",
+                            "More data, but data the business did not have then: the past "
+                            "would be judged with hindsight.",
+                        ),
+                        Option(
+                            "Today's model has seen purchases made after those quarter ends, "
+                            "so the trend would borrow knowledge from the future",
+                            "Right: each point may use only what was known on its date, or "
+                            "the trend looks smoother and surer than it could have been.",
+                        ),
+                        Option(
+                            "Refitting is only needed when the discount rate changes",
+                            "The discount rate enters after the fit; refitting is about which "
+                            "purchases the models may see.",
+                        ),
+                    ),
+                    answer="b",
+                ),
             )
         ),
     )
