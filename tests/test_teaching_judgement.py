@@ -44,7 +44,9 @@ def test_a_small_rise_within_overlapping_intervals_is_unclear_but_points_say_up(
     assert result.mistake == "read the change off the two scores and ignored their intervals"
 
 
-@pytest.mark.parametrize(("median", "play"), [(1, "c"), (1.5, "c"), (2, "b"), (3.5, "b"), (4, "a")])
+@pytest.mark.parametrize(
+    ("median", "play"), [(1, "c"), (3, "c"), (3.5, "b"), (4, "b"), (4.5, "a"), (6, "a")]
+)
 def test_lapsed_play_follows_the_stated_thresholds(median, play):
     assert _play(median) == play
 
@@ -58,4 +60,5 @@ def test_a_second_client_exercise_ignores_the_bundle_it_is_given():
 def test_each_chapter_has_a_second_client_exercise_that_names_its_demo(chapter, number):
     exercise = teaching.exercise_set(chapter)[number]
     assert "load_demo(" in exercise.hint
-    assert exercise.solve.__name__.endswith(("_on_saas", "_on_restaurant"))
+    assert isinstance(exercise.solve, teaching.Scoped)
+    assert exercise.solve.scope.names(None) == ()  # another client: nothing the chapter prints
