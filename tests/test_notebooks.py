@@ -593,9 +593,10 @@ def label_items(value, labels) -> list[str]:
 
 
 def _output_text(nb) -> str:
-    return _visible_text(
-        nbformat.v4.new_notebook(cells=[c for c in nb.cells if c.cell_type == "code"])
-    )
+    """The stored outputs of the chapter before its Exercises, which name what they ask."""
+    exercises = {id(c) for c in _section_cells(nb, "Exercises")}
+    cells = [c for c in nb.cells if c.cell_type == "code" and id(c) not in exercises]
+    return _visible_text(nbformat.v4.new_notebook(cells=cells))
 
 
 def label_leak(exercise, bundle, outputs: str) -> str | None:
