@@ -45,7 +45,7 @@ def test_a_small_rise_within_overlapping_intervals_is_unclear_but_points_say_up(
 
 
 @pytest.mark.parametrize(
-    ("median", "play"), [(1, "c"), (3, "c"), (3.5, "b"), (4, "b"), (4.5, "a"), (6, "a")]
+    ("median", "play"), [(1, "c"), (3.5, "c"), (4, "b"), (5.5, "b"), (6, "a"), (9, "a")]
 )
 def test_lapsed_play_follows_the_stated_thresholds(median, play):
     assert _play(median) == play

@@ -320,6 +320,11 @@ drivers = register(
                 "effort is the lowest mean.",
                 mistakes=(
                     Mistake(
+                        "used every quarter, not only that one",
+                        _highest_effort_touchpoint,
+                        why="Keep the responses dated in the quarter two before the latest first.",
+                    ),
+                    Mistake(
                         "read the CES scale the wrong way round",
                         within(QUARTER, _least_effort_touchpoint),
                         why="Check bundle.config.ces_scale.higher_is_easier: on an easy-is-high "
@@ -392,6 +397,12 @@ drivers = register(
                 "with the name of the touchpoint whose upper bound is lowest among those below "
                 'that share, or "none".',
                 mistakes=(
+                    Mistake(
+                        "used every quarter, not only that one",
+                        _touchpoint_to_fix,
+                        why="Keep the responses dated in the quarter two before the latest "
+                        "first; over the whole period far more answers narrow the intervals.",
+                    ),
                     Mistake(
                         "picked the lowest share satisfied without looking at the intervals",
                         within(QUARTER, _lowest_csat_touchpoint),

@@ -305,6 +305,13 @@ journey = register(
                 "furthest stage is that stage or a later one. Compare the counts at awareness, "
                 "consideration and purchase, each with the one before, and answer with a list "
                 "of two stage names, e.g. ['purchase', 'service'].",
+                mistakes=(
+                    Mistake(
+                        f"used every customer, not only those in {REGION}",
+                        _biggest_drop,
+                        why=f"Keep the events of the customers whose region is {REGION!r} first.",
+                    ),
+                ),
             ),
             Exercise(
                 3,
@@ -318,6 +325,13 @@ journey = register(
                 hint=f"Keep the events of the customers in {REGION}, sort each customer's events "
                 "by time, merge consecutive repeats of a stage, join the stages into one path "
                 "per customer and count the paths; answer with the list of stages in order.",
+                mistakes=(
+                    Mistake(
+                        f"used every customer, not only those in {REGION}",
+                        _most_common_path,
+                        why=f"Keep the events of the customers whose region is {REGION!r} first.",
+                    ),
+                ),
             ),
             Exercise(
                 4,

@@ -120,13 +120,13 @@ def _one_time_buyers(bundle: Bundle) -> int:
 
 
 #: Days without a purchase after which exercise 5 calls a customer lapsed.
-LAPSED_DAYS = 180
+LAPSED_DAYS = 120
 
-#: Exercise 5's rule: a median of more than this many orders calls for a personal win-back (a),
-#: of more than ``REPEAT_ORDERS`` for a reminder with an incentive (b), else a low-cost
+#: Exercise 5's rule: a median of this many orders or more calls for a personal win-back (a),
+#: of ``REPEAT_ORDERS`` or more for a reminder with an incentive (b), else a low-cost
 #: reactivation (c).
-REGULAR_ORDERS = 4
-REPEAT_ORDERS = 3
+REGULAR_ORDERS = 6
+REPEAT_ORDERS = 4
 
 #: The acquisition channel whose customers' baskets exercise 4 asks about; the chapter's basket
 #: analysis covers every customer and never splits by channel.
@@ -134,7 +134,7 @@ BASKET_CHANNEL = "marketplace"
 
 
 def _lapsed_frequencies(bundle: Bundle, *, lines: bool = False) -> pd.Series:
-    """Orders (or purchase lines) per customer whose last purchase is over 180 days old."""
+    """Orders (or purchase lines) per customer whose last purchase is over 120 days old."""
     tx = _transactions(bundle)
     asof = tx["date"].max().normalize() + pd.Timedelta(days=1)
     purchases = _purchases(bundle)
@@ -150,9 +150,9 @@ def _lapsed_frequencies(bundle: Bundle, *, lines: bool = False) -> pd.Series:
 
 
 def _play(median_orders: float) -> str:
-    if median_orders > REGULAR_ORDERS:
+    if median_orders >= REGULAR_ORDERS:
         return "a"
-    return "b" if median_orders > REPEAT_ORDERS else "c"
+    return "b" if median_orders >= REPEAT_ORDERS else "c"
 
 
 def _lapsed_play(bundle: Bundle) -> str:
@@ -336,6 +336,15 @@ segmentation = register(
                 f"{BASKET_CHANNEL!r} in the customers table, collect each order's distinct "
                 "categories, list every pair within an order (itertools.combinations) and count "
                 'them. Answer with a set of two names, e.g. {"knitwear", "trousers"}.',
+                mistakes=(
+                    Mistake(
+                        f"used every customer's orders, not only those who came through the "
+                        f"{BASKET_CHANNEL}",
+                        _top_category_pair,
+                        why=f"Keep the purchase lines of the customers whose channel is "
+                        f"{BASKET_CHANNEL!r} first.",
+                    ),
+                ),
             ),
             Exercise(
                 5,
@@ -346,9 +355,9 @@ segmentation = register(
                 "the R × F grid and worth a personal call; those who ordered once are cheaper "
                 "to remind in bulk. The median order count says which the typical one is.",
                 hint="Take the as-of date as the day after the last transaction, keep the "
-                "buyers whose last purchase is more than 180 days before it, count their "
-                f"distinct orders, take the median and apply the rule: more than "
-                f"{REGULAR_ORDERS} → a, more than {REPEAT_ORDERS} → b, else c.",
+                f"buyers whose last purchase is more than {LAPSED_DAYS} days before it, count "
+                f"their distinct orders, take the median and apply the rule: {REGULAR_ORDERS} "
+                f"or more → a, {REPEAT_ORDERS} or more → b, else c.",
                 mistakes=(
                     Mistake(
                         "counted purchase lines rather than orders",
