@@ -844,7 +844,9 @@ def test_target_finding_states_target_and_verdict():
     change = change_of([10, 9, 7, 3] * 10, [10, 10, 7, 3] * 10, metric="nps")
     test = metrics.against_target(change.latest_score, target=30.0)
     f = metrics.target_finding(test, change, goal=5)
-    assert f.text.startswith("Target for Q2 2024: Q1 2024's NPS +25.0 plus 5 = +30.0. The latest NPS")
+    assert f.text.startswith(
+        "Target for Q2 2024: Q1 2024's NPS +25.0 plus 5 = +30.0. The latest NPS"
+    )
     assert f.text.endswith(f": {test.verdict} (p = {test.p_value:.2g}).")
     assert f.facts == {"nps_goal": {"target": 30.0, "verdict": test.verdict}}
 

@@ -397,8 +397,9 @@ def funnel_finding(funnel: pd.DataFrame) -> Finding:
         n_from = int(funnel.loc[before[to], "customers"])
         parts.append(
             Finding(
-                "The largest loss is from **{frm} to {to}**: {drop:.1%} ({level} interval {low:.1%} to "
-                "{high:.1%}) of the {n_from:,} customers who reached {frm} go no further.",
+                "The largest loss is from **{frm} to {to}**: {drop:.1%} ({level} interval "
+                "{low:.1%} to {high:.1%}) of the {n_from:,} customers who reached {frm} go no "
+                "further.",
                 {
                     "frm": _label(before[to]),
                     "to": _label(to),
@@ -907,8 +908,8 @@ def map_finding(
         n = int(row[f"{metric}_n"])
         parts.append(
             Finding(
-                "**{tp}** ({stage}) scores lowest: {name} {value} ({level} interval {low} to {high}, "
-                "n = {n:,}), against {overall} for all touchpoint answers.",
+                "**{tp}** ({stage}) scores lowest: {name} {value} ({level} interval {low} to "
+                "{high}, n = {n:,}), against {overall} for all touchpoint answers.",
                 {
                     "tp": _label(at[1]),
                     "stage": _label(at[0]),

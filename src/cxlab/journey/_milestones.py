@@ -846,7 +846,9 @@ def outcomes_finding(table: pd.DataFrame) -> Finding:
     top = ended.iloc[0]
     parts = [
         Finding(
-            "Of {n:,} cases, {share:.0%} end {outcome} (" + level + " interval {low:.0%} to {high:.0%}).",
+            "Of {n:,} cases, {share:.0%} end {outcome} ("
+            + level
+            + " interval {low:.0%} to {high:.0%}).",
             {
                 "n": n,
                 "share": float(top["share"]),
