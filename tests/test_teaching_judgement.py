@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from cxlab import teaching
+from cxlab.contract.bundle import Bundle
+from cxlab.contract.config import BundleConfig
 from cxlab.teaching._core import on_demo
 from cxlab.teaching._drivers import wilson95
 from cxlab.teaching._metrics import _nps_change_from_points, _nps_change_verdict
@@ -39,9 +42,13 @@ def test_a_small_rise_within_overlapping_intervals_is_unclear_but_points_say_up(
     bundle = _nps_years([10] * 5 + [0] * 5, [10] * 6 + [0] * 4)
     assert _nps_change_verdict(bundle) == "unclear"
     assert _nps_change_from_points(bundle) == "up"
-    result = teaching.metrics.check(6, "up", bundle)
+    people = pd.DataFrame({"customer_id": ["r", "o"], "channel": ["referral", "search"]})
+    answers = bundle.responses.assign(customer_id="r")
+    referred = Bundle(Path("shop"), BundleConfig(), customers=people, responses=answers)
+    result = teaching.metrics.check(6, "up", referred)
     assert result.status == "incorrect"
     assert result.mistake == "read the change off the two scores and ignored their intervals"
+    assert teaching.metrics.check(6, "unclear", referred).ok
 
 
 @pytest.mark.parametrize(
