@@ -575,7 +575,7 @@ def test_waves_finding_counts_waves_and_stray_answers():
     )
     f = metrics.waves_finding(metrics.trend(df, freq="Q", metric="nps"), min_n=20)
     assert f.text == (
-        "2 of 3 quarters hold a survey wave of at least 20 NPS answers (2024Q1, 2024Q3); "
+        "2 of 3 quarters hold a survey wave of at least 20 NPS answers (Q1 2024, Q3 2024); "
         "1 other quarter holds 2 stray answers and is left out."
     )
 
@@ -629,9 +629,9 @@ def test_period_scores_is_empty_without_dates():
 def test_latest_change_compares_the_last_two_periods():
     change = metrics.latest_change(metrics.period_scores(QUARTERS, metric="csat"))
     # Q1: 21 of 42 = 50 %; Q2: 30 of 40 = 75 %
-    assert (change.label, change.periods) == ("CSAT 2024Q2 vs 2024Q1", "2024Q2 vs 2024Q1")
+    assert (change.label, change.periods) == ("CSAT Q2 2024 vs Q1 2024", "Q2 2024 vs Q1 2024")
     assert change.comparison.difference == 25.0
-    assert change.to_frame().index.tolist() == ["CSAT 2024Q2 vs 2024Q1"]
+    assert change.to_frame().index.tolist() == ["CSAT Q2 2024 vs Q1 2024"]
     assert change.to_frame().columns.tolist() == [
         "value_a",
         "value_b",
@@ -782,11 +782,11 @@ def test_change_finding_says_a_large_change_is_more_than_chance():
     # 5 of 40 satisfied (12.5 %), then 35 of 40 (87.5 %)
     f = metrics.change_finding(change_of([1] * 35 + [5] * 5, [5] * 35 + [1] * 5))
     assert f.text.startswith(
-        "CSAT 2024Q2 vs 2024Q1: 87.5 against 12.5, a change of +75.0 points (95% interval "
+        "CSAT Q2 2024 vs Q1 2024: 87.5 against 12.5, a change of +75.0 points (95% interval "
     )
     assert f.text.endswith("— larger than chance explains.")
     numbers = f.facts["csat_change"]
-    assert (numbers["periods"], numbers["difference"]) == ("2024Q2 vs 2024Q1", 75.0)
+    assert (numbers["periods"], numbers["difference"]) == ("Q2 2024 vs Q1 2024", 75.0)
 
 
 def test_change_finding_says_when_the_data_cannot_tell():
@@ -815,7 +815,7 @@ def test_goal_finding_gives_the_answers_needed_and_the_smallest_detectable_gain(
     needed = metrics.sample_size("nps", baseline=latest, change=5)
     smallest = metrics.detectable_change(latest)
     assert f.text == (
-        f"To show a gain of 5 points over wave 2025Q3 (NPS +25, n = 248), the next wave and this "
+        f"To show a gain of 5 points over wave Q3 2025 (NPS +25, n = 248), the next wave and this "
         f"one would each need about {needed:,} answers, {needed / 248:.1f} times what the latest "
         f"wave collected. With 248 answers per wave, only changes of about {smallest:g} points or "
         "more can be shown reliably from one wave to the next."
@@ -829,7 +829,7 @@ def test_goal_finding_says_when_the_gain_is_impossible():
     f = metrics.goal_finding(metrics.nps([10] * 40), goal=5, period="2025Q3")
     assert f.text == (
         "A gain of 5 points is beyond what the latest mix of answers allows (NPS +100 in wave "
-        "2025Q3). No gain that the scale allows could be shown with 40 answers per wave."
+        "Q3 2025). No gain that the scale allows could be shown with 40 answers per wave."
     )
     assert f.facts == {}
 
@@ -844,7 +844,9 @@ def test_target_finding_states_target_and_verdict():
     change = change_of([10, 9, 7, 3] * 10, [10, 10, 7, 3] * 10, metric="nps")
     test = metrics.against_target(change.latest_score, target=30.0)
     f = metrics.target_finding(test, change, goal=5)
-    assert f.text.startswith("Target for 2024Q2: 2024Q1's NPS +25.0 plus 5 = +30.0. The latest NPS")
+    assert f.text.startswith(
+        "Target for Q2 2024: Q1 2024's NPS +25.0 plus 5 = +30.0. The latest NPS"
+    )
     assert f.text.endswith(f": {test.verdict} (p = {test.p_value:.2g}).")
     assert f.facts == {"nps_goal": {"target": 30.0, "verdict": test.verdict}}
 

@@ -135,9 +135,9 @@ def test_funnel_finding_names_the_biggest_loss_with_its_interval():
     # Wilson 95 % interval for 3 of 6 (z = 1.96): centre (0.5 + z²/12)/(1 + z²/6) = 0.5,
     # half-width z·sqrt(0.25/6 + z²/144)/(1 + z²/6) = 0.3124 → 18.8 % to 81.2 %.
     assert found.text == (
-        "Of 10 customers, 30% reach c. The largest loss is from b to c: 50.0% (95% CI 18.8% to "
-        "81.2%) of the 6 customers who reached b go no further. Only 6 customers reached b, so "
-        "that interval is wide. The smallest step loss is into b (40.0%)."
+        "Of 10 customers, 30% reach c. The largest loss is from b to c: 50.0% (95% interval "
+        "18.8% to 81.2%) of the 6 customers who reached b go no further. Only 6 customers reached "
+        "b, so that interval is wide. The smallest step loss is into b (40.0%)."
     )
     assert found.supported
 
@@ -385,8 +385,8 @@ def test_flagged_touchpoints_lists_pain_points_and_delights():
 def test_map_finding_states_worst_touchpoint_pains_and_delights():
     found = journey.map_finding(two_touchpoints(), metric="csat")
     assert found.text == (
-        "phone (service) scores lowest: CSAT 40% (95% CI 30% to 50%, n = 40), against 60% for all "
-        "touchpoint answers. Pain points: phone. Moments of delight: web. Every touchpoint "
+        "phone (service) scores lowest: CSAT 40% (95% interval 30% to 50%, n = 40), against 60% "
+        "for all touchpoint answers. Pain points: phone. Moments of delight: web. Every touchpoint "
         "carries enough answers to be scored."
     )
 
@@ -467,7 +467,7 @@ def test_map_finding_writes_ces_on_its_scale():
         metric="ces",
         overall=4.5,
     )
-    assert "CES 3.25 (95% CI -6.75 to 13.25" in journey.map_finding(m, metric="ces").text
+    assert "CES 3.25 (95% interval -6.75 to 13.25" in journey.map_finding(m, metric="ces").text
 
 
 # ---------------------------------------------------------------------------------------------

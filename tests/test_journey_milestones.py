@@ -299,7 +299,7 @@ def test_plan_finding_without_any_stage_is_unsupported():
 def test_outcomes_finding_reads_the_largest_outcome_and_flags_small_samples():
     out = journey.outcomes(log(LOAN), outcomes=["declined", "cancelled"])
     text = journey.outcomes_finding(out).text
-    assert text.startswith("Of 4 cases, 25% end cancelled (95% CI")
+    assert text.startswith("Of 4 cases, 25% end cancelled (95% interval")
     assert "Then 25% declined." in text
     assert "50% end without an outcome event (still open, or completed)." in text
     assert "fewer than 30" in text

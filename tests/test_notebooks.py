@@ -415,10 +415,16 @@ def test_chapters_show_a_quiz_of_three_to_five_unanswered_questions(path):
 # Dates, months, labels and numbers with fewer digits cannot be told apart from the rest of a
 # table by a text search; for those the exercise itself must ask about something the chapter
 # does not print (another period, segment or client). Numbers drawn inside a figure are not
-# searched either.
+# searched either. For labels that is enforced below (test_label_answers_...).
 
 MIN_SIGNIFICANT = 3
 MIN_TEXT = 4
+
+#: The words a rule-based exercise answers when nothing qualifies ("which touchpoint to fix":
+#: "none"; "did the NPS change": "unclear"). A search for them would hit every sentence that
+#: uses the word, so they are treated as labels: not searched, and asked of data the chapter
+#: does not print.
+RULE_WORDS = frozenset({"none", "unclear"})
 
 
 def _significant_digits(rendered: str) -> int:
@@ -540,12 +546,192 @@ def test_no_exercise_answer_is_visible_in_the_chapter(path):
             answer,
             tolerance=exercise.tolerance,
             relative=exercise.relative,
-            labels=_labels(demo),
+            labels=_labels(demo) | RULE_WORDS,
         )
         shown = find_forms(forms, text + "\n" + exercise.hint)
         if shown:
             leaks.append((exercise.number, shown))
     assert not leaks, f"answers visible before the learner works them out (exercise, as): {leaks}"
+
+
+# --------------------------------------------------------------------------------------------
+# label answers are asked of data the chapter does not print
+#
+# A label (a touchpoint, a stage, a category, a path, a pair) cannot be searched for, so an
+# exercise whose answer holds one must ask it of data the chapter does not show: its solve is
+# ``teaching.within(scope, question)`` (``on_demo`` is one), and
+#
+# - no stored output names the scope ("2025Q2", "Q2 2025", "Wales"; another client has no
+#   name to search, its outputs are not in the chapter), and
+# - the same question on the chapter's own data gives another answer, so the label the chapter
+#   shows (its pain point, its top pair) is not the answer either.
+
+#: Label answers outside chapters 02-04 still asked of the chapter's own data, with the rule
+#: they break. The test fails when one is fixed, so the entry goes too.
+KNOWN_LABEL_LEAKS = {
+    ("06", 2): "asked of the chapter's own data",
+    ("07", 5): "asked of the chapter's own data",
+}
+
+
+@cache
+def _all_labels() -> frozenset[str]:
+    from cxlab import datasets
+
+    return frozenset().union(*(_labels(name) for name in datasets.DEMOS)) | RULE_WORDS
+
+
+def label_items(value, labels) -> list[str]:
+    """The items of an answer that are labels (text in ``labels``, case and spaces ignored)."""
+    if isinstance(value, str):
+        text = " ".join(value.split()).casefold()
+        return [text] if text in labels else []
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple | set | frozenset):
+        return [found for item in value for found in label_items(item, labels)]
+    return []
+
+
+def _output_text(nb) -> str:
+    """The stored outputs of the chapter before its Exercises, which name what they ask."""
+    exercises = {id(c) for c in _section_cells(nb, "Exercises")}
+    cells = [c for c in nb.cells if c.cell_type == "code" and id(c) not in exercises]
+    return _visible_text(nbformat.v4.new_notebook(cells=cells))
+
+
+def label_leak(exercise, bundle, outputs: str) -> str | None:
+    """Why the label answer of ``exercise`` can be read or guessed from the chapter, or None."""
+    solve = exercise.solve
+    if not isinstance(solve, teaching.Scoped):
+        return "asked of the chapter's own data"
+    shown = find_forms(set(solve.scope.names(bundle)), outputs)
+    if shown:
+        return f"the chapter prints its scope ({', '.join(shown)})"
+    try:
+        plain = solve.question(bundle)
+    except teaching.Unavailable:
+        return None
+    if exercise.check(plain, bundle).ok:
+        return "the chapter's own data give the same answer"
+    return None
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_id)
+def test_label_answers_are_asked_of_data_the_chapter_does_not_print(path):
+    nb = _read(path)
+    chapter = nb.metadata["cxlab"]["chapter"]
+    exercises = teaching.exercise_set(chapter)
+    bundle = _demo_bundle(_chapter_demo(nb))
+    outputs = _output_text(nb)
+    leaks = {}
+    for exercise in exercises:
+        try:
+            answer = exercises.solution(exercise.number, bundle)
+        except teaching.Unavailable:
+            continue
+        if label_items(answer, _all_labels()):
+            why = label_leak(exercise, bundle, outputs)
+            if why:
+                leaks[(chapter, exercise.number)] = why
+    known = {key: why for key, why in KNOWN_LABEL_LEAKS.items() if key[0] == chapter}
+    assert leaks == known, f"label answers the chapter gives away (chapter, exercise): {leaks}"
+
+
+def test_label_items_find_labels_in_answers_of_every_shape():
+    labels = frozenset({"checkout", "returns desk", "none"})
+    assert label_items("Checkout", labels) == ["checkout"]
+    assert label_items(["awareness", " Returns  Desk"], labels) == ["returns desk"]
+    assert label_items({"a": "none", "b": 3}, labels) == ["none"]
+    assert label_items(42.0, labels) == []
+    assert label_items("yes", labels) == []
+
+
+def _exercise_on(solve, number=1):
+    return teaching.Exercise(number, "x", solve)
+
+
+def test_the_label_rule_fails_on_a_label_asked_of_the_chapter_data():
+    exercise = _exercise_on(lambda b: "checkout")
+    assert label_leak(exercise, None, "") == "asked of the chapter's own data"
+
+
+def test_the_label_rule_fails_when_the_chapter_prints_the_scope():
+    scope = teaching.Scope(lambda b: b, lambda b: ("Q2 2025", "2025Q2"))
+    exercise = _exercise_on(teaching.within(scope, lambda b: "returns"))
+    assert label_leak(exercise, None, "CSAT 2025Q2 vs 2025Q1") == (
+        "the chapter prints its scope (2025Q2)"
+    )
+
+
+def test_the_label_rule_fails_when_the_chapter_data_give_the_same_label():
+    scope = teaching.Scope(lambda b: {"part": True}, lambda b: ("Wales",))
+    same = teaching.within(scope, lambda b: "checkout")
+    assert label_leak(_exercise_on(same), {"part": False}, "London") == (
+        "the chapter's own data give the same answer"
+    )
+    other = teaching.within(scope, lambda b: "returns" if b["part"] else "checkout")
+    assert label_leak(_exercise_on(other), {"part": False}, "London") is None
+
+
+# --------------------------------------------------------------------------------------------
+# every mistake can be diagnosed on the data the exercise is checked on
+
+#: Mistakes of chapters outside 02-04 that still give the solution's answer on their chapter's
+#: demo, so a learner who makes them is told "correct". The test fails when one is fixed, so
+#: the entry goes too.
+KNOWN_SILENT_MISTAKES = {
+    ("06", 2, "divided by every customer, those who joined before the costs too"),
+    ("07", 5, "used the whole period instead of the latest months"),
+    ("08", 1, "treated a blank consent as a yes"),
+    ("08", 3, "left out customers with a blank region or channel"),
+    ("09", 2, "counted everyone who did not say no, blanks included"),
+    ("09", 3, "counted order lines rather than orders"),
+}
+
+
+def silent_mistakes(exercises, bundle) -> dict[tuple[int, str], str]:
+    """Mistakes of ``exercises`` that cannot be diagnosed on ``bundle``, with the reason."""
+    silent = {}
+    for exercise in exercises:
+        for mistake in exercise.mistakes:
+            key = (exercise.number, mistake.name)
+            try:
+                wrong = mistake.solve(bundle)
+            except teaching.Unavailable as err:
+                silent[key] = f"cannot be made: {err}"
+                continue
+            result = exercise.check(wrong, bundle)
+            if result.ok:
+                silent[key] = "gives the right answer"
+            elif result.mistake != mistake.name:
+                silent[key] = f"is taken for {result.mistake or 'no mistake'!r}"
+    return silent
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_id)
+def test_every_mistake_differs_from_the_solution_on_the_chapter_demo(path):
+    nb = _read(path)
+    chapter = nb.metadata["cxlab"]["chapter"]
+    silent = silent_mistakes(teaching.exercise_set(chapter), _demo_bundle(_chapter_demo(nb)))
+    known = {(n, name) for ch, n, name in KNOWN_SILENT_MISTAKES if ch == chapter}
+    assert set(silent) == known, f"mistakes not diagnosable on the demo: {silent}"
+
+
+def test_a_mistake_equal_to_the_solution_is_reported():
+    same = teaching.Mistake("rounded first", lambda b: 10)
+    other = teaching.Mistake("rounded last", lambda b: 11)
+    exercise = teaching.Exercise(1, "x", lambda b: 10, mistakes=(same, other))
+    assert silent_mistakes([exercise], None) == {(1, "rounded first"): "gives the right answer"}
+
+
+def test_a_mistake_shadowed_by_an_earlier_one_is_reported():
+    first = teaching.Mistake("rounded first", lambda b: 11)
+    twin = teaching.Mistake("rounded twice", lambda b: 11)
+    exercise = teaching.Exercise(1, "x", lambda b: 10, mistakes=(first, twin))
+    assert silent_mistakes([exercise], None) == {
+        (1, "rounded twice"): "is taken for 'rounded first'"
+    }
 
 
 def test_answer_forms_search_numbers_at_the_checked_precision():

@@ -309,7 +309,7 @@ def test_unknown_exercise_number_raises_key_error():
 
 
 def test_exercise_is_skipped_when_table_missing():
-    result = teaching.welcome.check(2, "2024-01", _bundle(customers=_customers(2)))
+    result = teaching.welcome.check(2, 100.0, _bundle(customers=_customers(2)))
     assert result.status == "skipped"
     assert "'transactions'" in result.message
 
@@ -546,11 +546,11 @@ def test_welcome_signups_skipped_without_signup_dates(small_bundle):
     assert teaching.welcome.check(1, 3, small_bundle).status == "skipped"
 
 
-def test_welcome_peak_month_nets_refunds(small_bundle):
-    # February: 30 + 40 - 20 = 50; March: 60; January: 50
-    assert teaching.welcome.check(2, "2024-03", small_bundle).ok
-    assert teaching.welcome.check(2, "March 2024", small_bundle).ok
-    assert not teaching.welcome.check(2, "2024-02", small_bundle).ok
+def test_welcome_best_month_nets_refunds(small_bundle):
+    # February: 30 + 40 - 20 = 50; March: 60; January: 50 -> the best month takes 60 net
+    assert teaching.welcome.check(2, 60, small_bundle).ok
+    assert teaching.welcome.check(2, 60.4, small_bundle).ok
+    assert not teaching.welcome.check(2, 50, small_bundle).ok
 
 
 def test_welcome_nps_answers(small_bundle):
@@ -561,7 +561,7 @@ def test_welcome_nps_answers(small_bundle):
 
 def test_welcome_refunds_make_the_gross_peak_a_named_mistake(small_bundle):
     # gross: February 30 + 40 = 70 beats March 60; net February 50 does not
-    assert teaching.welcome.check(2, "2024-02", small_bundle).mistake.startswith("summed the sales")
+    assert teaching.welcome.check(2, 70, small_bundle).mistake.startswith("summed the sales")
 
 
 def test_welcome_share_heard_from(small_bundle):
@@ -597,19 +597,8 @@ def test_every_exercise_solution_passes_its_own_check_on_the_demo(chapter, demo)
         assert exercises.check(exercise.number, None, demo).status == "unanswered"
 
 
-@pytest.mark.parametrize("chapter", sorted(teaching.EXERCISE_SETS))
-def test_every_mistake_that_differs_from_the_solution_is_recognised_on_the_demo(chapter, demo):
-    exercises = teaching.EXERCISE_SETS[chapter]
-    for exercise in exercises:
-        for mistake in exercise.mistakes:
-            try:
-                wrong = mistake.solve(demo)
-            except Unavailable:
-                continue
-            result = exercise.check(wrong, demo)
-            if result.ok:
-                continue  # on this client the mistake happens to give the right answer
-            assert result.mistake, (exercise.name, mistake.name, result.message)
+# Every mistake must give another answer than the solution on the chapter's own demo, and be
+# recognised by its name there: tests/test_notebooks.py, which knows each chapter's demo.
 
 
 def test_quiz_folds_the_unanswered_questions_into_one_line():

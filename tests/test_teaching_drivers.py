@@ -20,6 +20,11 @@ def demo(request):
     return request.param, datasets.load_demo(request.param)
 
 
+def _ask(number: int, bundle: Bundle):
+    """Exercise ``number``'s question on ``bundle`` itself, not on the quarter it is asked of."""
+    return teaching.drivers[number].solve.question(bundle)
+
+
 def test_chapter_02_set_is_registered_under_the_drivers_name():
     assert teaching.exercise_set("02") is teaching.drivers
     assert len(teaching.drivers) >= 3
@@ -28,15 +33,19 @@ def test_chapter_02_set_is_registered_under_the_drivers_name():
 def test_every_solution_passes_its_own_check_on_every_demo(demo):
     _, bundle = demo
     for exercise in teaching.drivers:
-        solution = teaching.drivers.solution(exercise.number, bundle)
+        try:
+            solution = teaching.drivers.solution(exercise.number, bundle)
+        except Unavailable:  # too few answers per touchpoint in that quarter
+            assert isinstance(exercise.solve, teaching.Scoped)
+            continue
         assert teaching.drivers.check(exercise.number, solution, bundle).ok, exercise.title
 
 
 def test_lowest_csat_and_most_effort_are_the_planted_pain_point(demo):
     name, bundle = demo
     pain = datasets.planted_truth(name).pain_point
-    assert teaching.drivers.solution(1, bundle) == pain
-    assert teaching.drivers.solution(3, bundle) == pain
+    assert _ask(1, bundle) == pain
+    assert _ask(3, bundle) == pain
 
 
 def test_lowest_csat_agrees_with_the_breakdown(demo):
@@ -44,7 +53,7 @@ def test_lowest_csat_agrees_with_the_breakdown(demo):
     table = metrics.breakdown(
         bundle.responses, by="touchpoint", metric="csat", scale=bundle.config.csat_scale
     )
-    assert teaching.drivers.solution(1, bundle) == table["value"].idxmin()
+    assert _ask(1, bundle) == table["value"].idxmin()
 
 
 def test_detractor_share_agrees_with_nps_groups(demo):
@@ -83,7 +92,7 @@ def test_restaurant_csat_uses_its_own_satisfied_threshold():
     assert bundle.config.csat_scale.satisfied == 8
     r = bundle.responses.dropna(subset=["touchpoint", "csat"])
     wrong_threshold = (r["csat"] >= 4).groupby(r["touchpoint"]).mean().idxmin()
-    assert teaching.drivers.solution(1, bundle) == "table_booking"
+    assert _ask(1, bundle) == "table_booking"
     assert wrong_threshold in r["touchpoint"].unique()  # the check computes, not assumes 1-5
 
 

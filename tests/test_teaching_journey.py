@@ -25,6 +25,16 @@ def _bundle(events: pd.DataFrame | None) -> Bundle:
     return Bundle(Path("shop"), BundleConfig(), events=events)
 
 
+def _ask(number: int, bundle: Bundle):
+    """Exercise ``number``'s question on ``bundle`` itself, not on the part it is asked of."""
+    return teaching.journey[number].solve.question(bundle)
+
+
+def _ask_or_solve(number: int, bundle: Bundle):
+    solve = teaching.journey[number].solve
+    return solve.question(bundle) if isinstance(solve, teaching.Scoped) else solve(bundle)
+
+
 def _log(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
     customer, when, stage = zip(*rows, strict=True)
     return pd.DataFrame(
@@ -43,7 +53,11 @@ def test_chapter_03_set_is_registered_under_the_journey_name():
 def test_every_solution_passes_its_own_check_on_every_demo(demo):
     _, bundle = demo
     for exercise in teaching.journey:
-        solution = teaching.journey.solution(exercise.number, bundle)
+        try:
+            solution = teaching.journey.solution(exercise.number, bundle)
+        except Unavailable:  # a region only the clothing demo has
+            assert isinstance(exercise.solve, teaching.Scoped)
+            continue
         assert teaching.journey.check(exercise.number, solution, bundle).ok, exercise.title
 
 
@@ -57,24 +71,22 @@ def test_customers_at_purchase_agree_with_the_funnel(demo):
 
 def test_biggest_drop_agrees_with_the_funnel(demo):
     _, bundle = demo
-    f = journey.funnel(bundle.events)
+    f = journey.funnel(bundle.events).loc[:"purchase"]  # the steps before the sale
     k = int(np.nanargmax(f["drop_off"].to_numpy()))
-    assert teaching.journey.solution(2, bundle) == [f.index[k - 1], f.index[k]]
+    assert _ask(2, bundle) == [f.index[k - 1], f.index[k]]
 
 
 def test_most_common_path_agrees_with_the_variants(demo):
     _, bundle = demo
     v = journey.variants(bundle.events)
-    assert teaching.journey.solution(3, bundle) == list(v["path"].iloc[0])
+    assert _ask(3, bundle) == list(v["path"].iloc[0])
 
 
 def test_rows_out_of_order_do_not_change_the_answers(demo):
     _, bundle = demo
     shuffled = _bundle(bundle.events.sample(frac=1.0, random_state=7))
     for number in (1, 2, 3, 4):
-        assert teaching.journey.solution(number, shuffled) == pytest.approx(
-            teaching.journey.solution(number, bundle)
-        )
+        assert _ask_or_solve(number, shuffled) == pytest.approx(_ask_or_solve(number, bundle))
 
 
 def test_repeats_are_merged_in_the_path_and_ties_follow_stage_order():
@@ -88,7 +100,7 @@ def test_repeats_are_merged_in_the_path_and_ties_follow_stage_order():
             ("c", "2024-01-05", "awareness"),
         ]
     )
-    assert teaching.journey.solution(3, _bundle(log)) == ["awareness", "purchase"]
+    assert _ask(3, _bundle(log)) == ["awareness", "purchase"]
 
 
 def test_drop_off_counts_customers_first_seen_at_a_later_stage():
@@ -100,8 +112,9 @@ def test_drop_off_counts_customers_first_seen_at_a_later_stage():
             ("d", "2024-01-02", "service"),
         ]
     )
-    # reached: awareness 4, consideration 2, purchase 2, service 1, loyalty 0
-    assert teaching.journey.solution(2, _bundle(log)) == ["service", "loyalty"]
+    # reached: awareness 4, consideration 2, purchase 2 (service 1, loyalty 0 come after the
+    # sale); the step keeping the smallest share up to the sale is awareness → consideration
+    assert _ask(2, _bundle(log)) == ["awareness", "consideration"]
 
 
 def test_days_from_purchase_to_service_keep_positive_gaps_only():
@@ -128,9 +141,9 @@ def test_wrong_answers_get_a_hint_without_the_answer(demo):
     assert result.status == "incorrect"
     assert str(right) not in result.message
     assert "nunique" in result.message
-    reversed_path = list(reversed(teaching.journey.solution(3, bundle)))
+    reversed_path = list(reversed(_ask(3, bundle)))
     if len(reversed_path) > 1:
-        assert teaching.journey.check(3, reversed_path, bundle).status == "incorrect"
+        assert teaching.journey[3].check(reversed_path, bundle).status != "correct"
 
 
 def test_unanswered_and_missing_events_are_reported():
@@ -151,9 +164,8 @@ def test_a_log_without_the_named_stage_skips_with_a_reason():
 
 def test_custom_stage_names_skip_the_stage_order_exercises():
     log = _log([("a", "2024-01-01", "browse"), ("a", "2024-01-02", "buy")])
-    result = teaching.journey.check(2, ["browse", "buy"], _bundle(log))
-    assert result.status == "skipped"
-    assert "'browse'" in result.message or "'buy'" in result.message
+    with pytest.raises(Unavailable, match=r"'browse'|'buy'"):
+        _ask(2, _bundle(log))
 
 
 def test_every_exercise_skips_with_a_reason_on_a_process_log(tmp_path):
@@ -170,11 +182,11 @@ def test_every_exercise_skips_with_a_reason_on_a_process_log(tmp_path):
         result = teaching.journey.check(number, ["x", "y"], bundle)
         assert result.status == "skipped", (number, result)
         assert result.message
-    message = teaching.journey.check(2, ["x", "y"], bundle).message
-    assert "'Additional information received'" in message and "more" in message
+    with pytest.raises(Unavailable, match=r"'Additional information received'.* more"):
+        _ask(2, bundle)
 
 
 def test_tied_most_common_paths_skip_rather_than_pick_one():
     log = _log([("a", "2024-01-01", "awareness"), ("b", "2024-01-01", "purchase")])
     with pytest.raises(Unavailable, match="equally common"):
-        teaching.journey.solution(3, _bundle(log))
+        _ask(3, _bundle(log))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from cxlab import teaching
+from cxlab.contract.bundle import Bundle
+from cxlab.contract.config import BundleConfig
 from cxlab.teaching._core import on_demo
 from cxlab.teaching._drivers import wilson95
 from cxlab.teaching._metrics import _nps_change_from_points, _nps_change_verdict
@@ -39,12 +42,18 @@ def test_a_small_rise_within_overlapping_intervals_is_unclear_but_points_say_up(
     bundle = _nps_years([10] * 5 + [0] * 5, [10] * 6 + [0] * 4)
     assert _nps_change_verdict(bundle) == "unclear"
     assert _nps_change_from_points(bundle) == "up"
-    result = teaching.metrics.check(6, "up", bundle)
+    people = pd.DataFrame({"customer_id": ["r", "o"], "channel": ["referral", "search"]})
+    answers = bundle.responses.assign(customer_id="r")
+    referred = Bundle(Path("shop"), BundleConfig(), customers=people, responses=answers)
+    result = teaching.metrics.check(6, "up", referred)
     assert result.status == "incorrect"
     assert result.mistake == "read the change off the two scores and ignored their intervals"
+    assert teaching.metrics.check(6, "unclear", referred).ok
 
 
-@pytest.mark.parametrize(("median", "play"), [(1, "c"), (1.5, "c"), (2, "b"), (3.5, "b"), (4, "a")])
+@pytest.mark.parametrize(
+    ("median", "play"), [(1, "c"), (3.5, "c"), (4, "b"), (5.5, "b"), (6, "a"), (9, "a")]
+)
 def test_lapsed_play_follows_the_stated_thresholds(median, play):
     assert _play(median) == play
 
@@ -58,4 +67,5 @@ def test_a_second_client_exercise_ignores_the_bundle_it_is_given():
 def test_each_chapter_has_a_second_client_exercise_that_names_its_demo(chapter, number):
     exercise = teaching.exercise_set(chapter)[number]
     assert "load_demo(" in exercise.hint
-    assert exercise.solve.__name__.endswith(("_on_saas", "_on_restaurant"))
+    assert isinstance(exercise.solve, teaching.Scoped)
+    assert exercise.solve.scope.names(None) == ()  # another client: nothing the chapter prints

@@ -107,12 +107,13 @@ def test_the_textbook_sample_size_formula_is_accepted(demo):
     assert not teaching.metrics.check(5, round(simple * 1.2), demo).ok
 
 
-def test_plain_wald_width_passes_on_large_samples_but_a_halved_width_does_not(demo):
+def test_plain_wald_width_is_a_named_mistake_and_a_halved_width_is_wrong(demo):
     latest = _latest(demo)["nps"].dropna()
     p, d = (latest >= 9).mean(), (latest <= 6).mean()
     wald = 2 * 100 * 1.96 * math.sqrt((p + d - (p - d) ** 2) / len(latest))
-    assert teaching.metrics.check(4, wald, demo).ok
-    assert not teaching.metrics.check(4, wald / 2, demo).ok
+    plain = teaching.metrics.check(4, wald, demo)
+    assert plain.mistake == "used the plain Wald interval, without Rocks' adjustment"
+    assert teaching.metrics.check(4, wald / 2, demo).status == "incorrect"
 
 
 def test_csat_on_the_wrong_threshold_is_marked_wrong():

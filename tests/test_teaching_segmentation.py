@@ -43,7 +43,7 @@ def test_expected_answers_on_a_hand_made_bundle(small):
     assert ex.solution(1, small) == 2  # A (June 1) and C (June 30); B is 162 days back
     assert ex.solution(2, small) == pytest.approx(100 * 150 / 220)  # A of A, B, C
     assert ex.solution(3, small) == 2  # B and C
-    assert ex.solution(4, small) == {"tops", "shoes"}  # in o1 and o4
+    assert ex[4].solve.question(small) == {"tops", "shoes"}  # in o1 and o4
 
 
 def test_every_solution_passes_its_own_check_on_every_demo(demo):
@@ -70,7 +70,20 @@ def test_top_pair_is_the_most_supported_rule():
     bundle = datasets.load_demo("clothing_retailer")
     rules = segmentation.association_rules(bundle.transactions, item="category")
     top = rules.sort_values("n_both", ascending=False).iloc[0]
+    assert teaching.segmentation[4].solve.question(bundle) == {top.antecedent, top.consequent}
+
+
+def test_marketplace_customers_fill_their_baskets_differently():
+    bundle = datasets.load_demo("clothing_retailer")
+    people = bundle.customers
+    chosen = people.loc[people["channel"] == "marketplace", "customer_id"]
+    lines = bundle.transactions[bundle.transactions["customer_id"].isin(chosen)]
+    rules = segmentation.association_rules(lines, item="category")
+    top = rules.sort_values("n_both", ascending=False).iloc[0]
     assert teaching.segmentation.solution(4, bundle) == {top.antecedent, top.consequent}
+    assert teaching.segmentation.solution(4, bundle) != teaching.segmentation[4].solve.question(
+        bundle
+    )
 
 
 def test_single_category_orders_skip_the_pair_exercise():

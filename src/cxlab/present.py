@@ -49,6 +49,7 @@ __all__ = [
     "p_phrase",
     "p_value",
     "percent",
+    "period",
     "score",
     "signed",
     "table",
@@ -101,6 +102,8 @@ _ACRONYMS |= {
     "tpr": "TPR",
     "fpr": "FPR",
 }
+# Names written the way their owners write them (a channel called "linkedin" in the data).
+_ACRONYMS |= {"linkedin": "LinkedIn", "youtube": "YouTube", "tiktok": "TikTok"}
 _MINUS = "−"
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 
@@ -127,6 +130,8 @@ def label(name: str) -> str:
     ('Customer ID', 'CSAT high', 'Already fine')
     >>> label("price_per_unit vs all"), label("mean of nps_score")
     ('Price per unit vs all', 'mean of NPS score')
+    >>> label("linkedin"), term("linkedin_ads")
+    ('LinkedIn', 'LinkedIn ads')
     """
     name = str(name)
     if name in LABELS:
@@ -435,6 +440,32 @@ def date(x: Any) -> str:
     if (ts.hour, ts.minute, ts.second) != (0, 0, 0):
         text += ts.strftime(" %H:%M")
     return text
+
+
+def period(x: Any) -> str:
+    """Return a period (a quarter, a month, a year) as a reader says it.
+
+    Examples
+    --------
+    >>> period(pd.Period("2025Q4")), period(pd.Period("2025-11", "M")), period(pd.Period("2025"))
+    ('Q4 2025', 'Nov 2025', '2025')
+    >>> period("2025Q3"), period("spring wave"), period(pd.NaT)
+    ('Q3 2025', 'spring wave', '–')
+    """
+    if _missing(x):
+        return DASH
+    try:
+        p = x if isinstance(x, pd.Period) else pd.Period(x)
+    except (TypeError, ValueError):
+        return str(x)
+    kind = p.freqstr[0]
+    if kind == "Q":
+        return f"Q{p.quarter} {p.year}"
+    if kind == "M":
+        return p.strftime("%b %Y")
+    if kind in "YA":
+        return str(p.year)
+    return str(p)
 
 
 def boolean(x: Any, *, yes: str = "yes", no: str = "no") -> str:

@@ -350,7 +350,7 @@ def funnel_finding(funnel: pd.DataFrame) -> Finding:
     ... )
     >>> print(funnel_finding(f).text)  # doctest: +NORMALIZE_WHITESPACE
     Of 100 customers, 20% reach return. The largest loss is from buy to return: 75.0% (95%
-    CI 65.0% to 83.0%) of the 80 customers who reached buy go no further. The smallest step
+    interval 65.0% to 83.0%) of the 80 customers who reached buy go no further. The smallest step
     loss is into buy (20.0%).
     """
     if funnel.empty or not funnel["customers"].iloc[0]:
@@ -397,8 +397,9 @@ def funnel_finding(funnel: pd.DataFrame) -> Finding:
         n_from = int(funnel.loc[before[to], "customers"])
         parts.append(
             Finding(
-                "The largest loss is from **{frm} to {to}**: {drop:.1%} ({level} CI {low:.1%} to "
-                "{high:.1%}) of the {n_from:,} customers who reached {frm} go no further.",
+                "The largest loss is from **{frm} to {to}**: {drop:.1%} ({level} interval "
+                "{low:.1%} to {high:.1%}) of the {n_from:,} customers who reached {frm} go no "
+                "further.",
                 {
                     "frm": _label(before[to]),
                     "to": _label(to),
@@ -858,7 +859,7 @@ def map_finding(
     >>> o = pd.DataFrame({"n": [80], "value": [60.0]}, index=pd.Index(["csat"], name="metric"))
     >>> m = JourneyMap(table=t, funnel=pd.DataFrame(), overall=o, metrics=("csat",))
     >>> print(map_finding(m, metric="csat").text)  # doctest: +NORMALIZE_WHITESPACE
-    phone (service) scores lowest: CSAT 40% (95% CI 30% to 50%, n = 40), against 60% for all
+    phone (service) scores lowest: CSAT 40% (95% interval 30% to 50%, n = 40), against 60% for all
     touchpoint answers. Pain points: phone. Moments of delight: none. Every touchpoint
     carries enough answers to be scored.
     """
@@ -907,8 +908,8 @@ def map_finding(
         n = int(row[f"{metric}_n"])
         parts.append(
             Finding(
-                "**{tp}** ({stage}) scores lowest: {name} {value} ({level} CI {low} to {high}, "
-                "n = {n:,}), against {overall} for all touchpoint answers.",
+                "**{tp}** ({stage}) scores lowest: {name} {value} ({level} interval {low} to "
+                "{high}, n = {n:,}), against {overall} for all touchpoint answers.",
                 {
                     "tp": _label(at[1]),
                     "stage": _label(at[0]),

@@ -825,7 +825,7 @@ def outcomes_finding(table: pd.DataFrame) -> Finding:
     ... )
     >>> t.attrs.update(cases=100, confidence=0.95)
     >>> print(outcomes_finding(t).text)  # doctest: +NORMALIZE_WHITESPACE
-    Of 100 cases, 60% end declined (95% CI 50% to 69%). 40% end without an outcome event
+    Of 100 cases, 60% end declined (95% interval 50% to 69%). 40% end without an outcome event
     (still open, or completed).
     """
     n = int(table.attrs.get("cases", table["cases"].sum()))
@@ -846,7 +846,9 @@ def outcomes_finding(table: pd.DataFrame) -> Finding:
     top = ended.iloc[0]
     parts = [
         Finding(
-            "Of {n:,} cases, {share:.0%} end {outcome} (" + level + " CI {low:.0%} to {high:.0%}).",
+            "Of {n:,} cases, {share:.0%} end {outcome} ("
+            + level
+            + " interval {low:.0%} to {high:.0%}).",
             {
                 "n": n,
                 "share": float(top["share"]),

@@ -94,7 +94,7 @@ def _attribute_words(name: Any) -> str:
 
 
 def _names(labels: Iterable[Any]) -> str:
-    names = [str(x) for x in labels]
+    names = [present.period(x) if isinstance(x, pd.Period) else str(x) for x in labels]
     return ", ".join(names) if names else "none"
 
 
@@ -888,7 +888,7 @@ def waves_finding(trend: pd.DataFrame, *, min_n: int) -> Finding:
     ... )
     >>> print(waves_finding(trend(r, freq="Q", metric="nps"), min_n=20))
     ... # doctest: +NORMALIZE_WHITESPACE
-    2 of 3 quarters hold a survey wave of at least 20 NPS answers (2024Q1, 2024Q3); 1 other
+    2 of 3 quarters hold a survey wave of at least 20 NPS answers (Q1 2024, Q3 2024); 1 other
     quarter holds 2 stray answers and is left out.
     """
     metric = _label(trend.attrs.get("metric", "nps"))
@@ -961,7 +961,7 @@ def change_finding(change: PeriodChange) -> Finding:
     ... )
     >>> print(change_finding(latest_change(period_scores(r, metric="csat"))))
     ... # doctest: +NORMALIZE_WHITESPACE
-    CSAT 2024Q2 vs 2024Q1: 75.0 against 50.0, a change of +25.0 points (95% interval +3.8 to
+    CSAT Q2 2024 vs Q1 2024: 75.0 against 50.0, a change of +25.0 points (95% interval +3.8 to
     +43.3, p = 0.02) — larger than chance explains.
     """
     c = change.comparison
@@ -1118,7 +1118,7 @@ def goal_finding(latest: Score, *, goal: float, period: Any, name: str = "wave")
     >>> from cxlab.metrics import nps
     >>> latest = nps([10] * 110 + [8] * 90 + [3] * 48)
     >>> print(goal_finding(latest, goal=5, period="2025Q3"))  # doctest: +NORMALIZE_WHITESPACE
-    To show a gain of 5 points over wave 2025Q3 (NPS +25, n = 248), the next wave and this
+    To show a gain of 5 points over wave Q3 2025 (NPS +25, n = 248), the next wave and this
     one would each need about 3,522 answers, 14.2 times what the latest wave collected. With
     248 answers per wave, only changes of about 19 points or more can be shown reliably from
     one wave to the next.
@@ -1128,7 +1128,7 @@ def goal_finding(latest: Score, *, goal: float, period: Any, name: str = "wave")
         "goal": goal,
         "unit": unit,
         "name": name,
-        "period": str(period),
+        "period": present.period(period),
         "metric": _label(latest.metric),
         "value": _value(latest.metric, latest.value),
         "n": latest.n,
@@ -1201,7 +1201,7 @@ def target_finding(test: TargetTest, change: PeriodChange, *, goal: float) -> Fi
     >>> change = latest_change(period_scores(r, metric="nps"))
     >>> test = against_target(change.latest_score, target=change.previous_score.value + 5)
     >>> print(target_finding(test, change, goal=5))  # doctest: +NORMALIZE_WHITESPACE
-    Target for 2024Q2: 2024Q1's NPS +25.0 plus 5 = +30.0. The latest NPS is +25.0 (95%
+    Target for Q2 2024: Q1 2024's NPS +25.0 plus 5 = +30.0. The latest NPS is +25.0 (95%
     interval −1.4 to +47.9, n = 40): not distinguishable from target (p = 0.59).
     """
     metric = test.metric
@@ -1211,8 +1211,8 @@ def target_finding(test: TargetTest, change: PeriodChange, *, goal: float) -> Fi
         return present.signed(x, 1) if metric == "nps" else present.number(x, digits)
 
     values = {
-        "latest": str(change.latest),
-        "previous": str(change.previous),
+        "latest": present.period(change.latest),
+        "previous": present.period(change.previous),
         "metric": _label(metric),
         "before": fmt(change.previous_score.value),
         "goal": goal,

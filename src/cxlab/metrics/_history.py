@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from cxlab import present
 from cxlab.metrics._breakdown import breakdown
 from cxlab.metrics._compare import Comparison, compare
 from cxlab.metrics._planning import sample_size
@@ -129,12 +130,12 @@ class PeriodChange:
 
     @property
     def periods(self) -> str:
-        """The two periods in words, e.g. ``"2025Q3 vs 2025Q1"``."""
-        return f"{self.latest} vs {self.previous}"
+        """The two periods in words, e.g. ``"Q3 2025 vs Q1 2025"``."""
+        return f"{present.period(self.latest)} vs {present.period(self.previous)}"
 
     @property
     def label(self) -> str:
-        """The metric and the periods, e.g. ``"NPS 2025Q3 vs 2025Q1"``."""
+        """The metric and the periods, e.g. ``"NPS Q3 2025 vs Q1 2025"``."""
         return f"{self.metric.upper()} {self.periods}"
 
     def to_frame(self) -> pd.DataFrame:
@@ -171,7 +172,7 @@ def latest_change(
     ... )
     >>> change = latest_change(period_scores(r, metric="csat"))
     >>> change.label, change.comparison.difference
-    ('CSAT 2024Q2 vs 2024Q1', 25.0)
+    ('CSAT Q2 2024 vs Q1 2024', 25.0)
     """
     if len(scores) < 2:
         return None

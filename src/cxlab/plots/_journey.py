@@ -170,7 +170,7 @@ def journey_heatmap(
     >>> fig = journey_heatmap(journey.journey_map(ev, r, metrics=["csat"]))
     >>> finding, best = " ".join(fig.get_suptitle().split()).split("; ")
     >>> finding
-    'Checkout is the low point of the journey: CSAT 25% (95% CI 14–40%, n = 40)'
+    'Checkout is the low point of the journey: CSAT 25% (95% interval 14–40%, n = 40)'
     >>> best
     'delivery scores highest at 100%'
     >>> plt.close(fig)
@@ -408,7 +408,7 @@ def _map_title(table: pd.DataFrame, metric: str | None, higher_is_better: bool) 
     interval = interval if metric != "csat" else interval.replace("%–", "–")
     text = (
         f"{_label(worst[-1])} is the low point of the journey: {label} "
-        f"{_fmt(metric, row[metric])} (95% CI {interval}, "
+        f"{_fmt(metric, row[metric])} (95% interval {interval}, "
         f"n\u00a0=\u00a0{int(row[f'{metric}_n']):,})"
     )
     if best != worst:
@@ -461,7 +461,7 @@ def funnel_chart(
     ... )
     >>> ax = funnel_chart(journey.funnel(ev, stages=["visit", "buy"]))
     >>> " ".join(ax.get_title(loc="left").split())
-    'The biggest drop-off is from visit to buy: 33% of customers go no further (95% CI 6–79%)'
+    'The biggest drop-off is from visit to buy: 33% of customers go no further (95% interval 6–79%)'
     >>> plt.close(ax.figure)
     """
     if funnel.empty:
@@ -526,7 +526,7 @@ def funnel_chart(
             title = (
                 f"The biggest drop-off is from {every_name[worst - 1]} to {every_name[worst]}: "
                 f"{every[worst]:.0%} of customers go no further "
-                f"(95% CI {100 * row['drop_off_low']:.0f}–{100 * row['drop_off_high']:.0f}%)"
+                f"(95% interval {100 * row['drop_off_low']:.0f}–{100 * row['drop_off_high']:.0f}%)"
             )
     _set_title(ax, title)
     return ax

@@ -72,6 +72,10 @@ The pattern for every chapter
    of net spend) and is otherwise the same calculation.
 2. Exercises that require work: ask about a period, segment or client the chapter does not
    print (the latest quarter, the second demo client), never about a number an output shows.
+   An answer that is a label (a touchpoint, a stage, a category) is always asked that way,
+   with ``within(scope, solve)``: ``quarter_back(2)``, ``customers_where("region", "Wales")``
+   or ``on_demo("saas", solve)``; the label must differ from the one the chapter's own data
+   give, so that neither reading the chapter nor guessing from it finds it.
    Add one or two judgement exercises (which touchpoint to fix given the intervals, a play for
    a segment) whose answer follows from a stated rule, with a model answer in the solutions.
 3. In the chapter notebook, each exercise is a markdown cell with the task, then one code cell::
@@ -89,9 +93,11 @@ The pattern for every chapter
 4. In ``notebooks/solutions/NN_topic_solutions.ipynb`` the same cells compute ``answer`` and
    every check prints "correct"; the notebook tests assert both.
 5. ``tests/test_teaching.py`` checks each registered set against the demo client: every
-   exercise is solvable there, its solution passes its own check, and every mistake that
-   differs from the right answer is recognised by name. ``tests/test_notebooks.py`` searches
-   each chapter's stored outputs for its exercises' answers and fails if one is visible.
+   exercise is solvable there and its solution passes its own check.
+   ``tests/test_notebooks.py`` searches each chapter's stored outputs for its exercises'
+   answers and fails if one is visible, checks that label answers are asked of data the
+   chapter does not print, and that every mistake gives a different answer from the solution
+   on the chapter's demo and is recognised by its name there.
 
 Look a set up by chapter number with :func:`exercise_set` (``exercise_set("00") is welcome``).
 
@@ -128,11 +134,18 @@ from cxlab.teaching._core import (
     Option,
     Question,
     Quiz,
+    Scope,
+    Scoped,
     Unavailable,
     Verdicts,
     check,
+    customers_where,
+    demo_client,
     exercise_set,
+    on_demo,
+    quarter_back,
     register,
+    within,
 )
 from cxlab.teaching._drills import alert_drill, plant_drop
 from cxlab.teaching._drivers import drivers
@@ -152,6 +165,8 @@ __all__ = [
     "Option",
     "Question",
     "Quiz",
+    "Scope",
+    "Scoped",
     "Unavailable",
     "Verdicts",
     "actions",
@@ -159,14 +174,19 @@ __all__ = [
     "check",
     "churn",
     "clv",
+    "customers_where",
+    "demo_client",
     "drivers",
     "ethics",
     "exercise_set",
     "journey",
     "metrics",
+    "on_demo",
     "plant_drop",
+    "quarter_back",
     "register",
     "segmentation",
     "text",
     "welcome",
+    "within",
 ]

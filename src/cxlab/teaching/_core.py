@@ -29,12 +29,18 @@ __all__ = [
     "Option",
     "Question",
     "Quiz",
+    "Scope",
+    "Scoped",
     "Unavailable",
     "Verdicts",
     "check",
+    "customers_where",
+    "demo_client",
     "exercise_set",
     "on_demo",
+    "quarter_back",
     "register",
+    "within",
 ]
 
 Status = Literal["correct", "incorrect", "unanswered", "skipped"]
@@ -870,7 +876,162 @@ def _demo(name: str) -> Bundle:
     return load_demo(name)
 
 
-def on_demo(name: str, solve: Callable[[Bundle], Any]) -> Callable[[Bundle], Any]:
+#: The dating column of each dated table (customers are dated by sign-up, which a period of
+#: activity does not narrow).
+_DATED = {"transactions": "date", "responses": "date", "events": "timestamp", "reviews": "date"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of a client's data, or the other client, that an exercise asks about.
+
+    An exercise whose answer is a label (a touchpoint, a stage, a pair of categories) cannot
+    be hidden by leaving a number out of the chapter: the label appears in every table of its
+    column, and the chapter's own breakdown names the winner. Asked about a quarter, a segment
+    or a client the chapter does not print, the answer has to be worked out.
+
+    Build one with :func:`quarter_back`, :func:`customers_where` or :func:`demo_client`, and
+    give it to :func:`within`.
+
+    Parameters
+    ----------
+    narrow : callable
+        ``narrow(bundle) -> Bundle``: the data the exercise is asked about. Raises
+        :class:`Unavailable` when the bundle has no such part.
+    names : callable
+        ``names(bundle) -> tuple of str``: how a chapter's output would name this part of the
+        data ("2025Q2", "Q2 2025", "Wales"); empty for another client, whose outputs a chapter
+        does not hold.
+    """
+
+    narrow: Callable[[Bundle], Bundle]
+    names: Callable[[Bundle], tuple[str, ...]]
+
+
+def _narrowed(bundle: Bundle, **tables: pd.DataFrame) -> Bundle:
+    import dataclasses
+
+    return dataclasses.replace(bundle, **tables)
+
+
+def quarter_back(back: int) -> Scope:
+    """Return the scope of the quarter ``back`` quarters before the latest in the bundle.
+
+    Every dated table (transactions, responses, events, reviews) keeps its rows of that
+    quarter; customers are kept whole.
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> from cxlab.contract.bundle import Bundle, BundleConfig
+    >>> dates = pd.to_datetime(["2025-02-01", "2025-05-02", "2025-11-30"])
+    >>> answers = pd.DataFrame({"date": dates})
+    >>> bundle = Bundle(pathlib.Path("x"), BundleConfig(), responses=answers)
+    >>> scope = quarter_back(2)
+    >>> scope.names(bundle)
+    ('2025Q2', 'Q2 2025', '2025-Q2')
+    >>> scope.narrow(bundle).responses["date"].dt.month.tolist()
+    [5]
+    """
+
+    def which(bundle: Bundle) -> pd.Period:
+        period = bundle.period
+        if period is None:
+            raise Unavailable("the bundle has no dates, so it has no quarters")
+        return pd.Period(period[1], freq="Q") - back
+
+    def narrow(bundle: Bundle) -> Bundle:
+        q = which(bundle)
+        kept = {}
+        for table, column in _DATED.items():
+            frame = getattr(bundle, table)
+            if frame is not None and column in frame:
+                dates = pd.to_datetime(frame[column])
+                kept[table] = frame[(dates >= q.start_time) & (dates <= q.end_time)]
+        return _narrowed(bundle, **kept)
+
+    def names(bundle: Bundle) -> tuple[str, ...]:
+        q = which(bundle)
+        return (f"{q.year}Q{q.quarter}", f"Q{q.quarter} {q.year}", f"{q.year}-Q{q.quarter}")
+
+    return Scope(narrow, names)
+
+
+def customers_where(column: str, value: str) -> Scope:
+    """Return the scope of the customers whose ``column`` is ``value``, with their rows.
+
+    Every table with a ``customer_id`` keeps the rows of those customers.
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> from cxlab.contract.bundle import Bundle, BundleConfig
+    >>> people = pd.DataFrame({"customer_id": ["a", "b"], "region": ["Wales", "London"]})
+    >>> sales = pd.DataFrame({"customer_id": ["a", "b", "b"], "amount": [1.0, 2.0, 3.0]})
+    >>> bundle = Bundle(pathlib.Path("x"), BundleConfig(), customers=people, transactions=sales)
+    >>> customers_where("region", "Wales").narrow(bundle).transactions["amount"].tolist()
+    [1.0]
+    """
+
+    def narrow(bundle: Bundle) -> Bundle:
+        people = bundle.customers
+        if people is None or column not in people:
+            raise Unavailable(f"the customers table has no {column!r} column")
+        chosen = people.loc[people[column].astype("string") == value, "customer_id"]
+        if chosen.empty:
+            raise Unavailable(f"no customer has {value!r} as their {column}")
+        kept = {}
+        for table, frame in bundle.tables.items():
+            if "customer_id" in frame:
+                kept[table] = frame[frame["customer_id"].isin(chosen)]
+        return _narrowed(bundle, **kept)
+
+    return Scope(narrow, lambda _bundle: (value,))
+
+
+def demo_client(name: str) -> Scope:
+    """Return the scope of the demo client ``name``, whatever bundle the chapter loaded."""
+    return Scope(lambda _bundle: _demo(name), lambda _bundle: ())
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """An exercise's question asked of a :class:`Scope` (what :func:`within` returns).
+
+    Parameters
+    ----------
+    question : callable
+        ``question(bundle) -> answer``, the question on whatever data it is given.
+    scope : Scope
+        The data it is asked about.
+    """
+
+    question: Callable[[Bundle], Any]
+    scope: Scope
+
+    def __call__(self, bundle: Bundle) -> Any:
+        return self.question(self.scope.narrow(bundle))
+
+
+def within(scope: Scope, solve: Callable[[Bundle], Any]) -> Scoped:
+    """Ask ``solve(bundle)`` of ``scope``: a quarter, a segment or another client.
+
+    The exercise's mistakes are wrapped the same way, so they are made on the same data.
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> from cxlab.contract.bundle import Bundle, BundleConfig
+    >>> people = pd.DataFrame({"customer_id": ["a", "b"], "region": ["Wales", "London"]})
+    >>> bundle = Bundle(pathlib.Path("x"), BundleConfig(), customers=people)
+    >>> count = within(customers_where("region", "Wales"), lambda b: len(b.customers))
+    >>> count(bundle), count.question(bundle)
+    (1, 2)
+    """
+    return Scoped(solve, scope)
+
+
+def on_demo(name: str, solve: Callable[[Bundle], Any]) -> Scoped:
     """Turn a ``solve(bundle)`` into one that always works on the demo client ``name``.
 
     An exercise that asks the learner to run a chapter's method on a second demo client
@@ -886,7 +1047,7 @@ def on_demo(name: str, solve: Callable[[Bundle], Any]) -> Callable[[Bundle], Any
 
     Returns
     -------
-    callable
+    Scoped
         ``solve`` applied to the demo, ignoring the bundle it is given.
 
     Examples
@@ -895,12 +1056,7 @@ def on_demo(name: str, solve: Callable[[Bundle], Any]) -> Callable[[Bundle], Any
     >>> count(None) == _demo("saas").customers["customer_id"].nunique()
     True
     """
-
-    def solve_on_demo(_bundle: Bundle) -> Any:
-        return solve(_demo(name))
-
-    solve_on_demo.__name__ = f"{getattr(solve, '__name__', 'solve')}_on_{name}"
-    return solve_on_demo
+    return within(demo_client(name), solve)
 
 
 #: Registered exercise sets by chapter number.

@@ -22,7 +22,9 @@ from cxlab.teaching._core import (
     Quiz,
     Unavailable,
     on_demo,
+    quarter_back,
     register,
+    within,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,6 +37,10 @@ __all__ = ["drivers"]
 #: Touchpoints with fewer answers than this are left out of the "which touchpoint" exercises,
 #: as a score from a handful of answers is too uncertain to single a touchpoint out.
 MIN_ANSWERS = 30
+
+#: The quarter exercises 1, 3 and 6 ask about: two before the latest in the data (Q2 2025 for
+#: the demo), which the chapter does not break down, so its touchpoints have to be worked out.
+QUARTER = quarter_back(2)
 
 #: Two-sided 95 % standard-normal quantile.
 Z95 = NormalDist().inv_cdf(0.975)
@@ -50,11 +56,11 @@ def _columns(bundle: Bundle, *names: str) -> pd.DataFrame:
     return responses
 
 
-def _by_touchpoint(bundle: Bundle, score: str) -> SeriesGroupBy:
+def _by_touchpoint(bundle: Bundle, score: str, *, least: int = MIN_ANSWERS) -> SeriesGroupBy:
     responses = _columns(bundle, "touchpoint", score)
     answered = responses.dropna(subset=["touchpoint", score])
     sizes = answered.groupby("touchpoint")[score].size()
-    keep = sizes.index[sizes >= MIN_ANSWERS]
+    keep = sizes.index[sizes >= least]
     if len(keep) < 2:
         raise Unavailable(
             f"fewer than two touchpoints have {MIN_ANSWERS} or more {score.upper()} answers"
@@ -65,10 +71,18 @@ def _by_touchpoint(bundle: Bundle, score: str) -> SeriesGroupBy:
     ]
 
 
-def _lowest_csat_touchpoint(bundle: Bundle) -> str:
-    threshold = bundle.config.csat_scale.satisfied_threshold
-    share = _by_touchpoint(bundle, "csat").apply(lambda s: (s >= threshold).mean())
-    return str(share.idxmin())
+def _lowest_csat_touchpoint(bundle: Bundle, *, below: int = 0, least: int = MIN_ANSWERS) -> str:
+    threshold = bundle.config.csat_scale.satisfied_threshold - below
+    groups = _by_touchpoint(bundle, "csat", least=least)
+    return str(groups.apply(lambda s: (s >= threshold).mean()).idxmin())
+
+
+def _lowest_csat_one_below_threshold(bundle: Bundle) -> str:
+    return _lowest_csat_touchpoint(bundle, below=1)
+
+
+def _lowest_csat_any_answers(bundle: Bundle) -> str:
+    return _lowest_csat_touchpoint(bundle, least=1)
 
 
 def _detractor_percent(bundle: Bundle) -> float:
@@ -124,10 +138,6 @@ def _detractors_and_passives(bundle: Bundle) -> float:
     if nps.empty:
         raise Unavailable("no response answers the NPS question")
     return float(100 * (nps <= 8).mean())
-
-
-def _lowest_mean_csat_touchpoint(bundle: Bundle) -> str:
-    return str(_by_touchpoint(bundle, "csat").mean().idxmin())
 
 
 def _least_effort_touchpoint(bundle: Bundle) -> str:
@@ -247,23 +257,29 @@ drivers = register(
         (
             Exercise(
                 1,
-                "touchpoint with the lowest CSAT",
-                _lowest_csat_touchpoint,
+                "touchpoint with the lowest CSAT two quarters before the latest",
+                within(QUARTER, _lowest_csat_touchpoint),
                 requires=("responses",),
-                why="CSAT is the share of satisfied answers, so compare shares, not mean "
-                "scores; the touchpoint breakdown in section 1 flags the same touchpoint, with "
-                "an interval that shows it is not chance.",
-                hint=f"Keep responses with a touchpoint and a CSAT answer, count an answer as "
-                f"satisfied when it reaches the bundle's threshold "
-                f"(bundle.config.csat_scale.satisfied), take the mean of that per touchpoint "
-                f"(touchpoints with at least {MIN_ANSWERS} answers) and pick the smallest; "
-                "answer with its name as text.",
+                why="CSAT is the share of satisfied answers, compared only where enough "
+                "answers stand behind it. In a single quarter the whole-period ranking can "
+                "change: a touchpoint with few answers drops out, and chance moves the rest.",
+                hint="Keep the responses dated in that quarter (pd.Period(date, 'Q') equal to "
+                "the latest quarter minus 2) with a touchpoint and a CSAT answer, count an "
+                "answer as satisfied when it reaches bundle.config.csat_scale.satisfied, take "
+                f"the share per touchpoint (touchpoints with at least {MIN_ANSWERS} answers "
+                "that quarter) and pick the smallest; answer with its name as text.",
                 mistakes=(
                     Mistake(
-                        "compared mean ratings instead of the share satisfied",
-                        _lowest_mean_csat_touchpoint,
-                        why="CSAT is the share of answers at or above the satisfied threshold; a "
-                        "mean rating weighs a 1 and a 3 differently, CSAT does not.",
+                        "counted the answer just below the satisfied threshold as satisfied",
+                        within(QUARTER, _lowest_csat_one_below_threshold),
+                        why="Satisfied starts at bundle.config.csat_scale.satisfied (4 on a "
+                        "1–5 scale); a 3 is neutral.",
+                    ),
+                    Mistake(
+                        f"kept touchpoints with fewer than {MIN_ANSWERS} answers",
+                        within(QUARTER, _lowest_csat_any_answers),
+                        why=f"A share from a handful of answers is too uncertain to single a "
+                        f"touchpoint out; leave out those with fewer than {MIN_ANSWERS}.",
                     ),
                 ),
             ),
@@ -293,19 +309,24 @@ drivers = register(
             ),
             Exercise(
                 3,
-                "touchpoint that takes the most effort",
-                _highest_effort_touchpoint,
+                "touchpoint that takes the most effort two quarters before the latest",
+                within(QUARTER, _highest_effort_touchpoint),
                 requires=("responses",),
-                why="This is where customers work hardest; the journey view in section 4 puts it "
-                "in its place between the stages before and after it.",
-                hint=f"Average the CES answers per touchpoint (touchpoints with at least "
-                f"{MIN_ANSWERS} answers). Read the scale's direction in "
-                f"bundle.config.ces_scale: when higher is easier, the most effort is the "
-                "lowest mean.",
+                why="This is where customers worked hardest that quarter; compare it with the "
+                "whole period in section 4 to see whether the effort moved.",
+                hint=f"Keep the responses of the quarter of exercise 1, average the CES answers "
+                f"per touchpoint (touchpoints with at least {MIN_ANSWERS} answers). Read the "
+                "scale's direction in bundle.config.ces_scale: when higher is easier, the most "
+                "effort is the lowest mean.",
                 mistakes=(
                     Mistake(
+                        "used every quarter, not only that one",
+                        _highest_effort_touchpoint,
+                        why="Keep the responses dated in the quarter two before the latest first.",
+                    ),
+                    Mistake(
                         "read the CES scale the wrong way round",
-                        _least_effort_touchpoint,
+                        within(QUARTER, _least_effort_touchpoint),
                         why="Check bundle.config.ces_scale.higher_is_easier: on an easy-is-high "
                         "scale the most effort is the lowest mean.",
                     ),
@@ -363,20 +384,28 @@ drivers = register(
             ),
             Exercise(
                 6,
-                "which touchpoint to fix first, given the intervals",
-                _touchpoint_to_fix,
+                "which touchpoint to fix first two quarters before the latest, given the intervals",
+                within(QUARTER, _touchpoint_to_fix),
                 requires=("responses",),
                 why="A touchpoint is singled out only when even the top of its 95 % interval "
                 "is below the share satisfied at all the other touchpoints: then its low score "
-                "is not chance. Among several, the lowest upper bound is the surest problem.",
-                hint="For each touchpoint with 30 or more CSAT answers, take its satisfied count "
-                "k and answers n, its 95 % Wilson interval, and the share satisfied of all the "
-                "other touchpoints' answers pooled. Answer with the name of the touchpoint "
-                'whose upper bound is lowest among those below that share, or "none".',
+                "is not chance. Among several, the lowest upper bound is the surest problem; "
+                "when none is below, a quarter's answers do not say which to fix.",
+                hint="In the quarter of exercise 1, for each touchpoint with 30 or more CSAT "
+                "answers, take its satisfied count k and answers n, its 95 % Wilson interval, "
+                "and the share satisfied of all the other touchpoints' answers pooled. Answer "
+                "with the name of the touchpoint whose upper bound is lowest among those below "
+                'that share, or "none".',
                 mistakes=(
                     Mistake(
+                        "used every quarter, not only that one",
+                        _touchpoint_to_fix,
+                        why="Keep the responses dated in the quarter two before the latest "
+                        "first; over the whole period far more answers narrow the intervals.",
+                    ),
+                    Mistake(
                         "picked the lowest share satisfied without looking at the intervals",
-                        _lowest_csat_touchpoint,
+                        within(QUARTER, _lowest_csat_touchpoint),
                         why="The lowest point estimate may rest on few answers; the rule asks "
                         "for an interval wholly below the other touchpoints.",
                     ),

@@ -23,8 +23,10 @@ from cxlab.teaching._core import (
     Question,
     Quiz,
     Unavailable,
+    customers_where,
     on_demo,
     register,
+    within,
 )
 from cxlab.teaching._drivers import MIN_ANSWERS, wilson95
 
@@ -32,6 +34,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from cxlab.contract.bundle import Bundle
 
 __all__ = ["journey"]
+
+#: The customers exercises 2 and 3 ask about: a region the chapter never breaks out, whose
+#: funnel and paths differ from the whole base's.
+REGION = "Wales"
+CUSTOMERS = customers_where("region", REGION)
+
+#: The last stage of "before the sale" in exercise 2.
+SALE = "purchase"
 
 
 def _events(bundle: Bundle) -> pd.DataFrame:
@@ -106,10 +116,11 @@ def _days_mean(bundle: Bundle) -> float:
 
 
 def _biggest_drop(bundle: Bundle) -> list[str]:
+    """Return the step up to the sale that keeps the smallest share of the customers."""
     events = _events(bundle)
     order = _default_stages(events)
     furthest = events["stage"].map(order).groupby(events["customer_id"]).max()
-    reached = [int((furthest >= k).sum()) for k in range(len(DEFAULT_STAGES))]
+    reached = [int((furthest >= k).sum()) for k in range(order[SALE] + 1)]
     steps = [(reached[k] / reached[k - 1], k) for k in range(1, len(reached)) if reached[k - 1] > 0]
     if not steps:
         raise Unavailable("no customer gets past the first stage")
@@ -172,9 +183,9 @@ def _csat_by_touchpoint(bundle: Bundle, *, latest: bool) -> tuple[pd.Series, pd.
 
 
 def _mapped_pain_point(bundle: Bundle) -> str:
-    """Return the draft map's pain point: the lowest share satisfied over every year."""
+    """Return the draft map's second pain point: the second-lowest share satisfied, all years."""
     k, n = _csat_by_touchpoint(bundle, latest=False)
-    return str((k / n).idxmin())
+    return str((k / n).sort_values(kind="stable").index[1])
 
 
 def _map_pain_point_holds(bundle: Bundle) -> str:
@@ -283,26 +294,44 @@ journey = register(
             ),
             Exercise(
                 2,
-                "step with the biggest drop-off",
-                _biggest_drop,
+                f"step before the sale with the biggest drop-off, customers in {REGION}",
+                within(CUSTOMERS, _biggest_drop),
                 requires=("events",),
-                why="This is where the journey loses the largest share of the customers who got "
-                "that far — the first place to look for a pain point or a missing nudge.",
-                hint="Use the funnel's rule: a customer counts at a stage when their furthest "
-                "stage is that stage or a later one. Compare each stage's count with the one "
-                "before, and answer with a list of two stage names, e.g. ['purchase', 'service'].",
+                why="This is where the way to a first sale loses the largest share of the "
+                "customers who got that far — the first place to look for a missing nudge. A "
+                "region's funnel can leak at another step than the whole base's.",
+                hint=f"Keep the events of the customers whose region is {REGION!r} in the "
+                "customers table. Use the funnel's rule: a customer counts at a stage when their "
+                "furthest stage is that stage or a later one. Compare the counts at awareness, "
+                "consideration and purchase, each with the one before, and answer with a list "
+                "of two stage names, e.g. ['purchase', 'service'].",
+                mistakes=(
+                    Mistake(
+                        f"used every customer, not only those in {REGION}",
+                        _biggest_drop,
+                        why=f"Keep the events of the customers whose region is {REGION!r} first.",
+                    ),
+                ),
             ),
             Exercise(
                 3,
-                "most common path",
-                _most_common_path,
+                f"most common path of the customers in {REGION}",
+                within(CUSTOMERS, _most_common_path),
                 requires=("events",),
                 why="Process mining calls a path a variant; a handful of variants usually cover "
                 "most customers, and the most common one is the journey the business actually "
-                "runs — which is often not the one drawn in a workshop.",
-                hint="Sort each customer's events by time, merge consecutive repeats of a stage, "
-                "join the stages into one path per customer and count the paths; answer with "
-                "the list of stages in order.",
+                "runs — which is often not the one drawn in a workshop, nor the same in every "
+                "region.",
+                hint=f"Keep the events of the customers in {REGION}, sort each customer's events "
+                "by time, merge consecutive repeats of a stage, join the stages into one path "
+                "per customer and count the paths; answer with the list of stages in order.",
+                mistakes=(
+                    Mistake(
+                        f"used every customer, not only those in {REGION}",
+                        _most_common_path,
+                        why=f"Keep the events of the customers whose region is {REGION!r} first.",
+                    ),
+                ),
             ),
             Exercise(
                 4,
@@ -327,23 +356,25 @@ journey = register(
             ),
             Exercise(
                 5,
-                "does the draft map's pain point hold in the latest year",
+                "does the draft map's second pain point hold in the latest year",
                 _map_pain_point_holds,
                 requires=("responses",),
-                why="A map drawn from every year can carry an old problem forward. The rule "
-                "keeps a pain point on the map only while the data show it now: the top of its "
-                "95 % interval in the latest year is below the share satisfied at the other "
-                "touchpoints that year.",
-                hint="Find the touchpoint with the lowest share satisfied over all years (the "
-                "draft's pain point). In the latest year, take its 95 % Wilson interval and the "
-                "pooled share satisfied of the other touchpoints (30 or more answers each); "
-                'answer "yes" if the upper bound is below that share, else "no".',
+                why="A map can hold more than one pain point, and a map drawn from every year "
+                "can carry an old problem forward. The rule keeps a pain point on the map while "
+                "the data show it now: the top of its 95 % interval in the latest year is below "
+                "the share satisfied at the other touchpoints that year — whether or not "
+                "another touchpoint is lower still.",
+                hint="Find the touchpoint with the second-lowest share satisfied over all years "
+                "(the draft's second pain point). In the latest year, take its 95 % Wilson "
+                "interval and the pooled share satisfied of the other touchpoints (30 or more "
+                'answers each); answer "yes" if the upper bound is below that share, else "no".',
                 mistakes=(
                     Mistake(
-                        "compared the latest year's shares without their intervals",
+                        "kept only the touchpoint with the lowest share that year, without "
+                        "the intervals",
                         _map_pain_point_by_points,
-                        why="The lowest share may still be within chance of the others; the "
-                        "rule needs the whole interval below them.",
+                        why="A touchpoint is a pain point when its whole interval lies below the "
+                        "other touchpoints, even if another one is lower still.",
                     ),
                 ),
             ),

@@ -27,14 +27,20 @@ from cxlab.teaching._core import (
     Question,
     Quiz,
     Unavailable,
+    customers_where,
     on_demo,
     register,
+    within,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxlab.contract.bundle import Bundle
 
 __all__ = ["metrics"]
+
+#: The customers exercise 6 asks about: those who came through referrals, a channel the chapter
+#: never scores on its own, whose yearly NPS rests on far fewer answers than the whole base's.
+REFERRALS = customers_where("channel", "referral")
 
 #: The three score columns of the responses table, in the order the chapter teaches them.
 SCORES = ("nps", "csat", "ces")
@@ -364,7 +370,7 @@ metrics = register(
                 "width of the latest year's NPS interval",
                 _nps_interval_width,
                 requires=("responses",),
-                tolerance=0.1,
+                tolerance=0.01,
                 why="Rocks' adjusted Wald adds 3/4 of a promoter, 3/4 of a detractor and 3/2 of "
                 "a passive (n' = n + 3), then takes (p' − d') ± 1.96·√((p' + d' − (p' − d')²)/n'); "
                 "the width is twice that margin, in points.",
@@ -412,19 +418,22 @@ metrics = register(
             ),
             Exercise(
                 6,
-                "did the NPS really change from the previous year",
-                _nps_change_verdict,
+                "did the NPS of the customers who came through referrals really change from "
+                "the previous year",
+                within(REFERRALS, _nps_change_verdict),
                 requires=("responses",),
                 why="Each year's NPS is an estimate from a sample; the rule calls a change real "
                 "only when the two 95 % adjusted-Wald intervals do not overlap. Overlapping "
-                "intervals do not prove that nothing changed: they say the answers cannot tell.",
-                hint="Score the previous and the latest calendar year separately with "
-                "metrics.score_responses (or by hand), compare each year's low and high, and "
-                'answer "up", "down" or "unclear".',
+                "intervals do not prove that nothing changed: they say the answers cannot tell "
+                "— and a segment's few answers often cannot.",
+                hint="Keep the responses of the customers whose channel is 'referral' in the "
+                "customers table, score the previous and the latest calendar year separately "
+                "with metrics.score_responses (or by hand), compare each year's low and high, "
+                'and answer "up", "down" or "unclear".',
                 mistakes=(
                     Mistake(
                         "read the change off the two scores and ignored their intervals",
-                        _nps_change_from_points,
+                        within(REFERRALS, _nps_change_from_points),
                         why="Two point estimates always differ a little; only intervals that "
                         "do not overlap show a change the sample can support.",
                     ),

@@ -60,12 +60,12 @@ def _monthly(bundle: Bundle, *, refunds: bool) -> pd.Series:
     return tx.groupby(tx["date"].dt.to_period("M"))["amount"].sum()
 
 
-def _peak_revenue_month(bundle: Bundle) -> pd.Period:
-    return _monthly(bundle, refunds=True).idxmax()
+def _best_month_revenue(bundle: Bundle) -> float:
+    return float(_monthly(bundle, refunds=True).max())
 
 
-def _peak_gross_month(bundle: Bundle) -> pd.Period:
-    return _monthly(bundle, refunds=False).idxmax()
+def _best_month_gross(bundle: Bundle) -> float:
+    return float(_monthly(bundle, refunds=False).max())
 
 
 def _latest_year_responses(bundle: Bundle) -> pd.DataFrame:
@@ -251,17 +251,20 @@ welcome = register(
             ),
             Exercise(
                 2,
-                "month with the highest net revenue",
-                _peak_revenue_month,
+                "net revenue of the best month",
+                _best_month_revenue,
                 requires=("transactions",),
+                tolerance=0.5,
                 why="Net revenue per month is the sum of amounts in that month, refunds "
-                "included as negative amounts; the tour's monthly revenue chart shows the peak.",
-                hint="Group the transactions by month (date.dt.to_period('M')), sum amount, "
-                "and take the month of the largest sum; answer as text such as '2024-11'.",
+                "included as negative amounts; the tour's monthly revenue chart shows which "
+                "month peaks, the sum says by how much.",
+                hint="Group the transactions by month (date.dt.to_period('M')), sum amount "
+                "(refunds are negative amounts) and answer with the largest sum, to the "
+                "nearest unit of money; answers within ±0.5 count.",
                 mistakes=(
                     Mistake(
                         "summed the sales only and left the refunds out (gross, not net)",
-                        _peak_gross_month,
+                        _best_month_gross,
                         why="Refunds are negative amounts and belong in the month's net "
                         "revenue: sum every amount, not only the positive ones.",
                     ),
