@@ -18,13 +18,12 @@ from threadpoolctl import threadpool_limits
 
 from cxlab.runner._execute import thread_limits
 
-# Under pytest-xdist every worker runs its own tests and notebook kernels at the same time as the
-# others: share the cores out as `cxlab run --jobs` does, in this worker (threadpoolctl, for the
-# libraries already loaded) and in the kernels it starts (the environment they inherit).
-_CAPS = thread_limits(int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
-os.environ.update(_CAPS)
-if _CAPS:
-    threadpool_limits(int(next(iter(_CAPS.values()))))
+# One thread per numeric library, as every kernel of `cxlab run` has: the notebooks' stored outputs
+# were computed so (a multi-threaded BLAS can change a result's last digits), and test workers
+# side by side do not crowd each other out. Set in this process (threadpoolctl, for the libraries
+# already loaded) and in the environment the kernels it starts inherit.
+os.environ.update(thread_limits())
+threadpool_limits(1)
 
 # No property test may depend on how busy the machine is: no per-example deadline and no
 # "too slow" health check (both time examples); no example database, so runs repeat exactly.

@@ -39,7 +39,6 @@ from typing import Any
 import yaml
 
 from cxlab.errors import CxlabError, Problem, RunError, ValidationReport
-from cxlab.runner._execute import clients_at_once
 from cxlab.runner._report import _style
 from cxlab.runner._run import DEFAULT_SEED, DEFAULT_TIMEOUT, RunResult, run_client
 from cxlab.runner._safe_html import CONTENT_SECURITY_POLICY
@@ -268,12 +267,9 @@ def _local(
 ) -> Iterator[tuple[ClientSpec, RunResult]]:
     pool = ThreadPoolExecutor(max_workers=jobs)
     try:
-        with clients_at_once(min(jobs, len(batch.clients))):
-            futures = {
-                pool.submit(_run_one, c, str(batch.out), notebook_dir): c for c in batch.clients
-            }
-            for future in as_completed(futures):
-                yield futures[future], future.result()
+        futures = {pool.submit(_run_one, c, str(batch.out), notebook_dir): c for c in batch.clients}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
     finally:
         # After a stop, clients that have not started never start; running ones give up at
         # their next step, their notebook workers having been ended already.

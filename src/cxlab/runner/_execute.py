@@ -17,23 +17,22 @@ Children are started through :func:`cxlab.runner._signals.spawn`, which register
 a SIGINT or SIGTERM of the run ends them too, and each child is told its parent's process id so
 that it ends itself and its kernel when the parent dies (:mod:`cxlab.runner._worker`).
 
-When several notebooks run at once (``--jobs``, or a batch running clients side by side), each
-kernel is told how many threads its numeric libraries may start (OpenMP, OpenBLAS, MKL): the
-machine's cores shared out between the kernels running together (:func:`thread_limits`).
-Otherwise every kernel starts one thread per core, and on a small machine the kernels' threads
-crowd each other out — scikit-learn's gradient boosting, for one, waits on its OpenMP threads.
-Variables the user has set are left as they are.
+Every kernel's numeric libraries (OpenMP, OpenBLAS, MKL) run one thread
+(:func:`thread_limits`), for two reasons. The numbers: a multi-threaded BLAS sums a long dot
+product in pieces, one per thread, so a likelihood or a standard error can change in its last
+digits with the machine's cores, and a report must not depend on the machine it ran on. The time:
+kernels side by side (``--jobs``, a batch) that each start a thread per core crowd each other out
+— scikit-learn's gradient boosting spins on its OpenMP threads. Variables the user has set are
+left as they are.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,59 +40,28 @@ from typing import Any
 from cxlab.findings import escape_markdown
 from cxlab.runner import _signals
 
-__all__ = ["Outcome", "clients_at_once", "execute", "thread_limits"]
+__all__ = ["Outcome", "execute", "thread_limits"]
 
 #: The variables that cap the threads of OpenMP (scikit-learn), OpenBLAS and MKL (numpy, scipy).
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
-#: Clients a batch runs side by side in this process (see :func:`clients_at_once`).
-_clients = 1
 
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def thread_limits(jobs: int) -> dict[str, str]:
-    """Thread caps for each kernel when ``jobs`` notebooks of each running client run at once.
-
-    Parameters
-    ----------
-    jobs : int
-        Notebooks one client runs at the same time; a batch's clients side by side multiply it.
+def thread_limits() -> dict[str, str]:
+    """Return the thread caps every kernel gets: one thread for each library the user left unset.
 
     Returns
     -------
     dict
-        The variables of :data:`THREAD_VARIABLES` the user has not set, each the cores shared
-        out between the kernels (at least one); empty when one kernel runs at a time.
+        Each variable of :data:`THREAD_VARIABLES` not already in the environment, set to "1".
 
     Examples
     --------
-    >>> thread_limits(1)
-    {}
-    >>> set(thread_limits(64).values()) <= {"1"}
+    >>> import os
+    >>> caps = thread_limits()
+    >>> all(caps[name] == "1" for name in THREAD_VARIABLES if name not in os.environ)
     True
     """
-    kernels = max(1, jobs) * _clients
-    if kernels <= 1:
-        return {}
-    threads = str(max(1, _cores() // kernels))
-    return {name: threads for name in THREAD_VARIABLES if name not in os.environ}
-
-
-@contextlib.contextmanager
-def clients_at_once(n: int) -> Iterator[None]:
-    """Within this block, a batch runs ``n`` clients side by side (for :func:`thread_limits`)."""
-    global _clients
-    before, _clients = _clients, max(1, n)
-    try:
-        yield
-    finally:
-        _clients = before
+    return {name: "1" for name in THREAD_VARIABLES if name not in os.environ}
 
 
 #: Seconds papermill waits for a kernel to start.
@@ -183,7 +151,8 @@ def execute(
         Limit for the whole child process in seconds; past it the child and its kernel are
         killed and the notebook fails.
     env : dict, optional
-        Environment variables added for the child and its kernel (the run's bundle snapshot).
+        Environment variables added for the child and its kernel (the run's bundle snapshot);
+        the thread caps of :func:`thread_limits` are always added.
 
     Returns
     -------
@@ -207,7 +176,8 @@ def execute(
         "--params",
         json.dumps(parameters),
     ]
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"} | (env or {})  # inline plots
+    inherited = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # inline plots
+    env = inherited | thread_limits() | (env or {})
     start = time.perf_counter()
     proc = _signals.spawn(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     if proc is None:

@@ -25,7 +25,7 @@ from cxlab.contract import load_bundle
 from cxlab.contract.snapshot import ENV_KEY, ENV_PATH, new_key, write_snapshot
 from cxlab.errors import BundleError, Problem, RunError, ValidationReport
 from cxlab.headlines import collect
-from cxlab.runner._execute import execute, thread_limits
+from cxlab.runner._execute import execute
 from cxlab.runner._notebooks import NotebookSpec, discover, notebooks_dir, select
 from cxlab.runner._report import ChapterPart, render_report
 from cxlab.runner._signals import deferred_signals, raise_if_stopping, stop_on_signals
@@ -561,7 +561,6 @@ def _execute_all(
         log(f"{spec.name}: {outcome.status} in {outcome.seconds:.1f} s {outcome.reason}".rstrip())
         return NotebookResult(spec.name, outcome.status, outcome.reason, outcome.seconds, headlines)
 
-    env = thread_limits(min(jobs, len(specs))) | env
     if jobs == 1 or len(specs) <= 1:
         return [one(s) for s in specs]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
