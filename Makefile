@@ -56,6 +56,7 @@ lab: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m cxlab.plots._theory $(ALL_NOTEBOOKS)
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False \
 	  --ExecutePreprocessor.skip_cells_with_tag=widget $(ALL_NOTEBOOKS)

@@ -83,7 +83,7 @@ def hostile_report(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     folder = datasets.write_demo("clothing_retailer", base / "client", n_customers=300)
     counts = _poison(folder)
-    result = run_client(folder, client=CLIENT, out=base / "out")
+    result = run_client(folder, client=CLIENT, out=base / "out", jobs=2)
     return result, counts
 
 

@@ -70,7 +70,7 @@ def sync_playwright():
 @pytest.fixture(scope="module")
 def run(tmp_path_factory, sync_playwright):
     out = tmp_path_factory.mktemp("report-render")
-    result = run_client(datasets.demo_path("clothing_retailer"), out=out)
+    result = run_client(datasets.demo_path("clothing_retailer"), out=out, jobs=2)
     assert result.ok, result.summary()
     return result
 
@@ -186,10 +186,23 @@ def test_report_text_shows_no_code_identifiers(run):
     assert code_identifiers(page, allowed) == []
 
 
-@pytest.mark.parametrize("demo", [d for d in datasets.DEMOS if d != "clothing_retailer"])
-def test_every_demo_clients_report_reads_without_code(demo, tmp_path):
-    result = run_client(datasets.demo_path(demo), out=tmp_path)
-    assert result.ok, result.summary()
-    page = (result.folder / "report.html").read_text(encoding="utf-8")
-    assert leftovers(page, client_text(datasets.demo_path(demo))) == []
-    assert code_identifiers(page, client_words(datasets.demo_path(demo))) == []
+class _OneDemoClientsReport:
+    """Another demo client's whole report, read as a client would read it.
+
+    One class per demo client (made below), so that ``pytest -n 2 --dist loadscope`` spreads
+    these full runs over the workers instead of queueing them behind this module's others.
+    """
+
+    demo: str
+
+    def test_report_reads_without_code(self, tmp_path):
+        result = run_client(datasets.demo_path(self.demo), out=tmp_path, jobs=2)
+        assert result.ok, result.summary()
+        page = (result.folder / "report.html").read_text(encoding="utf-8")
+        assert leftovers(page, client_text(datasets.demo_path(self.demo))) == []
+        assert code_identifiers(page, client_words(datasets.demo_path(self.demo))) == []
+
+
+for _demo in (d for d in datasets.DEMOS if d != "clothing_retailer"):
+    _name = "TestEveryDemoClientsReport_" + _demo
+    globals()[_name] = type(_name, (_OneDemoClientsReport,), {"demo": _demo})

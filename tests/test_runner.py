@@ -633,3 +633,41 @@ def test_a_chapter_declaring_out_dir_writes_its_exports_into_the_results(tmp_pat
     plain = nbformat.read(result.folder / "01_plain.ipynb", as_version=4)
     assert "[]" in plain.cells[-2].outputs[0]["text"]  # not given to a chapter that does not ask
     assert "unknown parameter" not in (result.folder / "run.log").read_text(encoding="utf-8")
+
+
+# --- one thread per numeric library in every kernel ---------------------------------------------
+
+
+def test_every_kernel_gets_one_thread_unless_the_user_set_it(monkeypatch):
+    from cxlab.runner import _execute
+
+    for name in _execute.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    assert _execute.thread_limits() == {
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert _execute.thread_limits() == {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+@pytest.mark.slow  # executes notebooks
+def test_kernels_run_one_thread_whatever_the_jobs(monkeypatch, tmp_path):
+    from cxlab.runner import _execute
+
+    for name in _execute.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    folder = tmp_path / "chapters"
+    folder.mkdir()
+    show = ["import os\nprint('threads', os.environ.get('OMP_NUM_THREADS', 'unset'))"]
+    for stem in ("00_first", "01_second"):
+        _notebook(folder / f"{stem}.ipynb", show, load=False)
+    data, seen = _bakery(tmp_path), {}
+    for jobs in (1, 2):
+        result = run_client(data, out=tmp_path / f"out{jobs}", notebook_dir=folder, jobs=jobs)
+        assert result.ok, result.summary()
+        nb = nbformat.read(result.folder / "00_first.ipynb", as_version=4)
+        [printed] = [o["text"] for c in nb.cells for o in c.get("outputs", []) if "text" in o]
+        seen[jobs] = printed.split()[1]
+    assert seen == {1: "1", 2: "1"}

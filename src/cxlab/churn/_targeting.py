@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.discrete.discrete_model import Logit
+from statsmodels.tools.tools import add_constant
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from cxlab.churn._data import _purchases, churn_features, churn_labels
@@ -241,7 +242,7 @@ def driver_effects(features: pd.DataFrame, labels: pd.Series, columns: list[str]
             rule="too_few",
             hint="More survey answers or customers are needed.",
         )
-    fit = sm.Logit(data["_y"], sm.add_constant(data[cols])).fit(disp=0)
+    fit = Logit(data["_y"], add_constant(data[cols])).fit(disp=0)
     ci = fit.conf_int()
     out = pd.DataFrame(
         {
@@ -289,7 +290,7 @@ def survey_effect(
     if n < 30 or churners < 5 or n - churners < 5 or data["x"].nunique() < 2:
         return out
     auc = auc_interval(data["y"], -data["x"], n_boot=n_boot, random_state=random_state)
-    fit = sm.Logit(data["y"], sm.add_constant(data[["x"]])).fit(disp=0)
+    fit = Logit(data["y"], add_constant(data[["x"]])).fit(disp=0)
     lo, hi = fit.conf_int().loc["x"]
     out.update(
         auc=auc["value"],

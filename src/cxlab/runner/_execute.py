@@ -16,6 +16,14 @@ child's process group alone would leave it running (see :func:`cxlab.runner._sig
 Children are started through :func:`cxlab.runner._signals.spawn`, which registers them so that
 a SIGINT or SIGTERM of the run ends them too, and each child is told its parent's process id so
 that it ends itself and its kernel when the parent dies (:mod:`cxlab.runner._worker`).
+
+Every kernel's numeric libraries (OpenMP, OpenBLAS, MKL) run one thread
+(:func:`thread_limits`), for two reasons. The numbers: a multi-threaded BLAS sums a long dot
+product in pieces, one per thread, so a likelihood or a standard error can change in its last
+digits with the machine's cores, and a report must not depend on the machine it ran on. The time:
+kernels side by side (``--jobs``, a batch) that each start a thread per core crowd each other out
+— scikit-learn's gradient boosting spins on its OpenMP threads. Variables the user has set are
+left as they are.
 """
 
 from __future__ import annotations
@@ -32,7 +40,29 @@ from typing import Any
 from cxlab.findings import escape_markdown
 from cxlab.runner import _signals
 
-__all__ = ["Outcome", "execute"]
+__all__ = ["Outcome", "execute", "thread_limits"]
+
+#: The variables that cap the threads of OpenMP (scikit-learn), OpenBLAS and MKL (numpy, scipy).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def thread_limits() -> dict[str, str]:
+    """Return the thread caps every kernel gets: one thread for each library the user left unset.
+
+    Returns
+    -------
+    dict
+        Each variable of :data:`THREAD_VARIABLES` not already in the environment, set to "1".
+
+    Examples
+    --------
+    >>> import os
+    >>> caps = thread_limits()
+    >>> all(caps[name] == "1" for name in THREAD_VARIABLES if name not in os.environ)
+    True
+    """
+    return {name: "1" for name in THREAD_VARIABLES if name not in os.environ}
+
 
 #: Seconds papermill waits for a kernel to start.
 KERNEL_START_TIMEOUT = 60
@@ -121,7 +151,8 @@ def execute(
         Limit for the whole child process in seconds; past it the child and its kernel are
         killed and the notebook fails.
     env : dict, optional
-        Environment variables added for the child and its kernel (the run's bundle snapshot).
+        Environment variables added for the child and its kernel (the run's bundle snapshot);
+        the thread caps of :func:`thread_limits` are always added.
 
     Returns
     -------
@@ -145,7 +176,8 @@ def execute(
         "--params",
         json.dumps(parameters),
     ]
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"} | (env or {})  # inline plots
+    inherited = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # inline plots
+    env = inherited | thread_limits() | (env or {})
     start = time.perf_counter()
     proc = _signals.spawn(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     if proc is None:
