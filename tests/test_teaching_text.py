@@ -80,7 +80,45 @@ def test_reviews_exercise_is_skipped_without_reviews(make_bundle):
 
 
 def test_touchpoint_judgement_is_none_with_too_few_comments(small):
-    assert teaching.text.solution(5, small) == "none"
+    assert teaching.text[5].solve.question(small) == "none"
+
+
+def test_touchpoint_judgement_is_skipped_without_that_quarter(small):
+    # the small bundle spans two months: seven quarters before its latest there is nothing
+    assert teaching.text.check(5, "none", small).status == "skipped"
+
+
+def _touchpoint_comments(negative_at_a: int) -> str:
+    """12 comments at touchpoint a, 30 at b; 5 of b's and ``negative_at_a`` of a's negative."""
+    bad, good = "Terrible and rude service", "Wonderful and lovely visit"
+    rows = ["response_id,date,touchpoint,nps,comment"]
+    texts = [("a", bad)] * negative_at_a + [("a", good)] * (12 - negative_at_a)
+    texts += [("b", bad)] * 5 + [("b", good)] * 25
+    for i, (touchpoint, comment) in enumerate(texts):
+        rows.append(f"r{i},2024-03-{1 + i % 28:02d},{touchpoint},5,{comment}")
+    return "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("negative_at_a", "rule", "without_interval"),
+    [
+        # 10 of 12 at a: share 0.833, Wilson 95 % lower end 0.552 > 15 / 42 = 0.357 overall
+        (10, "a", "a"),
+        # 5 of 12 at a: share 0.417 > 10 / 42 = 0.238, but its lower end 0.193 is not
+        (5, "none", "a"),
+    ],
+)
+def test_touchpoint_judgement_asks_for_the_whole_interval_above(
+    make_bundle, negative_at_a, rule, without_interval
+):
+    bundle = cxlab.load_bundle(
+        make_bundle({"responses.csv": _touchpoint_comments(negative_at_a)}, yml="client: Shop\n")
+    )
+    exercise = teaching.text[5]
+    assert exercise.solve.question(bundle) == rule
+    mistake = exercise.mistakes[1]
+    assert mistake.name.startswith("took a share above")
+    assert mistake.solve.question(bundle) == without_interval
 
 
 @pytest.fixture(scope="module", params=DEMOS)
@@ -102,10 +140,10 @@ def test_every_solution_and_mistake_on_every_demo(demo):
 
 
 @pytest.mark.slow
-def test_recent_touchpoint_to_fix_is_the_planted_pain_point(demo):
+def test_touchpoint_to_fix_over_two_years_is_the_planted_pain_point(demo):
     name, bundle = demo
-    got = teaching.text.solution(5, bundle)
-    if name == "restaurant":  # its latest six months put support ahead of the pain point
+    got = teaching.text[5].solve.question(bundle)
+    if name == "restaurant":  # its comments complain most about support, not the pain point
         assert got == "support"
     else:
         assert got == datasets.planted_truth(name).pain_point

@@ -4,7 +4,8 @@ Every expected answer is computed here with plain pandas from the learner's bund
 calling :mod:`cxlab.actions`, so a check is an independent second calculation. The questions ask
 for numbers the chapter does not print: detractors in one half-year, customers who may receive
 marketing, the busiest week. Each exercise lists the wrong answers learners predictably give
-(answers counted instead of customers, a blank read as consent, weeks labelled by their Sunday).
+(answers counted instead of customers, consent counted over every sign-up year, the week with
+the most revenue instead of the most orders, weeks labelled by their Sunday).
 """
 
 from __future__ import annotations
@@ -59,23 +60,23 @@ def _passives_too_2025h1(bundle: Bundle) -> int:
 SIGNUP_YEAR = 2025
 
 
-def _consent_column(bundle: Bundle) -> pd.Series:
+def _consent_column(bundle: Bundle, *, every_year: bool = False) -> pd.Series:
     col = bundle.config.consent
     c = bundle.customers
     if not col or col not in c:
         raise Unavailable("the data record no marketing consent (consent: in cxlab.yml)")
     if "signup_date" not in c or c["signup_date"].isna().all():
         raise Unavailable("the customers table has no sign-up dates")
-    return c.loc[c["signup_date"].dt.year == SIGNUP_YEAR, col]
+    return c[col] if every_year else c.loc[c["signup_date"].dt.year == SIGNUP_YEAR, col]
 
 
 def _consenting(bundle: Bundle) -> int:
     return int(_consent_column(bundle).eq(True).sum())
 
 
-def _not_refusing(bundle: Bundle) -> int:
-    """Count everyone who did not say no, blanks included (the mistake)."""
-    return int((~_consent_column(bundle).eq(False)).sum())
+def _consenting_every_year(bundle: Bundle) -> int:
+    """Count the consenting customers of every sign-up year (the mistake)."""
+    return int(_consent_column(bundle, every_year=True).eq(True).sum())
 
 
 def _refusing(bundle: Bundle) -> int:
@@ -91,9 +92,12 @@ def _orders(bundle: Bundle, *, lines: bool = False) -> pd.DataFrame:
     return bought if lines else bought.drop_duplicates("order_id")
 
 
-def _top_monday(rows: pd.DataFrame) -> pd.Timestamp:
+def _top_monday(rows: pd.DataFrame, *, weight: str | None = None) -> pd.Timestamp:
     monday = rows["date"].dt.normalize() - pd.to_timedelta(rows["date"].dt.day_of_week, "D")
-    counts = monday.value_counts()
+    if weight is None:
+        counts = monday.value_counts()
+    else:
+        counts = rows[weight].groupby(monday).sum().sort_values(ascending=False)
     if len(counts) > 1 and counts.iloc[0] == counts.iloc[1]:
         raise Unavailable("two weeks tie for the most orders")
     return counts.index[0]
@@ -103,9 +107,9 @@ def _busiest_week(bundle: Bundle) -> pd.Timestamp:
     return _top_monday(_orders(bundle))
 
 
-def _busiest_week_by_lines(bundle: Bundle) -> pd.Timestamp:
-    """Count order lines, so large baskets weigh more (the mistake)."""
-    return _top_monday(_orders(bundle, lines=True))
+def _busiest_week_by_revenue(bundle: Bundle) -> pd.Timestamp:
+    """Take the week with the most revenue, so a few large orders weigh most (the mistake)."""
+    return _top_monday(_orders(bundle, lines=True), weight="amount")
 
 
 def _busiest_week_sunday(bundle: Bundle) -> pd.Timestamp:
@@ -237,9 +241,10 @@ actions = register(
                 "count those where it equals True (blanks do not count).",
                 mistakes=(
                     Mistake(
-                        "counted everyone who did not say no, blanks included",
-                        _not_refusing,
-                        why="A blank is not consent: count only the explicit True values.",
+                        f"counted the consenting customers of every sign-up year, not only "
+                        f"{SIGNUP_YEAR}",
+                        _consenting_every_year,
+                        why=f"Keep the customers whose signup_date falls in {SIGNUP_YEAR} first.",
                     ),
                     Mistake(
                         "counted the customers who refused",
@@ -253,15 +258,18 @@ actions = register(
                 "the Monday of the week with the most orders",
                 _busiest_week,
                 requires=("transactions",),
-                why="Staffing plans start from the busiest week. Count orders (distinct order ids "
-                "among positive amounts), not lines: a basket of three items is one order.",
+                why="Staffing plans start from the busiest week, and the work comes in orders: "
+                "count orders (distinct order ids among positive amounts), not lines or money — "
+                "a basket of three items is one order, and one large order is not three times "
+                "the work of a small one.",
                 hint="Drop duplicate order_id among lines with amount > 0, move each date back to "
                 "its Monday (date - day_of_week days), count per Monday, and take the largest.",
                 mistakes=(
                     Mistake(
-                        "counted order lines rather than orders",
-                        _busiest_week_by_lines,
-                        why="A basket of three items is one order: drop duplicate order_id first.",
+                        "took the week with the most revenue rather than the most orders",
+                        _busiest_week_by_revenue,
+                        why="Staff serve orders, not pounds: a week of a few large orders can "
+                        "bring the most money with less work. Count distinct order ids.",
                     ),
                     Mistake(
                         "gave the Sunday that ends the week, as resample('W') labels it",

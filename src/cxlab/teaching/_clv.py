@@ -1,9 +1,10 @@
 """Chapter 06 · lifetime value and ROI: exercises on purchase days, acquisition and retention cost.
 
-The expected answers are computed here with plain pandas from the learner's bundle, not by
-calling :mod:`cxlab.clv`, so each check is a second, independent calculation: one-time buyers
-counted in purchase *days* (the models' unit), the cheapest acquisition channel, and the
-retention cost per active customer-month of a year.
+The expected answers are computed here with plain pandas, not by calling :mod:`cxlab.clv`, so
+each check is a second, independent calculation: one-time buyers counted in purchase *days*
+(the models' unit), the cheapest acquisition channel of a second demo client and its cost per
+new customer (the chapter prints its own client's costs), and the retention cost per active
+customer-month of a year.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from cxlab.teaching._core import (
     Question,
     Quiz,
     Unavailable,
+    on_demo,
     register,
     share_for_percent,
 )
@@ -31,6 +33,9 @@ __all__ = ["clv"]
 
 #: The year exercise 3 asks about.
 CRC_YEAR = 2024
+
+#: The second client whose acquisition costs exercise 2 asks about.
+CAC_DEMO = "restaurant"
 
 
 def _purchases(bundle: Bundle) -> pd.DataFrame:
@@ -58,7 +63,10 @@ def _costs(bundle: Bundle) -> pd.DataFrame:
     return bundle.costs.dropna(subset=["period", "kind", "amount"])
 
 
-def _cheapest_channel(bundle: Bundle, *, everyone: bool = False, highest: bool = False) -> str:
+def _cheapest_channel(
+    bundle: Bundle, *, everyone: bool = False, highest: bool = False
+) -> tuple[str, float]:
+    """Return the channel with the lowest (or highest) cost per new customer, and that cost."""
     costs = _costs(bundle)
     if not bundle.has("customers") or "channel" not in bundle.customers:
         raise Unavailable("the customers table has no acquisition channel")
@@ -71,7 +79,8 @@ def _cheapest_channel(bundle: Bundle, *, everyone: bool = False, highest: bool =
     cac = (spend / new).dropna()
     if cac.empty:
         raise Unavailable("no acquisition spend is recorded against a customer channel")
-    return str(cac.idxmax() if highest else cac.idxmin())
+    channel = cac.idxmax() if highest else cac.idxmin()
+    return str(channel), round(float(cac[channel]), 2)
 
 
 def _crc(bundle: Bundle, *, per_customer: bool = False, all_spend: bool = False) -> float:
@@ -117,26 +126,37 @@ clv = register(
             ),
             Exercise(
                 2,
-                "the acquisition channel with the lowest cost per new customer",
-                _cheapest_channel,
-                requires=("costs", "customers"),
+                "the cheapest acquisition channel at the restaurant demo and its cost per new "
+                "customer",
+                on_demo(CAC_DEMO, _cheapest_channel),
+                requires=("transactions",),  # the chapter's own tables, as every exercise
+                tolerance=0.01,
                 why="CAC is acquisition spend divided by the customers it won: per channel, "
                 "the channel's acquisition rows over the customers whose signup_date falls "
-                "in the costs' period and whose channel is that channel.",
-                hint="Sum costs.amount for kind == 'acquisition' by channel; count customers "
-                "by channel among those who signed up between the first and the last cost "
-                "period. Dividing by all customers (those who joined before the period too) "
-                "or by buyers only gives the wrong denominator.",
+                "in the costs' period and whose channel is that channel. Customers who joined "
+                "earlier were won by earlier spend, so counting them makes every channel look "
+                "cheaper than it is.",
+                hint=f'Load cxlab.datasets.load_demo("{CAC_DEMO}"). Sum its costs.amount for '
+                "kind == 'acquisition' by channel; count its customers by channel among those "
+                "who signed up between the first cost period and the end of the last one; "
+                "divide, and answer with the cheapest as a pair (channel, cost rounded to 2 "
+                "decimals).",
                 mistakes=(
                     Mistake(
                         "divided by every customer, those who joined before the costs too",
-                        solve=lambda b: _cheapest_channel(b, everyone=True),
-                        why="Spend in the period won only the customers who joined in it.",
+                        solve=on_demo(CAC_DEMO, lambda b: _cheapest_channel(b, everyone=True)),
+                        why="Spend in the period won only the customers who joined in it: "
+                        "keep the sign-ups between the first and the last cost period.",
                     ),
                     Mistake(
                         "took the channel with the highest cost per new customer",
-                        solve=lambda b: _cheapest_channel(b, highest=True),
+                        solve=on_demo(CAC_DEMO, lambda b: _cheapest_channel(b, highest=True)),
                         why="The question asks for the lowest.",
+                    ),
+                    Mistake(
+                        "used the chapter's client instead of the restaurant demo",
+                        solve=_cheapest_channel,
+                        why=f'Load the second client with cxlab.datasets.load_demo("{CAC_DEMO}").',
                     ),
                 ),
             ),

@@ -5,8 +5,9 @@ chapter did not print — non-consenting customers who answered a survey, a bene
 ratio among the buyers who signed up in 2025 (the chapter audits all buyers), and k over two
 other quasi-identifiers — so a learner works them out with plain pandas. Every expected answer
 is computed here with pandas, not by calling :mod:`cxlab.ethics`, so a check is an independent
-second calculation. Each exercise lists the wrong answers learners predictably give (a blank
-read as consent, the wrong denominator, the number of groups instead of the smallest one).
+second calculation. Each exercise lists the wrong answers learners predictably give (every
+refuser counted whether they answered or not, the wrong denominator, each quasi-identifier
+taken alone, the number of groups instead of the smallest one).
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["ethics"]
 
 _YES = {"true", "yes", "y", "1", "t"}
-_NO = {"false", "no", "n", "0", "f"}
 #: The sign-up year whose buyers exercise 2 audits (the chapter audits every buyer).
 SIGNUP_YEAR = 2025
 
@@ -69,11 +69,9 @@ def _refusers_answers(bundle: Bundle) -> int:
     return int(_answered(bundle).isin(refused).sum())
 
 
-def _explicit_no_who_answered(bundle: Bundle) -> int:
-    """Count only an explicit "no" as refusal, so blanks pass as consent (the mistake)."""
-    c = bundle.customers
-    said_no = _words(_consent(bundle)).isin(_NO).fillna(False).to_numpy()
-    return len(set(c.loc[said_no, "customer_id"].astype(str)) & set(_answered(bundle)))
+def _refusers(bundle: Bundle) -> int:
+    """Count every customer without consent, answered or not (the mistake)."""
+    return int((~_agreed(_consent(bundle))).sum())
 
 
 def _benefit(bundle: Bundle) -> str:
@@ -151,12 +149,10 @@ def _groups_region_channel(bundle: Bundle) -> int:
     return len(_region_channel(bundle).fillna("(empty)").value_counts())
 
 
-def _k_without_blanks(bundle: Bundle) -> int:
-    """Drop blanks as ``groupby`` does by default, so their group is never counted (the mistake)."""
-    counts = _region_channel(bundle).dropna().value_counts()
-    if counts.empty:
-        raise Unavailable("every customer has a blank region or channel")
-    return int(counts.min())
+def _k_each_column(bundle: Bundle) -> int:
+    """Take each quasi-identifier's smallest group alone, not their combinations (the mistake)."""
+    both = _region_channel(bundle).fillna("(empty)")
+    return int(min(both[column].value_counts().min() for column in both))
 
 
 QUIZ = Quiz(
@@ -272,9 +268,10 @@ ethics = register(
                         "distinct customer ids.",
                     ),
                     Mistake(
-                        "treated a blank consent as a yes",
-                        _explicit_no_who_answered,
-                        why="Only an explicit yes is consent; a blank counts as a refusal.",
+                        "counted every customer without consent, whether or not they answered "
+                        "a survey",
+                        _refusers,
+                        why="Keep only the refusers whose id appears in responses.customer_id.",
                     ),
                 ),
             ),
@@ -329,10 +326,12 @@ ethics = register(
                         why="k is a group size: value_counts() and then .min().",
                     ),
                     Mistake(
-                        "left out customers with a blank region or channel",
-                        _k_without_blanks,
-                        why="groupby drops blanks unless dropna=False; a blank is a value an "
-                        "attacker can know too.",
+                        "took the smallest group of region and of channel separately, not of "
+                        "their combinations",
+                        _k_each_column,
+                        why="k is over the quasi-identifiers together: someone who knows both "
+                        "a customer's region and channel narrows them to the group sharing "
+                        "both, which is smaller than either alone.",
                     ),
                 ),
             ),

@@ -3,8 +3,9 @@
 The chapter scores the client's comments with :mod:`cxlab.text` and reads themes, mismatches
 and competitor reviews from them. The exercises ask for numbers the chapter does not print:
 the NPS of the customers who stayed silent, the NPS points that negative comments cost, the
-promoters whose comment is negative at a stricter threshold, the client's recent one- and
-two-star reviews, and a judgement on whether one survey channel needs its own treatment.
+detractors whose comment sounds happy at a looser threshold, the client's recent one- and
+two-star reviews, and a judgement on which touchpoint to fix, asked of a quarter the chapter
+does not break down.
 
 Sentiment labels come from :func:`cxlab.text.sentiment` — scoring text by hand is not the
 point here — and everything else is plain pandas on the bundle, so a check is a second,
@@ -26,8 +27,10 @@ from cxlab.teaching._core import (
     Question,
     Quiz,
     Unavailable,
+    quarter_back,
     register,
     share_for_percent,
+    within,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,8 +41,11 @@ __all__ = ["text"]
 #: The looser threshold of exercise 3 (the chapter flags mismatches at 0.5).
 STRICT = 0.3
 
-#: The window of exercises 4 and 5, in months before the latest date.
+#: The window of exercise 4, in months before the latest date.
 RECENT_MONTHS = 6
+
+#: The quarter exercise 5 judges: seven before the latest, the first of the demo's two years.
+QUARTER = quarter_back(7)
 
 #: Scored comments a touchpoint needs to be judged in exercise 5.
 MIN_COMMENTS = 10
@@ -127,27 +133,28 @@ def _recent_reviews(bundle: Bundle, *, client_only: bool = True, recent: bool = 
     return float(100 * (pd.to_numeric(rv["rating"]) <= 2).mean())
 
 
-def _touchpoint_to_fix(bundle: Bundle, *, recent: bool = True) -> str:
+def _touchpoint_to_fix(bundle: Bundle, *, interval: bool = True) -> str:
+    """Return the touchpoint whose negative share is above all comments' beyond chance.
+
+    With ``interval=False`` (the mistake) a share above the overall one is enough.
+    """
     from cxlab import text as cx_text
 
     r = bundle.responses
     if "touchpoint" not in r or "comment" not in r:
         raise Unavailable("the responses need a 'touchpoint' and a 'comment' column")
     s = r.join(cx_text.sentiment(r["comment"]))
-    s = s[s["label"].notna() & s["touchpoint"].notna()]
-    if recent:
-        if "date" not in s or s["date"].isna().all():
-            raise Unavailable("the responses are undated")
-        s = s[s["date"] > s["date"].max() - pd.DateOffset(months=RECENT_MONTHS)]
+    s = s[s["label"].notna()]
+    overall = (s["label"] == "negative").mean()  # of every scored comment, named or not
+    s = s[s["touchpoint"].notna()]
     if s.empty:
         raise Unavailable("no scored comment names a touchpoint")
-    overall = (s["label"] == "negative").mean()
     above = []
     for touchpoint, g in s.groupby("touchpoint", observed=True):
         k = int((g["label"] == "negative").sum())
         if len(g) < MIN_COMMENTS:
             continue
-        low, _high = stats.wilson(k, len(g), 0.95)
+        low = stats.wilson(k, len(g), 0.95)[0] if interval else k / len(g)
         if low > overall:
             above.append((k / len(g), str(touchpoint)))
     return max(above)[1] if above else "none"
@@ -263,24 +270,32 @@ text = register(
             ),
             Exercise(
                 5,
-                f"the touchpoint to fix first in the latest {RECENT_MONTHS} months (judgement)",
-                _touchpoint_to_fix,
+                "the touchpoint to fix first, seven quarters before the latest (judgement)",
+                within(QUARTER, _touchpoint_to_fix),
                 requires=("responses",),
                 why="A touchpoint earns a fix of its own only when its share of negative "
                 "comments is above the share of all comments beyond chance — its whole 95 % "
-                "interval above it; a higher share inside the noise does not. Recent months "
-                "can point somewhere else than the whole period: the latest complaints are "
-                "the ones still to be fixed.",
-                hint="Keep the scored comments dated after the latest date minus "
-                f"{RECENT_MONTHS} months; for each touchpoint with at least {MIN_COMMENTS} of "
-                "them compute the negative share and its Wilson interval (cxlab.stats.wilson); "
-                "of those whose lower end is above the share of all the period's scored "
-                "comments, take the highest share. Answer 'none' if none qualifies.",
+                "interval above it; a higher share inside the noise does not. A single quarter "
+                "holds few comments per touchpoint, so the rule often finds none: that is an "
+                "answer too, and the right one to give the owner rather than a guess.",
+                hint="Keep the scored comments dated in that quarter (pd.Period(date, 'Q') "
+                "equal to the latest quarter minus 7); for each touchpoint with at least "
+                f"{MIN_COMMENTS} of them compute the negative share and its Wilson interval "
+                "(cxlab.stats.wilson); of those whose lower end is above the share of all the "
+                "quarter's scored comments, take the highest share. Answer 'none' if none "
+                "qualifies.",
                 mistakes=(
                     Mistake(
-                        "used the whole period instead of the latest months",
-                        solve=lambda b: _touchpoint_to_fix(b, recent=False),
-                        why=f"Keep only the comments of the last {RECENT_MONTHS} months.",
+                        "used the whole period instead of that quarter",
+                        solve=_touchpoint_to_fix,
+                        why="Keep only the comments dated in the quarter seven before the latest.",
+                    ),
+                    Mistake(
+                        "took a share above the quarter's overall share without checking its "
+                        "interval",
+                        solve=within(QUARTER, lambda b: _touchpoint_to_fix(b, interval=False)),
+                        why="A share a little above the overall one can be chance with a few "
+                        "dozen comments: the interval's lower end must clear it.",
                     ),
                 ),
             ),
