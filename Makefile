@@ -35,12 +35,12 @@ demo: $(STAMP)
 	$(BIN)/cxlab run --data "$$($(BIN)/cxlab demo path $(DEMO))" --out $(OUT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks notebooks
-	$(BIN)/ruff format --check src tests benchmarks notebooks
+	$(BIN)/ruff check conftest.py src tests benchmarks notebooks
+	$(BIN)/ruff format --check conftest.py src tests benchmarks notebooks
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix src tests benchmarks notebooks
-	$(BIN)/ruff format src tests benchmarks notebooks
+	$(BIN)/ruff check --fix conftest.py src tests benchmarks notebooks
+	$(BIN)/ruff format conftest.py src tests benchmarks notebooks
 
 # pyproject's addopts switch nbval on, so the fast loop replaces them and leaves the plugin out.
 check: lint

@@ -6,7 +6,6 @@ raw values, counts) by reading the text below rather than by running the code un
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,16 +13,6 @@ import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, settings
-from threadpoolctl import threadpool_limits
-
-from cxlab.runner._execute import thread_limits
-
-# One thread per numeric library, as every kernel of `cxlab run` has: the notebooks' stored outputs
-# were computed so (a multi-threaded BLAS can change a result's last digits), and test workers
-# side by side do not crowd each other out. Set in this process (threadpoolctl, for the libraries
-# already loaded) and in the environment the kernels it starts inherit.
-os.environ.update(thread_limits())
-threadpool_limits(1)
 
 # No property test may depend on how busy the machine is: no per-example deadline and no
 # "too slow" health check (both time examples); no example database, so runs repeat exactly.
