@@ -39,6 +39,7 @@ LAYER_OF = {
     "cxlab.teaching": "presentation",
     "cxlab.runner": "runner",
     "cxlab.cli": "interface",
+    "cxlab.__main__": "interface",
 }
 
 #: The layers each layer may import from (besides the package root ``cxlab``, which only
@@ -51,7 +52,15 @@ MAY_IMPORT = {
     "analytics": {"foundation", "contract", "analytics"},
     "presentation": {"foundation", "contract", "data", "analytics", "presentation"},
     "runner": {"foundation", "contract", "runner"},
-    "interface": {"foundation", "contract", "data", "analytics", "presentation", "runner"},
+    "interface": {
+        "foundation",
+        "contract",
+        "data",
+        "analytics",
+        "presentation",
+        "runner",
+        "interface",
+    },
 }
 
 
