@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from statsmodels.discrete.discrete_model import Logit
 from statsmodels.tools.tools import add_constant
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from cxlab.churn._data import _purchases, churn_features, churn_labels
 from cxlab.churn._evaluate import auc_interval
