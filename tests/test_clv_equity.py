@@ -211,7 +211,7 @@ def test_a_date_with_too_few_repeat_buyers_keeps_its_row_with_the_reason():
     assert trend["equity"].iloc[1:].notna().all() and (trend["reason"].iloc[1:] == "").all()
     growth = clv.equity_growth(trend)
     text = clv.equity_growth_finding(growth, currency="EUR").text
-    assert "At 1 date(s) the models could not be fitted (only 3 of 60 customers" in text
+    assert "At 1 date the models could not be fitted (only 3 of 60 customers" in text
 
 
 def test_min_repeat_buyers_raises_the_bar():
@@ -355,7 +355,7 @@ def test_finding_counts_dates_without_an_interval_and_flags_no_change():
     assert "+10% (95% interval -5% to +30%)" in text
     assert "The interval includes no change" in text
     assert "At 2 of these quarter ends the fit is too poorly determined" in text
-    assert "The 1 earlier quarter end(s)" in text and "could not be fitted" not in text
+    assert "The earlier quarter end rests" in text and "could not be fitted" not in text
     rough = clv.equity_growth_finding(
         clv.EquityGrowth(**{**growth.__dict__, "low": np.nan, "high": np.nan}), currency="EUR"
     ).text

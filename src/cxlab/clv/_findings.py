@@ -130,14 +130,14 @@ def equity_growth_finding(growth: EquityGrowth, *, currency: str) -> Finding:
     ...     growth=0.5, low=0.2, high=0.9, first=pd.Timestamp("2024-06-30"),
     ...     last=pd.Timestamp("2024-12-31"), equity_first=100.0, equity_last=150.0,
     ...     customers_first=40, customers_last=80, points=3, dates=4, rises=1,
-    ...     first_gap="only 5 customer(s) have dated purchases",
+    ...     first_gap="only 5 customers have dated purchases",
     ... )  # fmt: skip
     >>> print(equity_growth_finding(g, currency="EUR"))  # doctest: +NORMALIZE_WHITESPACE
     Valued with the models refitted on the purchases known at each quarter end, customer
     equity went from EUR 100 on 30 Jun 2024 (40 customers) to EUR 150 on 31 Dec 2024 (80
     customers): +50% (95% interval +20% to +90%). Per customer it went from EUR 2.50 to EUR
-    1.88, and equity rose in 1 of 2 quarters. At 1 date(s) the models could not be
-    fitted (only 5 customer(s) have dated purchases).
+    1.88, and equity rose in 1 of 2 quarters. At 1 date the models could not be
+    fitted (only 5 customers have dated purchases).
     >>> print(
     ...     equity_growth_finding(
     ...         EquityGrowth(reason="the transactions have no dates"), currency="EUR"
@@ -190,8 +190,13 @@ def equity_growth_finding(growth: EquityGrowth, *, currency: str) -> Finding:
     if growth.earlier:
         values["earlier"] = growth.earlier
         parts.append(
-            "The {earlier} earlier {period} end(s) rest on too few months of purchases for a "
-            "well-determined fit, so growth is measured from {d1}."
+            (
+                "The {earlier} earlier {period} ends rest"
+                if growth.earlier > 1
+                else "The earlier {period} end rests"
+            )
+            + " on too few months of purchases for a well-determined fit, so growth is measured "
+            "from {d1}."
         )
     if growth.undetermined and np.isfinite(growth.low):
         values["undetermined"] = growth.undetermined
@@ -202,7 +207,8 @@ def equity_growth_finding(growth: EquityGrowth, *, currency: str) -> Finding:
     missing = growth.dates - growth.earlier - growth.points
     if missing:
         values |= {"missing": missing, "gap": growth.first_gap}
-        parts.append("At {missing} date(s) the models could not be fitted ({gap}).")
+        dates = "dates" if missing > 1 else "date"
+        parts.append("At {missing} " + dates + " the models could not be fitted ({gap}).")
     return Finding(" ".join(parts), values)
 
 
