@@ -162,6 +162,18 @@ class _Fitted:
         if not hasattr(self, "params_"):
             raise RuntimeError(f"{type(self).__name__} is not fitted yet; call fit(...) first")
 
+    def _keep(self, res, negll_natural, n: int):
+        """Store a finished fit: parameters, their standard errors and the diagnostics."""
+        params = np.exp(res.x)
+        self.params_ = pd.Series(dict(zip(self._names, params, strict=True)), name="estimate")
+        se = _standard_errors(negll_natural, params)
+        self.standard_errors_ = pd.Series(dict(zip(self._names, se, strict=True)), name="se")
+        self.diagnostics_ = FitDiagnostics(
+            -float(res.fun), n, bool(res.success), int(res.nit), res.message,
+            _at_bound(self._names, params),
+        )  # fmt: skip
+        return self
+
     def _p(self) -> tuple[float, ...]:
         self._check_fitted()
         return tuple(float(self.params_[n]) for n in self._names)
@@ -380,19 +392,7 @@ class BetaGeo(_Fitted):
             return value, -(grad @ w) * p
 
         res = _fit(negll, 4)
-        params = np.exp(res.x)
-        self.params_ = pd.Series(dict(zip(self._names, params, strict=True)), name="estimate")
-        se = _standard_errors(negll_natural, params)
-        self.standard_errors_ = pd.Series(dict(zip(self._names, se, strict=True)), name="se")
-        self.diagnostics_ = FitDiagnostics(
-            -float(res.fun),
-            int(w.sum()),
-            bool(res.success),
-            int(res.nit),
-            res.message,
-            _at_bound(self._names, params),
-        )
-        return self
+        return self._keep(res, negll_natural, int(w.sum()))
 
     def log_likelihood(self, frequency, recency, T) -> np.ndarray:
         """Per-customer log-likelihood under the fitted parameters."""
@@ -550,19 +550,7 @@ class GammaGamma(_Fitted):
             return value, -(_gamma_gamma_grad(params, x, m) @ w) * params
 
         res = _fit(negll, 3, start=np.array([1.0, 1.0, scale]))
-        params = np.exp(res.x)
-        self.params_ = pd.Series(dict(zip(self._names, params, strict=True)), name="estimate")
-        se = _standard_errors(negll_natural, params)
-        self.standard_errors_ = pd.Series(dict(zip(self._names, se, strict=True)), name="se")
-        self.diagnostics_ = FitDiagnostics(
-            -float(res.fun),
-            int(w.sum()),
-            bool(res.success),
-            int(res.nit),
-            res.message,
-            _at_bound(self._names, params),
-        )
-        return self
+        return self._keep(res, negll_natural, int(w.sum()))
 
     def conditional_expected_spend(self, frequency, monetary) -> np.ndarray:
         """E[spend per transaction | x, zbar] (Fader & Hardie 2013, equation 5).
