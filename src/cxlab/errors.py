@@ -27,11 +27,13 @@ BundleError
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = [
     "BundleError",
@@ -209,7 +211,7 @@ class Problem:
 
 
 def _show(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "<empty>"
     if isinstance(value, str):
         return quoted(value, 38)
@@ -220,7 +222,7 @@ def examples(row_numbers: Sequence[int], values: Sequence[Any]) -> tuple[tuple[i
     """Pair row numbers with values, keeping at most :data:`MAX_EXAMPLES`."""
     pairs = []
     for r, v in zip(row_numbers[:MAX_EXAMPLES], values[:MAX_EXAMPLES], strict=False):
-        if isinstance(v, float) and pd.isna(v):
+        if isinstance(v, float) and math.isnan(v):
             v = None
         elif hasattr(v, "item"):  # numpy scalar → Python scalar, for readable output
             v = v.item()
@@ -267,6 +269,8 @@ class ValidationReport:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per problem, for display in a notebook."""
+        import pandas as pd  # here, so that importing the errors does not load pandas
+
         cols = [
             "severity",
             "rule",

@@ -23,18 +23,58 @@ analytics: chapters hand it their numbers through :mod:`cxlab.headlines` and dec
 they need in their notebook metadata (``"cxlab": {"requires": [...]}``).
 """
 
-from cxlab.runner._batch import (
-    BatchSpec,
-    ClientSpec,
-    read_batch,
-    run_batch,
-    summary_table,
-    write_index,
-)
-from cxlab.runner._notebooks import NotebookSpec, discover, notebooks_dir, select
-from cxlab.runner._run import NotebookResult, RunResult, metrics_schema, run_client
-from cxlab.runner._signals import RunInterrupted
-from cxlab.runner._slug import slugify
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxlab.runner._batch import (
+        BatchSpec,
+        ClientSpec,
+        read_batch,
+        run_batch,
+        summary_table,
+        write_index,
+    )
+    from cxlab.runner._notebooks import NotebookSpec, discover, notebooks_dir, select
+    from cxlab.runner._run import NotebookResult, RunResult, metrics_schema, run_client
+    from cxlab.runner._signals import RunInterrupted
+    from cxlab.runner._slug import slugify
+
+#: Where each public name lives. They are imported when first asked for, so that a notebook
+#: worker (``python -m cxlab.runner._worker``, one process per chapter) does not load the
+#: report, batch and notebook machinery it never uses.
+_HOME = {
+    "BatchSpec": "_batch",
+    "ClientSpec": "_batch",
+    "read_batch": "_batch",
+    "run_batch": "_batch",
+    "summary_table": "_batch",
+    "write_index": "_batch",
+    "NotebookSpec": "_notebooks",
+    "discover": "_notebooks",
+    "notebooks_dir": "_notebooks",
+    "select": "_notebooks",
+    "NotebookResult": "_run",
+    "RunResult": "_run",
+    "metrics_schema": "_run",
+    "run_client": "_run",
+    "RunInterrupted": "_signals",
+    "slugify": "_slug",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        import importlib
+
+        value = getattr(importlib.import_module(f"cxlab.runner.{_HOME[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'cxlab.runner' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOME))
+
 
 __all__ = [
     "BatchSpec",

@@ -24,6 +24,16 @@ exits. Two mechanisms, because neither is enough alone:
 SIGTERM from anyone (the death signal, or a plain ``kill``) also ends the worker's tree first.
 The kernel would notice its own parent's death within a second (ipykernel polls it), but
 anything the kernel started would not, hence the explicit kill of the whole tree.
+
+**The notebook is saved every few seconds, not after every cell.** Papermill's own engine
+writes the whole output notebook, figures included, when each cell starts and again when it
+ends: for a chapter of fifty cells that is a hundred copies, serialisations and schema checks of
+a notebook that grows to half a megabyte, about as much work as some chapters' analysis, done
+in the same moments as the kernel's work. :class:`_SparseSaves` keeps papermill's engine and
+changes only when it writes: at most every :data:`SAVE_EVERY` seconds while cells run, and
+always once at the end, whether the notebook finished, raised, timed out or lost its kernel
+(papermill completes the notebook in a ``finally``). A worker killed from outside by the wall
+limit leaves the last periodic save.
 """
 
 from __future__ import annotations
@@ -47,6 +57,67 @@ from cxlab.runner._signals import end_tree
 PR_SET_PDEATHSIG = 1
 #: Seconds between two looks at the parent process.
 WATCH_INTERVAL = 0.5
+#: Least seconds between two saves of the output notebook while its cells run.
+SAVE_EVERY = 10.0
+#: Name the sparse-saving engine is registered under in papermill.
+ENGINE = "cxlab-sparse-saves"
+
+
+def _skip_iri_grammar() -> None:
+    """Keep jsonschema from building its IRI grammar, which no notebook check uses.
+
+    Papermill reads and writes notebooks through nbformat, which imports jsonschema, and
+    jsonschema imports ``rfc3987_syntax`` when it is installed (JupyterLab's dependencies
+    install it) to check the "iri" string format. That module compiles some thirty Lark parsers
+    as it is imported: about a second of CPU in every worker, one per chapter, for a format the
+    notebook schema never uses. Marking it absent before jsonschema is imported makes jsonschema
+    leave that one format unchecked, as it does wherever the module is not installed. The
+    worker is a process of its own, so nothing else sees the change.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def _register_engine() -> None:
+    """Register papermill's nbclient engine with sparse saves under :data:`ENGINE`."""
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    class _SparseSaves(NotebookExecutionManager):
+        """Write the notebook at most every :data:`SAVE_EVERY` seconds, and always at the end."""
+
+        def save(self, **kwargs):
+            finished = self.end_time is not None  # set by notebook_complete just before it saves
+            if finished or (self.now() - self.last_save_time).total_seconds() >= SAVE_EVERY:
+                super().save(**kwargs)
+
+    class _Engine(NBClientEngine):
+        @classmethod
+        def execute_notebook(
+            cls,
+            nb,
+            kernel_name,
+            output_path=None,
+            progress_bar=True,
+            log_output=False,
+            autosave_cell_every=30,
+            **kwargs,
+        ):
+            manager = _SparseSaves(
+                nb,
+                output_path=output_path,
+                progress_bar=progress_bar,
+                log_output=log_output,
+                autosave_cell_every=autosave_cell_every,
+            )
+            manager.notebook_start()
+            try:
+                cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                manager.cleanup_pbar()
+                manager.notebook_complete()
+            return manager.nb
+
+    papermill_engines.register(ENGINE, _Engine)
 
 
 def _end_descendants_and_exit(code: int) -> None:
@@ -81,9 +152,11 @@ def _die_with_parent(parent_pid: int) -> None:
 
 
 def _child(args: argparse.Namespace) -> int:
+    _skip_iri_grammar()
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+    _register_engine()
     params = json.loads(args.params)
     output = Path(args.output)
     status, reason = "ok", ""
@@ -93,6 +166,7 @@ def _child(args: argparse.Namespace) -> int:
             str(output),
             parameters=params,
             kernel_name="python3",
+            engine_name=ENGINE,
             cwd=args.cwd,
             execution_timeout=args.timeout,
             start_timeout=KERNEL_START_TIMEOUT,
