@@ -325,3 +325,32 @@ def test_findings_escape_client_text():
 def test_skipped_finding_states_the_reason():
     f = churn.skipped_finding("survival", "no tenure column.")
     assert not f.supported and f.text == "Survival curves are skipped: no tenure column"
+
+
+@pytest.mark.parametrize("kind", ["logistic", "boosting"])
+def test_drivers_importance_is_sklearns_permutation_importance_on_the_raw_table(kind):
+    # drivers cleans the table once and shuffles the clean columns; shuffling the raw ones, as
+    # scikit-learn does with the model itself, must give the same numbers
+    from sklearn.inspection import permutation_importance
+
+    X, y = _raw(300, seed=3)
+    X["signup"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(300) % 97, unit="D")
+    model = churn.ChurnModel(kind, random_state=1).fit(X, y)
+    table = churn.drivers(model, X, y, n_repeats=4, random_state=5)
+    raw = permutation_importance(
+        model, X, y.astype(int), scoring="roc_auc", n_repeats=4, random_state=5
+    )
+    expected = pd.Series(raw.importances_mean, index=list(X.columns))
+    got = table["importance"].reindex(expected.index)
+    np.testing.assert_array_equal(got.to_numpy(), expected.to_numpy())
+    spread = table["importance_sd"].reindex(expected.index).to_numpy()
+    np.testing.assert_array_equal(spread, raw.importances_std)
+    assert expected.abs().max() > 0  # the planted plan effect is seen, so the check means something
+
+
+def test_boosting_keeps_no_coefficient_pipeline_and_says_it_has_no_coefficients():
+    X, y = _raw()
+    model = churn.ChurnModel("boosting").fit(X, y)
+    assert model.pipeline_ is None
+    with pytest.raises(ValueError, match="Only the logistic model has coefficients"):
+        model.coefficients()

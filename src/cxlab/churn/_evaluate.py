@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.inspection import permutation_importance
 from sklearn.metrics import average_precision_score, brier_score_loss
 from sklearn.model_selection import StratifiedKFold, TimeSeriesSplit
@@ -268,6 +268,35 @@ def evaluate(
     )
 
 
+class _OnCleanColumns(ClassifierMixin, BaseEstimator):
+    """A fitted :class:`ChurnModel` that takes its table already through its ``RawCleaner``.
+
+    The cleaner converts each column on its own, row by row, so shuffling a raw column and then
+    cleaning gives the same table as cleaning and then shuffling. Permutation importance scores
+    the model once per column and repeat; cleaning the table once instead of every time (text
+    parsed to numbers, categories trimmed) takes about a quarter off its time with the same
+    result. Columns keep the raw table's order, so every column gets the same shuffles.
+    """
+
+    def __init__(self, model: Any = None):
+        self.model = model
+
+    def fit(self, X: Any, y: Any = None) -> _OnCleanColumns:  # pragma: no cover - never refitted
+        raise NotImplementedError("_OnCleanColumns wraps a model that is already fitted.")
+
+    @property
+    def classes_(self) -> np.ndarray:
+        return self.model.classes_
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        order = self.model.cleaner_.numeric_ + self.model.cleaner_.categorical_
+        return self.model.calibrated_.predict_proba(X[order])
+
+    def decision_function(self, X: pd.DataFrame) -> np.ndarray:  # as ChurnModel's
+        p = np.clip(self.predict_proba(X)[:, 1], 1e-12, 1 - 1e-12)
+        return np.log(p / (1 - p))
+
+
 def drivers(
     model: Any, X: pd.DataFrame, y: pd.Series, *, n_repeats: int = 5, random_state: int = 0
 ) -> pd.DataFrame:
@@ -292,9 +321,13 @@ def drivers(
     importance). Strobl, C. et al. (2008). Conditional variable importance for random forests.
     *BMC Bioinformatics*, 9, 307 (why correlated predictors share importance).
     """
+    scored, table = model, X
+    if hasattr(model, "cleaner_") and hasattr(model, "calibrated_"):  # a fitted ChurnModel
+        table = model.cleaner_.transform(X)[[str(c) for c in X.columns]]
+        scored = _OnCleanColumns(model)
     pi = permutation_importance(
-        model,
-        X,
+        scored,
+        table,
         np.asarray(y).astype(int),
         scoring="roc_auc",
         n_repeats=n_repeats,

@@ -191,7 +191,7 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
     (``kind="logistic"``, the interpretable default) or histogram gradient boosting
     (``kind="boosting"``); its probabilities are calibrated by cross-validation with Platt's
     sigmoid (``CalibratedClassifierCV``). A second, uncalibrated pipeline fitted on all rows is
-    kept as ``pipeline_`` for the coefficients.
+    kept as ``pipeline_`` for the coefficients (logistic only; None for boosting).
 
     Parameters
     ----------
@@ -210,7 +210,8 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
     classes_ : ndarray
         The two labels, the churn label second.
     calibrated_ : CalibratedClassifierCV
-    pipeline_ : sklearn.pipeline.Pipeline
+    pipeline_ : sklearn.pipeline.Pipeline or None
+        The uncalibrated logistic pipeline; None for ``kind="boosting"``.
     feature_names_in_ : ndarray of str
 
     References
@@ -374,7 +375,8 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         self.calibrated_ = CalibratedClassifierCV(
             self._pipeline(cleaner), method="sigmoid", cv=folds
         ).fit(clean, yy)
-        self.pipeline_ = self._pipeline(cleaner).fit(clean, yy)
+        # the coefficients' pipeline: boosting has no coefficients, so it is not fitted twice
+        self.pipeline_ = self._pipeline(cleaner).fit(clean, yy) if self.kind == "logistic" else None
         return self
 
     def _input(self, X: Any) -> pd.DataFrame:
