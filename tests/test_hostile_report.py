@@ -1,10 +1,15 @@
-"""A hostile client: script in every text column and in the client name never runs in the report.
+"""A hostile client: script in its text never runs in the report, its personal details never show.
 
 The bundle is a small demo client whose every free-text value — customer attributes, products,
 touchpoints, stages, comments — is replaced by one of the payloads below, and whose client name
 is a script. ``cxlab run`` executes every chapter on it; the report must then hold no live
 script, no event-handler attribute and no ``javascript:`` link, and must show the payloads as
 text. The client's own ``cxlab.yml`` names are kept, so every chapter has data to narrate.
+
+The same client also carries personal details where real clients have them (see
+:mod:`test_pii_leaks`, which plants them): e-mail addresses, phone numbers, card numbers and
+IBANs in some comments and in a notes column. No file the run writes may show any of them. Both
+threats come from the client's own text, and one run of every chapter checks both.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_pii_leaks import leaks, plant
 from test_realshaped import client_words, code_identifiers
 
 from cxlab import datasets
 from cxlab.runner import run_client
+from cxlab.runner._notebooks import discover, notebooks_dir
 
 pytestmark = pytest.mark.slow  # runs every chapter
 
@@ -81,8 +88,9 @@ def _poison(folder: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def hostile_report(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
-    folder = datasets.write_demo("clothing_retailer", base / "client", n_customers=300)
+    folder = datasets.write_demo("clothing_retailer", base / "client", n_customers=400)
     counts = _poison(folder)
+    plant(folder)  # after the payloads: some comments become personal details instead
     result = run_client(folder, client=CLIENT, out=base / "out", jobs=2)
     return result, counts
 
@@ -91,7 +99,20 @@ def test_every_chapter_ran_on_the_hostile_bundle(hostile_report):
     result, counts = hostile_report
     assert all(counts.values()), counts
     status = {n.name: n.status for n in result.notebooks}
-    assert status and all(s in {"ok", "skipped"} for s in status.values()), status
+    chapters = {spec.path.stem for spec in discover(notebooks_dir())}
+    assert set(status) == chapters
+    assert all(s == "ok" for s in status.values()), status
+
+
+def test_no_output_of_any_chapter_shows_planted_pii(hostile_report):
+    result, _ = hostile_report
+    outputs = Path(result.folder)
+    for name in ("report.html", "metrics.json", "run.log"):
+        assert (outputs / name).exists(), name
+    assert any(outputs.rglob("*.ipynb"))  # the executed notebooks are searched too
+    assert any(outputs.rglob("exports/*.csv"))  # and the exports (the follow-up queue)
+    found = leaks(outputs)
+    assert not found, "\n".join(found)
 
 
 def test_no_client_text_is_live_html_in_the_report(hostile_report):

@@ -7,6 +7,10 @@ pass the Luhn check, IBANs (with and without spaces). Then ``cxlab run`` runs ev
 chapter on it, and every file the run writes (report, metrics, executed notebooks, exports,
 log) is searched for each planted string, and for its digits alone, so a reformatted copy
 counts as a leak too.
+
+That run is the hostile client's (:mod:`test_hostile_report`): :func:`plant` puts the details
+into a bundle whose text also carries script, and one run of every chapter answers both
+checks. This module holds the plants, the search, and the smaller checks.
 """
 
 from __future__ import annotations
@@ -16,12 +20,8 @@ import re
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from cxlab import pii
-from cxlab.datasets import write_demo
-from cxlab.runner import run_client
-from cxlab.runner._notebooks import discover, notebooks_dir
 
 #: The planted details, each with the kind the scanner must give it. None of them is real:
 #: the phone numbers come from ranges reserved for drama, the cards and IBANs are the published
@@ -128,21 +128,6 @@ def test_leaks_finds_a_planted_string_and_its_compact_form(tmp_path):
     (tmp_path / "b.json").write_text('{"x": "4111111111111111"}', encoding="utf-8")
     (tmp_path / "c.csv").write_text("masked: [phone], ****1111", encoding="utf-8")
     assert leaks(tmp_path) == ["a.html: 020 7946 0958", "b.json: 4111111111111111"]
-
-
-@pytest.mark.slow
-def test_no_output_of_any_chapter_shows_planted_pii(tmp_path):
-    bundle = plant(write_demo("clothing_retailer", tmp_path / "loomwell", n_customers=400))
-    chapters = {spec.path.stem for spec in discover(notebooks_dir())}
-    result = run_client(bundle, out=tmp_path / "reports", notebooks="all", jobs=2)
-    assert result.status == "ok", [(n.name, n.status, n.reason) for n in result.notebooks]
-    assert {n.name for n in result.notebooks} == chapters
-    outputs = Path(result.folder)
-    for name in ("report.html", "metrics.json", "run.log"):
-        assert (outputs / name).exists(), name
-    assert any(outputs.rglob("*.ipynb"))  # the executed notebooks are searched too
-    found = leaks(outputs)
-    assert not found, "\n".join(found)
 
 
 def test_attribute_levels_are_shown_with_personal_details_masked():
