@@ -49,7 +49,7 @@ check: lint
 
 # Every core: a module (or a class) stays on one worker, so its shared fixtures and runs are made once.
 test: lint
-	$(BIN)/pytest -n auto --dist loadscope
+	$(BIN)/pytest -n auto --dist loadscope --no-loadscope-reorder
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
