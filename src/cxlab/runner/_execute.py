@@ -8,8 +8,9 @@ also holds a wall-clock limit over the whole child, so a kernel that never answe
 the run.
 
 The child always leaves the executed notebook at ``output`` when it got as far as starting it
-(papermill saves it as it goes, the failing cell's traceback included), and prints one JSON line
-as its last line of output: ``{"status": "ok" | "failed", "reason": "..."}``.
+(saved when the notebook ends however it ends, the failing cell's traceback included, and every
+few seconds while it runs), and prints one JSON line as its last line of output:
+``{"status": "ok" | "failed", "reason": "..."}``.
 
 Ending a child ends its whole tree: the kernel runs in a session of its own, so killing the
 child's process group alone would leave it running (see :func:`cxlab.runner._signals.end_tree`).
