@@ -68,8 +68,8 @@ def counted_saves(monkeypatch):
 CELLS = 12
 
 
-@pytest.mark.parametrize("engine, fewest, most", [(_worker.ENGINE, 1, 1), (None, 2 * CELLS, None)])
-def test_quick_cells_are_saved_once_at_the_end_not_twice_each(
+@pytest.mark.parametrize("engine, fewest, most", [(_worker.ENGINE, 2, 2), (None, 2 * CELLS, None)])
+def test_quick_cells_are_saved_at_the_start_and_the_end_not_twice_each(
     tmp_path, counted_saves, engine, fewest, most
 ):
     import papermill

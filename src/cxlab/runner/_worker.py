@@ -30,10 +30,10 @@ writes the whole output notebook, figures included, when each cell starts and ag
 ends: for a chapter of fifty cells that is a hundred copies, serialisations and schema checks of
 a notebook that grows to half a megabyte, about as much work as some chapters' analysis, done
 in the same moments as the kernel's work. :class:`_SparseSaves` keeps papermill's engine and
-changes only when it writes: at most every :data:`SAVE_EVERY` seconds while cells run, and
-always once at the end, whether the notebook finished, raised, timed out or lost its kernel
-(papermill completes the notebook in a ``finally``). A worker killed from outside by the wall
-limit leaves the last periodic save.
+changes only when it writes: once as the notebook starts, at most every :data:`SAVE_EVERY`
+seconds while cells run, and always once at the end, whether the notebook finished, raised,
+timed out or lost its kernel (papermill completes the notebook in a ``finally``). A worker
+killed from outside by the wall limit leaves the last periodic save.
 """
 
 from __future__ import annotations
@@ -92,30 +92,11 @@ def _register_engine() -> None:
 
     class _Engine(NBClientEngine):
         @classmethod
-        def execute_notebook(
-            cls,
-            nb,
-            kernel_name,
-            output_path=None,
-            progress_bar=True,
-            log_output=False,
-            autosave_cell_every=30,
-            **kwargs,
-        ):
-            manager = _SparseSaves(
-                nb,
-                output_path=output_path,
-                progress_bar=progress_bar,
-                log_output=log_output,
-                autosave_cell_every=autosave_cell_every,
-            )
-            manager.notebook_start()
-            try:
-                cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
-            finally:
-                manager.cleanup_pbar()
-                manager.notebook_complete()
-            return manager.nb
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            # papermill made the manager and saved the fresh notebook once; from the first cell
+            # on, the same manager saves sparsely
+            nb_man.__class__ = _SparseSaves
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
 
     papermill_engines.register(ENGINE, _Engine)
 
