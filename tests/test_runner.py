@@ -31,6 +31,7 @@ from cxlab.cli import main
 from cxlab.errors import RunError
 from cxlab.headlines import MIMETYPE
 from cxlab.runner import metrics_schema, read_batch, run_batch, run_client, slugify
+from cxlab.runner._execute import auto_jobs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -170,6 +171,14 @@ def test_missing_data_folder_or_unknown_notebook_is_a_usage_error(tmp_path, clie
     code = main(["run", "--data", str(client_data), "--notebooks", "42", "--out", str(tmp_path)])
     assert code == 2
     assert "no chapter notebook '42'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        main(["run", "--data", str(client_data), "--jobs", "two", "--out", str(tmp_path)])
+    assert stop.value.code == 2
+    assert "'two' is neither a whole number nor 'auto'" in capsys.readouterr().err
+    for jobs in ("many", 0):
+        with pytest.raises(RunError, match="jobs a whole number of at least 1 or 'auto'"):
+            run_client(client_data, out=tmp_path / "refused", jobs=jobs)
+    assert not (tmp_path / "refused").exists(), "a refused run writes nothing"
 
 
 def _bakery(base: Path) -> Path:
@@ -327,6 +336,8 @@ def test_failed_run_exits_three_with_a_summary_table(tmp_path, client_data, chap
     assert code == 3
     out = capsys.readouterr().out
     assert re.search(r"00_good\s+ok", out) and re.search(r"01_raises\s+failed", out)
+    metrics = json.loads((tmp_path / "out" / "bakery-brand" / "metrics.json").read_text())
+    assert metrics["parameters"]["jobs"] == auto_jobs(), "without --jobs, cxlab run picks its own"
 
 
 @pytest.mark.slow  # executes notebooks

@@ -13,9 +13,10 @@ Sub-commands
 ``cxlab demo large --out DIR [--seed N]``
     Write the large synthetic client (70,000 customers, about a million transactions and a
     million events) into ``DIR``, for benchmarks.
-``cxlab run --data PATH [--client NAME] [--notebooks 00,01|all] [--out DIR] [--jobs N]``
+``cxlab run --data PATH [--client NAME] [--notebooks 00,01|all] [--out DIR] [--jobs N|auto]``
     Run the chapter notebooks on one client's bundle; write ``OUT/<client>/`` with the executed
-    notebooks, ``report.html``, ``metrics.json`` and ``run.log``.
+    notebooks, ``report.html``, ``metrics.json`` and ``run.log``. By default as many notebooks
+    run at once as the machine has cores, at most four, as memory allows.
 ``cxlab batch CLIENTS.yml [--jobs N] [--engine local|dask] [--scheduler ADDRESS]``
     Run many clients; write ``OUT/index.html`` linking every report.
 ``cxlab export --data PATH --customer ID --out DIR``
@@ -169,6 +170,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     for path in datasets.regenerate(out):
         print(f"wrote {path}")
     return 0
+
+
+def _jobs(text: str) -> int | str:
+    """``--jobs``: a whole number, or ``auto`` for the runner to choose."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither a whole number nor 'auto' (for example --jobs 2)"
+        ) from None
 
 
 def _usage_error(command: str, exc: Exception) -> int:
@@ -352,7 +365,13 @@ def _parser() -> argparse.ArgumentParser:
         "--out", default="reports", help="parent folder of the results (default: reports)"
     )
     p.add_argument("--timeout", type=float, default=600.0, help="per-cell timeout in seconds")
-    p.add_argument("--jobs", type=int, default=1, help="notebooks run at the same time")
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        default="auto",
+        help="notebooks run at the same time, or 'auto': one per core, at most 4, as memory "
+        "allows (default: auto)",
+    )
     p.add_argument("--seed", type=int, default=42, help="random seed handed to the notebooks")
     p.add_argument("--notebooks-dir", help="folder of the chapter notebooks (default: notebooks/)")
     p.add_argument("--quiet", action="store_true", help="print only the summary")

@@ -38,10 +38,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from cxlab.findings import escape_markdown
 from cxlab.runner import _signals
 
-__all__ = ["Outcome", "execute", "thread_limits"]
+__all__ = ["Outcome", "auto_jobs", "execute", "thread_limits"]
 
 #: The variables that cap the threads of OpenMP (scikit-learn), OpenBLAS and MKL (numpy, scipy).
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -63,6 +65,56 @@ def thread_limits() -> dict[str, str]:
     True
     """
     return {name: "1" for name in THREAD_VARIABLES if name not in os.environ}
+
+
+#: The most notebooks ``--jobs auto`` runs at once: past four, kernels side by side gain little on
+#: a laptop and their memory adds up on a large client.
+AUTO_JOBS_CAP = 4
+#: Memory set aside for each notebook run at once under ``--jobs auto``. The large synthetic client
+#: (70k customers, 1M transactions and events) peaks at 2.5 GiB for the run and two chapters side
+#: by side (``benchmarks/bench_large.py``); a demo client needs a fifth of that.
+AUTO_JOBS_MEMORY = int(1.5 * 2**30)
+
+
+def auto_jobs(cores: int | None = None, available: int | None = None) -> int:
+    """Return how many notebooks to run at once when the user leaves it to cxlab (``--jobs auto``).
+
+    One per core this process may use, at most :data:`AUTO_JOBS_CAP`, and no more than the
+    memory now available holds at :data:`AUTO_JOBS_MEMORY` each; never fewer than one. Every
+    kernel runs one thread (:func:`thread_limits`), so a notebook per core keeps the cores busy
+    without crowding them.
+
+    Parameters
+    ----------
+    cores : int, optional
+        Cores to count on; default: those this process may run on.
+    available : int, optional
+        Bytes of memory to count on; default: what the system reports as available.
+
+    Returns
+    -------
+    int
+        The number of notebooks to run at the same time.
+
+    Examples
+    --------
+    >>> auto_jobs(cores=8, available=64 * 2**30)
+    4
+    >>> auto_jobs(cores=8, available=4 * 2**30)
+    2
+    >>> auto_jobs(cores=1, available=64 * 2**30)
+    1
+    >>> auto_jobs(cores=2, available=2**20)
+    1
+    """
+    if cores is None:
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # macOS and Windows have no affinity masks
+            cores = os.cpu_count() or 1
+    if available is None:
+        available = psutil.virtual_memory().available
+    return max(1, min(cores, AUTO_JOBS_CAP, available // AUTO_JOBS_MEMORY))
 
 
 #: Seconds papermill waits for a kernel to start.

@@ -25,7 +25,7 @@ from cxlab.contract import load_bundle
 from cxlab.contract.snapshot import ENV_KEY, ENV_PATH, new_key, write_snapshot
 from cxlab.errors import BundleError, Problem, RunError, ValidationReport
 from cxlab.headlines import collect
-from cxlab.runner._execute import execute
+from cxlab.runner._execute import auto_jobs, execute
 from cxlab.runner._notebooks import NotebookSpec, discover, notebooks_dir, select
 from cxlab.runner._report import ChapterPart, render_report
 from cxlab.runner._signals import deferred_signals, raise_if_stopping, stop_on_signals
@@ -265,7 +265,7 @@ def run_client(
     notebooks: str | None = "all",
     out: str | os.PathLike = "reports",
     timeout: float = DEFAULT_TIMEOUT,
-    jobs: int = 1,
+    jobs: int | str = 1,
     seed: int = DEFAULT_SEED,
     notebook_dir: str | os.PathLike | None = None,
     echo: Callable[[str], None] | None = None,
@@ -293,8 +293,9 @@ def run_client(
         Parent folder of the client's results folder.
     timeout : float, default 600
         Per-cell timeout in seconds.
-    jobs : int, default 1
-        Notebooks executed at the same time.
+    jobs : int or "auto", default 1
+        Notebooks executed at the same time; ``"auto"`` (what ``cxlab run`` does unless told)
+        picks one per core, at most four, as memory allows (:func:`auto_jobs`).
     seed : int, default 42
         Random seed handed to every notebook.
     notebook_dir : path-like, optional
@@ -324,7 +325,7 @@ def run_client(
             notebooks=notebooks,
             out=Path(out),
             timeout=timeout,
-            jobs=jobs,
+            jobs=auto_jobs() if jobs == "auto" else jobs,
             seed=seed,
             notebook_dir=notebook_dir,
             echo=echo,
@@ -357,13 +358,14 @@ def _run_client(
                 hint="give the folder holding the client's export (see docs/data-contract.md)",
             )
         )
-    if timeout <= 0 or jobs < 1:
+    if timeout <= 0 or not isinstance(jobs, int) or jobs < 1:
         raise RunError(
             Problem(
                 "error",
                 "invalid_option",
-                f"timeout must be positive and jobs at least 1 (got {timeout}, {jobs})",
-                hint="for example --timeout 600 --jobs 2",
+                f"timeout must be positive and jobs a whole number of at least 1 or 'auto' "
+                f"(got {timeout}, {jobs!r})",
+                hint="for example --timeout 600 --jobs 2, or --jobs auto",
             )
         )
     every = discover(Path(notebook_dir) if notebook_dir else notebooks_dir())
@@ -385,7 +387,8 @@ def _run_client(
     name = client or bundle.name
     slug = slugify(name)
     out.mkdir(parents=True, exist_ok=True)
-    log(f"cxlab run: {name} ({slug}) from {data}")
+    at_once = "1 notebook" if jobs == 1 else f"{jobs} notebooks"
+    log(f"cxlab run: {name} ({slug}) from {data}, {at_once} at a time")
     for line in remove_stale(out):
         log(f"clean-up of {out}: {line}")
     raise_if_stopping()
