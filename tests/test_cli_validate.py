@@ -109,3 +109,31 @@ def test_usable_drivers_give_no_warning(make_bundle, capsys):
     folder = make_bundle({"responses.csv": responses}, yml="drivers: [speed, price]\n")
     assert main(["validate", str(folder)]) == 0
     assert "unused_driver" not in capsys.readouterr().out
+
+
+def test_the_command_reads_the_bundle_once_and_loads_no_statistics(make_bundle):
+    """Reading is most of a large client's validation; scipy alone would take about a second."""
+    responses = (
+        "response_id,date,csat,speed,price\n"
+        "R1,2024-03-01,1,1,3\n"
+        "R2,2024-03-02,2,2,3\n"
+        "R3,2024-03-03,3,2,3\n"
+    )
+    folder = make_bundle({"responses.csv": responses}, yml="drivers: [speed, price]\n")
+    probe = (
+        "import sys\n"
+        "import cxlab.contract.load as load\n"
+        "from cxlab.cli import main\n"
+        "reads = []\n"
+        "real = load._load\n"
+        "load._load = lambda *a, **k: reads.append(a) or real(*a, **k)\n"
+        f"code = main(['validate', {str(folder)!r}])\n"
+        "print('reads', len(reads), 'code', code)\n"
+        "print('heavy', sorted(m for m in ('scipy.stats', 'statsmodels') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert "unused_driver" in result.stdout, "the driver check still runs"
+    assert "reads 1 code 0" in result.stdout
+    assert "heavy []" in result.stdout

@@ -87,7 +87,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxlab import present, stats
+from cxlab import present
 from cxlab.checks import require_columns, rows_problem
 from cxlab.errors import DataError
 
@@ -631,7 +631,11 @@ def _check_arguments(
         raise ValueError("drivers is empty: name at least one driver column")
     if int(n_boot) != n_boot or n_boot < 0:
         raise ValueError(f"n_boot must be a whole number ≥ 0, got {n_boot!r}")
-    stats.check_confidence(confidence)
+    # Imported here: ``usable_drivers``, which ``cxlab validate`` runs, needs neither scipy nor
+    # statsmodels, which ``cxlab.stats`` loads (about a second).
+    from cxlab.stats import check_confidence
+
+    check_confidence(confidence)
     if min_n is not None and min_n < 1:
         raise ValueError(f"min_n must be at least 1, got {min_n!r}")
     seen: set[str] = set()
