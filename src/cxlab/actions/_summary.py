@@ -401,7 +401,7 @@ def _value(h: _Heads, currency: str) -> list[Finding]:
     if decile:
         out.append(
             md(
-                "The top 10% of customers hold {s} of that value.",
+                "Share of customer equity held by the top 10% of customers: {s}.",
                 s=_interval(decile, "share", share=True),
             )
         )
@@ -662,7 +662,7 @@ def _best_customers(h: _Heads, currency: str) -> Recommendation | None:
     decile = _scored(h.get("06", "top_decile_value_share"), "share")
     if decile:
         evidence = md(
-            "The top 10% of customers hold {s} of customer value.",
+            "Share of customer value held by the top 10% of customers: {s}.",
             s=_interval(decile, "share", share=True),
         )
         share, who = decile["share"], "10%"
