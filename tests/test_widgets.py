@@ -7,6 +7,7 @@ These run without a front end: an explorer writes its views into its output widg
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pandas as pd
 import pytest
@@ -126,6 +127,10 @@ def test_clv_explorer_equity_falls_with_a_higher_discount_rate():
     ).assign(monetary=[0.0, 20.0, 40.0])
     ex = widgets.clv_explorer(s, bg, gg, currency="GBP")
     assert ex.draws == 1 and _shows_view(ex)
+    shown = ex.output.outputs[0]["data"]["text/html"]
+    equity = clv.clv(s, bg, gg, discount_rate=0.10).sum()
+    assert f"{equity:,.0f} GBP" in shown, "equity reads as money, with separators and currency"
+    assert re.search(r"<td>\d+(\.\d)?%</td>", shown), "the top decile's share is a percentage"
     low = clv.clv(s, bg, gg, discount_rate=0.0).sum()
     ex.controls["discount_rate"].value = 0.25
     assert ex.draws == 2 and _shows_view(ex)

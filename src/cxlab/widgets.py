@@ -30,7 +30,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from cxlab import metrics, overview, plots
+from cxlab import metrics, overview, plots, present
 from cxlab.findings import Finding, md
 
 __all__ = [
@@ -633,10 +633,10 @@ def clv_explorer(
         tiers = clv.value_tiers(values, top=0.1, bottom=0.5)
         table = pd.DataFrame(
             {
-                "customer equity": [round(float(values.sum()), 2)],
-                "mean value": [round(float(values.mean()), 2)],
-                "top 10 % share": [round(float(tiers.loc["top", "share_of_value"]), 3)],
-                "customers": [len(values)],
+                "customer equity": [present.money(float(values.sum()), currency)],
+                "mean value": [present.money(float(values.mean()), currency, digits=2)],
+                "top 10% share": [present.percent(float(tiers.loc["top", "share_of_value"]), 1)],
+                "customers": [present.number(len(values))],
             }
         )
         fig, ax = plt.subplots(figsize=(6, 2.6))
