@@ -27,7 +27,7 @@ breakdown
     groups masked.
 trend
     Score per period with control-chart limits (Montgomery).
-rolling_alerts
+rolling_alerts, alerts_table
     A real-time rule: the touchpoints whose rolling CSAT falls below their control limits.
 
 Planning and context
@@ -36,7 +36,7 @@ sample_size
     Answers per period needed to detect a change.
 margin_curve
     The margin of error each score would have at other sample sizes, same answer mix.
-read_benchmarks, benchmark
+read_benchmarks, benchmark, benchmark_table
     A benchmark table the user supplies (cxlab ships no industry figures), checked and lined
     up with the scores.
 nps_groups
@@ -83,8 +83,13 @@ the interval is wide; treat the score as indicative
 80.0
 """
 
-from cxlab.metrics._alerts import rolling_alerts
-from cxlab.metrics._benchmarks import BENCHMARK_COLUMNS, benchmark, read_benchmarks
+from cxlab.metrics._alerts import alerts_table, rolling_alerts
+from cxlab.metrics._benchmarks import (
+    BENCHMARK_COLUMNS,
+    benchmark,
+    benchmark_table,
+    read_benchmarks,
+)
 from cxlab.metrics._breakdown import breakdown, trend
 from cxlab.metrics._compare import Comparison, TargetTest, against_target, compare
 from cxlab.metrics._findings import (
@@ -167,9 +172,11 @@ __all__ = [
     "SurveyData",
     "TargetTest",
     "against_target",
+    "alerts_table",
     "answered_metrics",
     "benchmark",
     "benchmark_finding",
+    "benchmark_table",
     "breakdown",
     "breakdown_finding",
     "by_metric",

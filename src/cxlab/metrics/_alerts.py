@@ -19,9 +19,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxlab import present
 from cxlab.metrics._input import csat_scale
 
-__all__ = ["rolling_alerts"]
+__all__ = ["alerts_table", "rolling_alerts"]
+
+#: Readable headings of the columns :func:`alerts_table` shows.
+_ALERT_HEADINGS = {
+    "baseline_n": "Answers in the baseline",
+    "centre": "Satisfied in the baseline (%)",
+    "lcl": "Lower control limit (%)",
+    "lowest": "Lowest rolling share (%)",
+    "first_alert": "First alert",
+    "status": "Status",
+}
 
 
 def rolling_alerts(
@@ -158,3 +169,33 @@ def rolling_alerts(
     out = out.sort_values(["fired", "first_alert"], ascending=[False, True], kind="stable")
     out.attrs.update({"since": start, "window": int(window), "sigma": float(sigma)})
     return out
+
+
+def alerts_table(alerts: pd.DataFrame) -> present.Table:
+    """Show :func:`rolling_alerts` as a reader would: one row per touchpoint, headings in words.
+
+    Parameters
+    ----------
+    alerts : pandas.DataFrame
+        From :func:`rolling_alerts`.
+
+    Returns
+    -------
+    cxlab.present.Table
+        The touchpoint, its baseline answers and share satisfied, the lower control limit, the
+        lowest rolling share in the watched period (percentages to one decimal), the date of the
+        first alert (a dash when none fired) and the status in words.
+
+    Examples
+    --------
+    >>> alerts = pd.DataFrame(
+    ...     {"baseline_n": [120], "centre": [61.25], "lcl": [38.4], "lowest": [52.0],
+    ...      "first_alert": [pd.NaT], "status": ["within limits"]},
+    ...     index=pd.Index(["delivery"], name="touchpoint"),
+    ... )  # fmt: skip
+    >>> alerts_table(alerts).frame.iloc[0].tolist()
+    ['delivery', '120', '61.2', '38.4', '52.0', '–', 'within limits']
+    """
+    shown = alerts[list(_ALERT_HEADINGS)]
+    one_decimal = dict.fromkeys(["centre", "lcl", "lowest"], 1)
+    return present.table(shown, labels=_ALERT_HEADINGS, digits=one_decimal)

@@ -20,11 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxlab import present
 from cxlab.checks import did_you_mean, raise_problems, rows_problem
 from cxlab.errors import Problem
 from cxlab.metrics._scores import METRICS, CESScore, CSATScore, Score
 
-__all__ = ["BENCHMARK_COLUMNS", "benchmark", "read_benchmarks"]
+__all__ = ["BENCHMARK_COLUMNS", "benchmark", "benchmark_table", "read_benchmarks"]
 
 #: Columns of a benchmark table, in the documented order (metric, source, value required).
 BENCHMARK_COLUMNS: tuple[str, ...] = (
@@ -421,3 +422,40 @@ def benchmark(
     ]
     frame = pd.DataFrame(out, columns=cols)
     return frame.astype({"year": "Int64", "comparable": "bool"})
+
+
+def benchmark_table(lined_up: pd.DataFrame) -> present.Table:
+    """Show :func:`benchmark`'s comparison as a reader would.
+
+    Each row gives the segment, our score and the benchmark's, each with its interval, the
+    difference and the verdict, to one decimal. The source and year, which every row of one
+    benchmark table shares, are for the sentence beside it (:func:`benchmark_finding`).
+
+    Parameters
+    ----------
+    lined_up : pandas.DataFrame
+        From :func:`benchmark`.
+
+    Returns
+    -------
+    cxlab.present.Table
+
+    Examples
+    --------
+    >>> lined_up = pd.DataFrame(
+    ...     {"segment": ["checkout"], "value": [11.42], "low": [6.1], "high": [20.3],
+    ...      "benchmark": [25.1], "benchmark_low": [19.4], "benchmark_high": [31.9],
+    ...      "difference": [-13.68], "comparison": ["overlapping"]}
+    ... )  # fmt: skip
+    >>> benchmark_table(lined_up).frame.iloc[0].tolist()
+    ['checkout', '11.4 (6.1 to 20.3)', '25.1 (19.4 to 31.9)', '−13.7', 'overlapping']
+    """
+    shown = lined_up.drop(
+        columns=["source", "benchmark_segment", "year", "comparable"], errors="ignore"
+    )
+    spans = {
+        "Own score": ("value", "low", "high"),
+        "Benchmark": ("benchmark", "benchmark_low", "benchmark_high"),
+    }
+    one_decimal = dict.fromkeys(["value", "benchmark", "difference"], 1)
+    return present.table(shown, intervals=spans, digits=one_decimal)
