@@ -420,7 +420,8 @@ def five_clients(tmp_path, make_bundle) -> Path:
 
 @pytest.mark.slow  # executes notebooks
 def test_one_bad_client_in_five_leaves_four_good_reports(five_clients, good_only, capsys):
-    code = main(["batch", str(five_clients), "--notebooks-dir", str(good_only), "--quiet"])
+    argv = ["batch", str(five_clients), "--notebooks-dir", str(good_only), "--jobs", "auto"]
+    code = main([*argv, "--quiet"])
     assert code == 3
     out_dir = five_clients.parent / "reports"
     assert _entries(out_dir) == {"index.html", *(f"client-{i}" for i in range(4))}
@@ -462,6 +463,7 @@ def test_batch_on_a_local_dask_cluster_gives_the_same_results(tmp_path, make_bun
             "would share the results folder 'a-b'",
         ),
         ("clients:\n  - {name: A, data: x, timeout: soon}\n", "wrong type"),
+        ("jobs: many\nclients:\n  - {name: A, data: x}\n", "'jobs' must be a whole number or auto"),
     ],
 )
 def test_malformed_batch_files_are_refused_with_the_reason(tmp_path, text, message):
@@ -479,6 +481,14 @@ def test_batch_paths_are_relative_to_the_batch_file(tmp_path):
     assert batch.out == tmp_path / "reports"
     assert batch.clients[0].data == tmp_path / "exports" / "a"
     assert batch.clients[0].seed == 3
+
+
+def test_a_batch_uses_the_cores_unless_its_file_says_otherwise(tmp_path):
+    clients = [{"name": "A", "data": "a"}]
+    assert read_batch(_batch_file(tmp_path, clients)).jobs == auto_jobs()
+    assert read_batch(_batch_file(tmp_path, clients, jobs="auto")).jobs == auto_jobs()
+    assert read_batch(_batch_file(tmp_path, clients, jobs=3)).jobs == 3
+    assert read_batch(_batch_file(tmp_path, clients)).clients[0].jobs == 1, "one notebook each"
 
 
 # ------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ Sub-commands
     Run the chapter notebooks on one client's bundle; write ``OUT/<client>/`` with the executed
     notebooks, ``report.html``, ``metrics.json`` and ``run.log``. By default as many notebooks
     run at once as the machine has cores, at most four, as memory allows.
-``cxlab batch CLIENTS.yml [--jobs N] [--engine local|dask] [--scheduler ADDRESS]``
+``cxlab batch CLIENTS.yml [--jobs N|auto] [--engine local|dask] [--scheduler ADDRESS]``
     Run many clients; write ``OUT/index.html`` linking every report.
 ``cxlab export --data PATH --customer ID --out DIR``
     Write everything the bundle holds about one customer (portability): ``DIR/<ID>.json`` and
@@ -387,7 +387,11 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("batch", help="run many clients listed in a YAML file")
     p.add_argument("file", help="the batch file (see docs/runner.md)")
-    p.add_argument("--jobs", type=int, help="clients at the same time (default: the file's jobs)")
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        help="clients at the same time, or 'auto' (default: the file's jobs, else auto)",
+    )
     p.add_argument("--engine", choices=["local", "dask"], default="local")
     p.add_argument("--scheduler", help="Dask scheduler address (default: a local cluster)")
     p.add_argument("--notebooks-dir", help="folder of the chapter notebooks (default: notebooks/)")

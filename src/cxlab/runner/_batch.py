@@ -3,7 +3,8 @@
 The batch file lists the clients; paths in it are relative to the file::
 
     out: reports              # parent folder of every client's results (default: reports)
-    jobs: 2                   # clients run at the same time (default: 1; --jobs overrides)
+    jobs: 2                   # clients run at the same time (default: auto, one per core, at
+                              # most four, as memory allows; --jobs overrides)
     defaults:                 # options for every client (each may override them)
       notebooks: all          #   "all" or chapter numbers such as "00,01"
       timeout: 600            #   per-cell timeout in seconds
@@ -39,6 +40,7 @@ from typing import Any
 import yaml
 
 from cxlab.errors import CxlabError, Problem, RunError, ValidationReport
+from cxlab.runner._execute import auto_jobs
 from cxlab.runner._report import _style
 from cxlab.runner._run import DEFAULT_SEED, DEFAULT_TIMEOUT, RunResult, run_client
 from cxlab.runner._safe_html import CONTENT_SECURITY_POLICY
@@ -217,10 +219,13 @@ def read_batch(path: str | os.PathLike) -> BatchSpec:
                 "give the clients distinct names",
             )
         seen[spec.slug] = spec.name
+    jobs = raw.get("jobs", "auto")
     try:
-        jobs = int(raw.get("jobs", 1))
+        jobs = auto_jobs() if str(jobs).strip().lower() == "auto" else int(jobs)
     except (TypeError, ValueError):
-        raise _fail(path, "'jobs' must be a whole number", "for example jobs: 2") from None
+        raise _fail(
+            path, "'jobs' must be a whole number or auto", "for example jobs: 2, or jobs: auto"
+        ) from None
     return BatchSpec(tuple(clients), base / str(raw.get("out", "reports")), max(jobs, 1), str(path))
 
 
@@ -310,7 +315,7 @@ def _dask(
 def run_batch(
     batch: BatchSpec,
     *,
-    jobs: int | None = None,
+    jobs: int | str | None = None,
     engine: str = "local",
     scheduler: str | None = None,
     notebook_dir: str | os.PathLike | None = None,
@@ -323,8 +328,10 @@ def run_batch(
     ----------
     batch : BatchSpec
         From :func:`read_batch`.
-    jobs : int, optional
-        Clients at the same time; default: the batch file's ``jobs``.
+    jobs : int or "auto", optional
+        Clients at the same time; default: the batch file's ``jobs`` (itself ``auto`` when the
+        file does not say: one per core, at most four, as memory allows; see
+        :func:`cxlab.runner._execute.auto_jobs`).
     engine : {"local", "dask"}
         Threads on this machine, or tasks on a Dask cluster.
     scheduler : str, optional
@@ -349,7 +356,7 @@ def run_batch(
     """
     from tqdm.auto import tqdm
 
-    jobs = max(int(jobs or batch.jobs), 1)
+    jobs = auto_jobs() if jobs == "auto" else max(int(jobs or batch.jobs), 1)
     nb_dir = str(notebook_dir) if notebook_dir else None
     if engine == "local":
         stream = _local(batch, jobs, nb_dir)
