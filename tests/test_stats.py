@@ -9,6 +9,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from statsmodels.stats.multitest import multipletests
 
 from cxlab import stats
@@ -65,6 +67,20 @@ def test_holm_agrees_with_statsmodels_and_is_capped_at_one():
         p = rng.uniform(size=size)
         assert stats.adjust_pvalues(p) == pytest.approx(multipletests(p, method="holm")[1])
     assert stats.holm([0.6, 0.7]).max() == 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=30),
+    st.sampled_from(["holm", "fdr_bh"]),
+    st.sampled_from([0.01, 0.05, 0.1]),
+)
+def test_adjusted_at_most_alpha_rejects_what_statsmodels_rejects(p, method, alpha):
+    """Breakdowns flag a group when its adjusted p-value is at most alpha, as multipletests does."""
+    reject, adjusted = multipletests(p, alpha=alpha, method=method)[:2]
+    ours = stats.adjust_pvalues(p, method=method)
+    assert ours == pytest.approx(adjusted)
+    assert ((ours <= alpha) == reject).all()
 
 
 def test_an_unknown_correction_is_refused():

@@ -67,7 +67,7 @@ come from statsmodels and scipy and which are written there, and why (the adjust
 interval of Rocks 2016, the finite-population correction, a bootstrap over counts per scale
 point). Written here, because no library we depend on has it: the NPS sample-size formula.
 Power comes from ``statsmodels.stats.power``, the multiple-testing adjustment of
-:func:`breakdown` from ``multipletests``.
+:func:`breakdown` from :func:`cxlab.stats.adjust_pvalues`.
 
 Speed: answers are reduced once to counts per scale point with :func:`numpy.bincount`, so a
 score of ten million answers costs about as much as counting them (see
