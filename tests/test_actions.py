@@ -364,6 +364,7 @@ def test_summary_reads_every_chapter():
         "1,234,567 USD",
         "Change in customer equity from 30 Sep 2024 to 31 Dec 2025: 45% (32% to 58%)",
         "Share of customer equity held by the top 10% of customers: 50% (45% to 55%)",
+        "Customers lost at the journey's biggest drop-off, from service to loyalty:",
         "AUC 0.8",
         "slow setup",
         "1 high",

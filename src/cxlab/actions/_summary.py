@@ -300,7 +300,7 @@ def _journey(h: _Heads) -> list[Finding]:
     if drop and _text(drop.get("from")) and _text(drop.get("to")):
         out.append(
             md(
-                "Biggest drop-off in the journey, from {a} to {b}: {score} of customers lost.",
+                "Customers lost at the journey's biggest drop-off, from {a} to {b}: {score}.",
                 a=drop["from"],
                 b=drop["to"],
                 score=_interval(drop, "share", share=True),
