@@ -12,7 +12,9 @@ Plain decimal numbers in Arrow-backed text are converted by Arrow's cast (:func:
 rather than ``pd.to_numeric``, which first turns every cell into a Python string: on a client
 with a million transactions that was about 2 of the seconds validation took. Only a column whose
 every value is a plain number (digits, one point, an exponent) takes that path; anything else
-goes to ``pd.to_numeric`` as before, so what counts as a number does not change.
+goes to ``pd.to_numeric`` as before, so what counts as a number does not change. Dates take the
+same route: Arrow's cast reads the plainest ISO 8601 (a tenth of the time of the regex check and
+``pd.to_datetime``), and a column holding anything else is parsed the way it always was.
 """
 
 from __future__ import annotations
