@@ -367,6 +367,33 @@ def test_identical_inputs_give_identical_metrics_apart_from_timings(
     assert metrics("a") == metrics("b")
 
 
+@pytest.mark.slow  # executes two chapters twice
+def test_forked_kernels_give_the_same_results_as_new_ones(tmp_path):
+    # the welcome and segmentation chapters show wide tables, whose layout pandas decides by
+    # whether it was imported in a kernel; every output is compared, figures included
+    def results(out, **options):
+        result = run_client(
+            datasets.demo_path("clothing_retailer"),
+            out=tmp_path / out,
+            notebooks="00,04",
+            **options,
+        )
+        data = json.loads((result.folder / "metrics.json").read_text(encoding="utf-8"))
+        data.pop("generated_at")
+        data["summary"].pop("seconds")
+        for nb in data["notebooks"].values():
+            nb.pop("seconds")
+        cells = {
+            path.name: [c.get("outputs", []) for c in nbformat.read(path, as_version=4).cells]
+            for path in sorted(result.folder.glob("*.ipynb"))
+        }
+        return data, cells
+
+    forked = results("forked")
+    assert forked == results("new", fork_kernels=False)
+    assert forked[0]["summary"]["ok"] >= 2, "the comparison ran chapters"
+
+
 @pytest.mark.parametrize("name", ["../../x", 'O\'Brien "Bikes"; rm -rf ~'])
 @pytest.mark.slow  # executes notebooks
 def test_hostile_client_names_stay_inside_the_output_folder(tmp_path, client_data, good_only, name):

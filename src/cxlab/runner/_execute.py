@@ -43,7 +43,7 @@ import psutil
 from cxlab.findings import escape_markdown
 from cxlab.runner import _signals
 
-__all__ = ["Outcome", "auto_jobs", "execute", "thread_limits"]
+__all__ = ["Outcome", "auto_jobs", "execute", "kernel_env", "thread_limits"]
 
 #: The variables that cap the threads of OpenMP (scikit-learn), OpenBLAS and MKL (numpy, scipy).
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -65,6 +65,16 @@ def thread_limits() -> dict[str, str]:
     True
     """
     return {name: "1" for name in THREAD_VARIABLES if name not in os.environ}
+
+
+def kernel_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Return the environment of a notebook's worker and kernel.
+
+    This process's environment without ``MPLBACKEND`` (the kernel sets its inline backend),
+    with the thread caps of :func:`thread_limits` and then ``extra``.
+    """
+    inherited = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    return inherited | thread_limits() | (extra or {})
 
 
 #: The most notebooks ``--jobs auto`` runs at once: past four, kernels side by side gain little on
@@ -229,8 +239,7 @@ def execute(
         "--params",
         json.dumps(parameters),
     ]
-    inherited = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # inline plots
-    env = inherited | thread_limits() | (env or {})
+    env = kernel_env(env)
     start = time.perf_counter()
     proc = _signals.spawn(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     if proc is None:

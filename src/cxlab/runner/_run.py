@@ -25,12 +25,13 @@ from cxlab.contract import load_bundle
 from cxlab.contract.snapshot import ENV_KEY, ENV_PATH, new_key, write_snapshot
 from cxlab.errors import BundleError, Problem, RunError, ValidationReport
 from cxlab.headlines import collect
-from cxlab.runner._execute import auto_jobs, execute
+from cxlab.runner._execute import auto_jobs, execute, kernel_env
 from cxlab.runner._notebooks import NotebookSpec, discover, notebooks_dir, select
 from cxlab.runner._report import ChapterPart, render_report
 from cxlab.runner._signals import deferred_signals, raise_if_stopping, stop_on_signals
 from cxlab.runner._slug import slugify
 from cxlab.runner._tempdirs import make_temp, release, remove_stale
+from cxlab.runner._zygote import kernel_zygote
 
 __all__ = ["NotebookResult", "RunResult", "metrics_schema", "run_client"]
 
@@ -270,6 +271,7 @@ def run_client(
     notebook_dir: str | os.PathLike | None = None,
     echo: Callable[[str], None] | None = None,
     snapshot: bool = True,
+    fork_kernels: bool = True,
 ) -> RunResult:
     """Run the chapter notebooks on one client's bundle and write its results folder.
 
@@ -306,6 +308,10 @@ def run_client(
         Hand the chapters the bundle validated here (a signed snapshot in the run's private
         folder, see :mod:`cxlab.contract.snapshot`) instead of letting each validate it again.
         The results are the same either way; False is for comparing the two.
+    fork_kernels : bool, default True
+        Fork each chapter's kernel from one process that imported the chapters' libraries once
+        (on Linux; see :mod:`cxlab.runner._zygote`) instead of starting every kernel from
+        nothing. The results are the same either way; False is for comparing the two.
 
     Returns
     -------
@@ -330,6 +336,7 @@ def run_client(
             notebook_dir=notebook_dir,
             echo=echo,
             snapshot=snapshot,
+            fork_kernels=fork_kernels,
         )
 
 
@@ -345,6 +352,7 @@ def _run_client(
     notebook_dir: str | os.PathLike | None,
     echo: Callable[[str], None] | None,
     snapshot: bool,
+    fork_kernels: bool,
 ) -> RunResult:
     started = time.perf_counter()
     raise_if_stopping()
@@ -398,9 +406,13 @@ def _run_client(
             tmp = make_temp(out, slug)
         log(bundle.report.format() if bundle.report else "no validation report")
         params = {"client_name": name, "data_dir": str(data.resolve()), "seed": int(seed)}
-        with _snapshot_for_chapters(bundle, tmp, enabled=snapshot) as env:
+        # The zygote imports the chapters' libraries while the snapshot is written.
+        with (
+            kernel_zygote(kernel_env(), enabled=fork_kernels) as forked,
+            _snapshot_for_chapters(bundle, tmp, enabled=snapshot) as env,
+        ):
             results = _execute_all(
-                specs, bundle, tmp, params, timeout=timeout, jobs=jobs, log=log, env=env
+                specs, bundle, tmp, params, timeout=timeout, jobs=jobs, log=log, env=env | forked
             )
         raise_if_stopping()  # a stopped run keeps none of its results
         seconds = time.perf_counter() - started

@@ -137,10 +137,15 @@ def _child(args: argparse.Namespace) -> int:
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+    from cxlab.runner._zygote import ENV_SOCKET, ForkedKernelManager
+
     _register_engine()
     params = json.loads(args.params)
     output = Path(args.output)
     status, reason = "ok", ""
+    forked = {}
+    if os.environ.get(ENV_SOCKET):  # the run has a zygote: the kernel is forked from it
+        forked["kernel_manager_class"] = ForkedKernelManager
     try:
         papermill.execute_notebook(
             args.input,
@@ -153,6 +158,7 @@ def _child(args: argparse.Namespace) -> int:
             start_timeout=KERNEL_START_TIMEOUT,
             progress_bar=False,
             log_output=False,
+            **forked,
         )
     except papermill.PapermillExecutionError as exc:
         status = "failed"

@@ -1,0 +1,156 @@
+"""Kernels forked from the run's zygote behave as kernels started from nothing.
+
+A forked kernel must start in the state a new kernel would have after the same imports (pandas'
+and matplotlib's options, the plotting backend and its hooks, the widget comm targets, warnings,
+paths and environment), report its exit, end when the worker that asked for it lets go or when the
+zygote ends, and a worker whose zygote cannot serve it must start its kernel the usual way.
+Whole runs with and without forking are compared in ``test_runner.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from jupyter_client.manager import AsyncKernelManager
+
+from cxlab.runner._execute import kernel_env
+from cxlab.runner._zygote import ENV_SOCKET, ForkedKernelManager, _alive, kernel_zygote, supported
+
+pytestmark = [
+    pytest.mark.slow,  # starts kernels
+    pytest.mark.skipif(not supported(), reason="kernels are forked on Linux only"),
+]
+
+#: What a chapter's first cell imports, then the state a kernel's libraries have decided.
+PROBE = """
+import json, os, signal, sys, warnings
+import cxlab.plots, cxlab.widgets, cxlab.teaching
+import matplotlib, matplotlib.pyplot as plt, numpy as np, pandas as pd
+plt.figure(); plt.close("all")
+ip = get_ipython()
+print(json.dumps({
+    "pandas": {k: repr(pd.get_option(k)) for k in pd._config.config._registered_options
+               if k not in pd._config.config._deprecated_options},
+    "matplotlib": {k: repr(v) for k, v in matplotlib.rcParams.items()},
+    "backend": matplotlib.get_backend(),
+    "numpy": repr(np.get_printoptions()),
+    "warnings": sorted(repr(f) for f in warnings.filters),
+    "comm targets": sorted(ip.kernel.comm_manager.targets),
+    "post_execute": sorted(f.__qualname__ for f in ip.events.callbacks["post_execute"]),
+    "formatters": sorted(ip.display_formatter.formatters),
+    "cwd": os.getcwd(),
+    "path": sys.path,
+    "argv": [os.path.basename(sys.argv[0]), *sys.argv[1:2]],
+    "env": {k: v for k, v in os.environ.items() if k != "JPY_PARENT_PID"},
+    "signals": {s.name: repr(signal.getsignal(s)) for s in (signal.SIGINT, signal.SIGTERM,
+                signal.SIGCHLD, signal.SIGPIPE)},
+    "parent": os.getppid(),
+    "session leader": os.getsid(0) == os.getpid(),
+}))
+"""
+
+
+async def _probe(manager_class: type, cwd: Path) -> tuple[dict, object]:
+    km = manager_class(kernel_name="python3")
+    await km.start_kernel(env=kernel_env(), cwd=str(cwd))
+    process = km.provisioner.process
+    kc = km.client()
+    kc.start_channels()
+    out: list[str] = []
+    try:
+        await kc.wait_for_ready(timeout=120)
+
+        def hook(msg):
+            if msg["msg_type"] == "stream" and msg["content"]["name"] == "stdout":
+                out.append(msg["content"]["text"])
+            elif msg["msg_type"] == "error":
+                out.append("\n".join(msg["content"]["traceback"]))
+
+        reply = await kc.execute_interactive(PROBE, timeout=120, output_hook=hook)
+        assert reply["content"]["status"] == "ok", "".join(out)
+    finally:
+        kc.stop_channels()
+        await km.shutdown_kernel()
+    return json.loads("".join(out)), process
+
+
+@pytest.fixture
+def zygote(monkeypatch, tmp_path):
+    """A zygote as a run starts it; yields its process id, with workers pointed at it."""
+    before = set(_children())
+    with kernel_zygote(kernel_env()) as env:
+        assert ENV_SOCKET in env, "the zygote is listening"
+        (pid,) = set(_children()) - before
+        monkeypatch.setenv(ENV_SOCKET, env[ENV_SOCKET])
+        yield pid
+
+
+def _children() -> list[int]:
+    import psutil
+
+    return [p.pid for p in psutil.Process().children()]
+
+
+def test_a_forked_kernel_starts_as_a_new_kernel_would_and_reports_its_exit(zygote, tmp_path):
+    forked, process = asyncio.run(_probe(ForkedKernelManager, tmp_path))
+    os.environ.pop(ENV_SOCKET)
+    new, _ = asyncio.run(_probe(AsyncKernelManager, tmp_path))
+    assert forked.pop("parent") == zygote, "the kernel was forked by the zygote"
+    assert new.pop("parent") == os.getpid()
+    for key in new:
+        assert forked[key] == new[key], (key, forked[key], new[key])
+    assert process.returncode == 0, "a kernel asked to shut down reports a clean exit"
+
+
+def _fork_one(tmp_path: Path):
+    from jupyter_client.connect import write_connection_file
+
+    from cxlab.runner._zygote import _fork_request
+
+    connection, _ = write_connection_file(str(tmp_path / "kernel.json"))
+    cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", connection]
+    kernel = _fork_request(os.environ[ENV_SOCKET], cmd, {"env": kernel_env(), "cwd": tmp_path})
+    assert kernel is not None
+    return kernel
+
+
+def _wait_gone(pid: int) -> None:
+    deadline = time.monotonic() + 60
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(pid), f"kernel {pid} still runs"
+
+
+def test_a_kernel_ends_when_its_worker_lets_go(zygote, tmp_path):
+    kernel = _fork_one(tmp_path)
+    assert _alive(kernel.pid) and kernel.poll() is None
+    kernel._conn.close()  # what a worker's death does to its connection
+    _wait_gone(kernel.pid)
+
+
+def test_kernels_end_with_their_zygote(monkeypatch, tmp_path):
+    with kernel_zygote(kernel_env()) as env:
+        monkeypatch.setenv(ENV_SOCKET, env[ENV_SOCKET])
+        kernel = _fork_one(tmp_path)
+        assert kernel.poll() is None
+    _wait_gone(kernel.pid)
+    assert kernel.wait(timeout=60) is not None
+
+
+def test_a_worker_whose_zygote_is_gone_starts_its_kernel_the_usual_way(monkeypatch, tmp_path):
+    monkeypatch.setenv(ENV_SOCKET, "cxlab-kernels-nobody-listens-here")
+    state, _ = asyncio.run(_probe(ForkedKernelManager, tmp_path))
+    assert state["parent"] == os.getpid()
+
+
+def test_without_forking_no_zygote_is_started():
+    before = set(_children())
+    with kernel_zygote(kernel_env(), enabled=False) as env:
+        assert env == {}
+        assert set(_children()) == before
