@@ -3,8 +3,11 @@
 Writes :func:`cxlab.datasets.write_large` (70k customers, about 1M transactions, 1M events and
 100k responses) to a temporary folder, then runs ``cxlab run --jobs N`` on it as a consultant
 would, in a child process. While it runs, the resident memory of the run's whole process tree
-(the runner, its notebook workers and their kernels) is summed every half second; the largest sum
-is the peak. Targets: at most 5 minutes and at most 4 GB.
+(the runner, its notebook workers, the kernel zygote and the kernels) is summed every half second;
+the largest sum is the peak. Two sums are kept: resident memory (RSS), which counts the pages a
+forked kernel shares with the zygote once per process and so overstates the total, and on Linux
+the proportional set size (PSS), which splits each shared page between the processes sharing it
+and adds up to the memory the run really holds. Targets: at most 5 minutes and at most 4 GB.
 
 The baseline measured in the same run is the time to read the bundle's CSV files with plain
 ``pandas.read_csv``, the least any analysis of these files can cost.
@@ -30,14 +33,16 @@ TARGET_SECONDS = 300
 TARGET_BYTES = 4 * 1024**3
 
 
-def _tree_rss(root: psutil.Process) -> int:
-    total = 0
+def _tree_memory(root: psutil.Process) -> tuple[int, int]:
+    """Return the summed RSS and PSS (0 where the system reports none) of ``root``'s tree."""
+    rss = pss = 0
     for proc in [root, *root.children(recursive=True)]:
         try:
-            total += proc.memory_info().rss
+            rss += proc.memory_info().rss
+            pss += getattr(proc.memory_full_info(), "pss", 0)
         except psutil.Error:  # ended between listing and reading
             pass
-    return total
+    return rss, pss
 
 
 def main() -> None:
@@ -61,17 +66,20 @@ def main() -> None:
         ]  # fmt: skip
         t0 = time.perf_counter()
         child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        root, peak = psutil.Process(child.pid), 0
+        root, peak, peak_pss = psutil.Process(child.pid), 0, 0
         while child.poll() is None:
-            peak = max(peak, _tree_rss(root))
+            rss, pss = _tree_memory(root)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(0.5)
         seconds = time.perf_counter() - t0
         print(child.stdout.read())
-        verdict = "met" if seconds <= TARGET_SECONDS and peak <= TARGET_BYTES else "MISSED"
+        held = peak_pss or peak
+        verdict = "met" if seconds <= TARGET_SECONDS and held <= TARGET_BYTES else "MISSED"
         print(
             f"large client, --jobs {args.jobs}: {seconds:.1f} s (target {TARGET_SECONDS} s), "
-            f"peak memory of all processes {peak / 1024**3:.2f} GiB (target 4 GiB): {verdict}; "
-            f"exit code {child.returncode}"
+            f"peak memory of all processes {held / 1024**3:.2f} GiB PSS "
+            f"({peak / 1024**3:.2f} GiB RSS, counting shared pages once per process) "
+            f"(target 4 GiB): {verdict}; exit code {child.returncode}"
         )
 
 
