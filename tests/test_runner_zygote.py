@@ -154,3 +154,21 @@ def test_without_forking_no_zygote_is_started():
     with kernel_zygote(kernel_env(), enabled=False) as env:
         assert env == {}
         assert set(_children()) == before
+
+
+@pytest.mark.parametrize(("notebooks", "started"), [("00", False), ("00,01", True)])
+def test_a_run_forks_kernels_from_its_second_notebook_on(monkeypatch, tmp_path, notebooks, started):
+    from cxlab import datasets
+    from cxlab.runner import _run, run_client
+
+    asked = []
+    real = _run.kernel_zygote
+
+    def spy(env, *, enabled=True):
+        asked.append(enabled)
+        return real(env, enabled=enabled)
+
+    monkeypatch.setattr(_run, "kernel_zygote", spy)
+    result = run_client(datasets.demo_path("restaurant"), out=tmp_path, notebooks=notebooks)
+    assert result.ok
+    assert asked == [started]

@@ -311,7 +311,8 @@ def run_client(
     fork_kernels : bool, default True
         Fork each chapter's kernel from one process that imported the chapters' libraries once
         (on Linux; see :mod:`cxlab.runner._zygote`) instead of starting every kernel from
-        nothing. The results are the same either way; False is for comparing the two.
+        nothing, when at least two notebooks run. The results are the same either way; False
+        is for comparing the two.
 
     Returns
     -------
@@ -406,9 +407,11 @@ def _run_client(
             tmp = make_temp(out, slug)
         log(bundle.report.format() if bundle.report else "no validation report")
         params = {"client_name": name, "data_dir": str(data.resolve()), "seed": int(seed)}
-        # The zygote imports the chapters' libraries while the snapshot is written.
+        # The zygote imports the chapters' libraries while the snapshot is written. It pays off
+        # from the second notebook on: alone, a notebook imports only what it uses.
+        runnable = sum(not _skip_reason(spec, bundle) for spec in specs)
         with (
-            kernel_zygote(kernel_env(), enabled=fork_kernels) as forked,
+            kernel_zygote(kernel_env(), enabled=fork_kernels and runnable >= 2) as forked,
             _snapshot_for_chapters(bundle, tmp, enabled=snapshot) as env,
         ):
             results = _execute_all(
