@@ -149,6 +149,36 @@ def test_a_worker_whose_zygote_is_gone_starts_its_kernel_the_usual_way(monkeypat
     assert state["parent"] == os.getpid()
 
 
+def test_a_zygote_that_cannot_fork_leaves_the_worker_to_start_its_kernel(monkeypatch, tmp_path):
+    # what the zygote does when fork fails: it reads the request, then closes the connection
+    import socket
+    import threading
+
+    from cxlab.runner._zygote import _read_request
+
+    name = f"cxlab-kernels-test-{os.getpid()}"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind("\0" + name)
+    listener.listen(1)
+
+    def refuse():
+        conn, _ = listener.accept()
+        _, fds = _read_request(conn)
+        for fd in fds:
+            os.close(fd)
+        conn.close()
+
+    thread = threading.Thread(target=refuse)
+    thread.start()
+    monkeypatch.setenv(ENV_SOCKET, name)
+    try:
+        state, _ = asyncio.run(_probe(ForkedKernelManager, tmp_path))
+    finally:
+        thread.join(timeout=60)
+        listener.close()
+    assert state["parent"] == os.getpid()
+
+
 def test_without_forking_no_zygote_is_started():
     before = set(_children())
     with kernel_zygote(kernel_env(), enabled=False) as env:

@@ -315,7 +315,13 @@ class _Zygote:
             conn.close()
             return
         close = [self.listener, *self.owner, conn]
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no memory or no process left: this worker starts a new kernel itself
+            for fd in fds:
+                os.close(fd)
+            conn.close()
+            return
         if pid == 0:
             os.close(self.wake_r)
             os.close(self.wake_w)
