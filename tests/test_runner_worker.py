@@ -2,7 +2,7 @@
 
 A run starts one worker per chapter, so whatever a worker does for itself is paid ten times per
 client. These tests pin the two costs that were larger than some chapters' analysis: loading
-pandas and jsonschema's IRI grammar, which a worker never uses, and writing the whole output
+pandas, Arrow and jsonschema's IRI grammar, which a worker never uses, and writing the whole output
 notebook twice per cell.
 """
 
@@ -23,18 +23,18 @@ from cxlab.runner import _worker
 _worker._skip_iri_grammar()
 import jsonschema, papermill
 ok = jsonschema.FormatChecker().conforms("2026-12-06T12:00:00+00:00", "date-time")
-print(json.dumps({"pandas": "pandas" in sys.modules,
+print(json.dumps({"pandas": "pandas" in sys.modules, "arrow": "pyarrow" in sys.modules,
                   "iri": sys.modules.get("rfc3987_syntax") is not None,
                   "date_time_checked": ok}))
 """
 
 
-def test_a_worker_loads_neither_pandas_nor_the_iri_grammar():
+def test_a_worker_loads_neither_pandas_nor_arrow_nor_the_iri_grammar():
     done = subprocess.run(
         [sys.executable, "-c", _LOADED], capture_output=True, text=True, check=True, timeout=120
     )
     loaded = json.loads(done.stdout.strip().splitlines()[-1])
-    assert loaded == {"pandas": False, "iri": False, "date_time_checked": True}
+    assert loaded == {"pandas": False, "arrow": False, "iri": False, "date_time_checked": True}
 
 
 def _notebook(path, cells: int) -> None:

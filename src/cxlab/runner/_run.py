@@ -311,7 +311,7 @@ def run_client(
     fork_kernels : bool, default True
         Fork each chapter's kernel from one process that imported the chapters' libraries once
         (on Linux; see :mod:`cxlab.runner._zygote`) instead of starting every kernel from
-        nothing, when at least two notebooks run. The results are the same either way; False
+        nothing, when at least two notebooks are chosen. The results are the same either way; False
         is for comparing the two.
 
     Returns
@@ -379,6 +379,41 @@ def _run_client(
         )
     every = discover(Path(notebook_dir) if notebook_dir else notebooks_dir())
     specs = select(every, notebooks)
+    # The zygote starts first, so that it imports the chapters' libraries while the bundle is
+    # validated and its snapshot written. It pays off from the second notebook on: alone, a
+    # notebook imports only what it uses.
+    with kernel_zygote(kernel_env(), enabled=fork_kernels and len(specs) >= 2) as forked:
+        return _run_specs(
+            data,
+            specs,
+            every,
+            client=client,
+            out=out,
+            timeout=timeout,
+            jobs=jobs,
+            seed=seed,
+            echo=echo,
+            snapshot=snapshot,
+            forked=forked,
+            started=started,
+        )
+
+
+def _run_specs(
+    data: Path,
+    specs: list[NotebookSpec],
+    every: list[NotebookSpec],
+    *,
+    client: str | None,
+    out: Path,
+    timeout: float,
+    jobs: int,
+    seed: int,
+    echo: Callable[[str], None] | None,
+    snapshot: bool,
+    forked: dict[str, str],
+    started: float,
+) -> RunResult:
     log = _Log(echo)
     try:
         # Loaded at the path the chapters are given, so the snapshot is the bundle they would load.
@@ -407,13 +442,7 @@ def _run_client(
             tmp = make_temp(out, slug)
         log(bundle.report.format() if bundle.report else "no validation report")
         params = {"client_name": name, "data_dir": str(data.resolve()), "seed": int(seed)}
-        # The zygote imports the chapters' libraries while the snapshot is written. It pays off
-        # from the second notebook on: alone, a notebook imports only what it uses.
-        runnable = sum(not _skip_reason(spec, bundle) for spec in specs)
-        with (
-            kernel_zygote(kernel_env(), enabled=fork_kernels and runnable >= 2) as forked,
-            _snapshot_for_chapters(bundle, tmp, enabled=snapshot) as env,
-        ):
+        with _snapshot_for_chapters(bundle, tmp, enabled=snapshot) as env:
             results = _execute_all(
                 specs, bundle, tmp, params, timeout=timeout, jobs=jobs, log=log, env=env | forked
             )

@@ -64,18 +64,24 @@ ENGINE = "cxlab-sparse-saves"
 
 
 def _skip_iri_grammar() -> None:
-    """Keep jsonschema from building its IRI grammar, which no notebook check uses.
+    """Keep jsonschema from building its IRI grammar, and papermill from loading Arrow.
 
     Papermill reads and writes notebooks through nbformat, which imports jsonschema, and
     jsonschema imports ``rfc3987_syntax`` when it is installed (JupyterLab's dependencies
     install it) to check the "iri" string format. That module compiles some thirty Lark parsers
     as it is imported: about a second of CPU in every worker, one per chapter, for a format the
     notebook schema never uses. Marking it absent before jsonschema is imported makes jsonschema
-    leave that one format unchecked, as it does wherever the module is not installed. The
-    worker is a process of its own, so nothing else sees the change.
+    leave that one format unchecked, as it does wherever the module is not installed.
+
+    Papermill also imports ``pyarrow.fs`` (with pyarrow and numpy) as it starts, for notebooks
+    on HDFS, about a third of its own import time; the worker reads and writes local files
+    only. Marked absent, papermill records HDFS as unavailable, as it does where pyarrow is not
+    installed. The worker is a process of its own, so nothing else sees either change.
     """
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)
+    if "papermill" not in sys.modules:
+        sys.modules.setdefault("pyarrow.fs", None)
 
 
 def _register_engine() -> None:
