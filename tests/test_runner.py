@@ -371,13 +371,10 @@ def test_identical_inputs_give_identical_metrics_apart_from_timings(
 def test_forked_kernels_give_the_same_results_as_new_ones(tmp_path):
     # the welcome and segmentation chapters show wide tables, whose layout pandas decides by
     # whether it was imported in a kernel; every output is compared, figures included
+    source = datasets.write_demo("clothing_retailer", tmp_path / "data", n_customers=400)
+
     def results(out, **options):
-        result = run_client(
-            datasets.demo_path("clothing_retailer"),
-            out=tmp_path / out,
-            notebooks="00,04",
-            **options,
-        )
+        result = run_client(source, out=tmp_path / out, notebooks="00,04", **options)
         data = json.loads((result.folder / "metrics.json").read_text(encoding="utf-8"))
         data.pop("generated_at")
         data["summary"].pop("seconds")

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import RESPONSES
 from jupyter_client.manager import AsyncKernelManager
 
 from cxlab.runner._execute import kernel_env
@@ -80,15 +81,22 @@ async def _probe(manager_class: type, cwd: Path) -> tuple[dict, object]:
     return json.loads("".join(out)), process
 
 
-@pytest.fixture
-def zygote(monkeypatch, tmp_path):
-    """A zygote as a run starts it; yields its process id, with workers pointed at it."""
+@pytest.fixture(scope="module")
+def running_zygote():
+    """A zygote as a run starts it, shared by the module's tests; yields its name and id."""
     before = set(_children())
     with kernel_zygote(kernel_env()) as env:
         assert ENV_SOCKET in env, "the zygote is listening"
         (pid,) = set(_children()) - before
-        monkeypatch.setenv(ENV_SOCKET, env[ENV_SOCKET])
-        yield pid
+        yield env[ENV_SOCKET], pid
+
+
+@pytest.fixture
+def zygote(running_zygote, monkeypatch):
+    """Point this test's workers at the shared zygote; return its process id."""
+    name, pid = running_zygote
+    monkeypatch.setenv(ENV_SOCKET, name)
+    return pid
 
 
 def _children() -> list[int]:
@@ -187,8 +195,9 @@ def test_without_forking_no_zygote_is_started():
 
 
 @pytest.mark.parametrize(("notebooks", "started"), [("00", False), ("00,01", True)])
-def test_a_run_forks_kernels_from_its_second_notebook_on(monkeypatch, tmp_path, notebooks, started):
-    from cxlab import datasets
+def test_a_run_forks_kernels_from_its_second_notebook_on(
+    monkeypatch, make_bundle, tmp_path, notebooks, started
+):
     from cxlab.runner import _run, run_client
 
     asked = []
@@ -199,6 +208,9 @@ def test_a_run_forks_kernels_from_its_second_notebook_on(monkeypatch, tmp_path, 
         return real(env, enabled=enabled)
 
     monkeypatch.setattr(_run, "kernel_zygote", spy)
-    result = run_client(datasets.demo_path("restaurant"), out=tmp_path, notebooks=notebooks)
-    assert result.ok
+    # the zygote starts before the bundle is validated, so an invalid bundle shows the choice
+    # without running a chapter
+    bad = make_bundle({"responses.csv": RESPONSES.replace(",9,5,6,", ",12,5,6,")})
+    result = run_client(bad, out=tmp_path / "out", notebooks=notebooks)
+    assert result.status == "invalid"
     assert asked == [started]
