@@ -28,11 +28,13 @@ pytestmark = [
     pytest.mark.skipif(not supported(), reason="kernels are forked on Linux only"),
 ]
 
-#: What a chapter's first cell imports, then the state a kernel's libraries have decided.
+#: What a chapter's first cell imports, then the state a kernel's libraries have decided,
+#: including the threads of BLAS and OpenMP, which read their caps when they are loaded.
 PROBE = """
 import json, os, signal, sys, warnings
 import cxlab.plots, cxlab.widgets, cxlab.teaching
-import matplotlib, matplotlib.pyplot as plt, numpy as np, pandas as pd
+import matplotlib, matplotlib.pyplot as plt, numpy as np, pandas as pd, sklearn.ensemble
+from threadpoolctl import threadpool_info
 plt.figure(); plt.close("all")
 ip = get_ipython()
 print(json.dumps({
@@ -51,6 +53,7 @@ print(json.dumps({
     "env": {k: v for k, v in os.environ.items() if k != "JPY_PARENT_PID"},
     "signals": {s.name: repr(signal.getsignal(s)) for s in (signal.SIGINT, signal.SIGTERM,
                 signal.SIGCHLD, signal.SIGPIPE)},
+    "threads": sorted((i["user_api"], i["num_threads"]) for i in threadpool_info()),
     "parent": os.getppid(),
     "session leader": os.getsid(0) == os.getpid(),
 }))

@@ -19,7 +19,9 @@ What a chapter sees does not change:
   runner starts with the kernels' environment (the thread caps of
   :func:`cxlab.runner._execute.thread_limits`, the inline plotting backend); ipykernel itself
   is imported before anything that binds its comm functions at import time, as in a kernel.
-- numpy's global random state is reseeded in each kernel, as a new process would have it.
+- numpy's global random state is reseeded in each kernel, as a new process would have it, and
+  the environment variables the preloaded modules set as they were imported are set again in the
+  kernel's environment.
 - Anything that cannot be forked falls back to a normal kernel: a zygote that failed to start or
   has died, a kernel command other than this Python's ``ipykernel_launcher``, a platform other
   than Linux. Only speed differs.
@@ -78,6 +80,8 @@ PR_SET_PDEATHSIG = 1
 WATCH_INTERVAL = 0.5
 #: Seconds the runner waits for the zygote to listen, and a worker for its kernel's process id.
 START_TIMEOUT = 60.0
+#: The zygote's working folder when it started (``sys.path[0]`` under ``python -m``).
+_START_DIR = os.getcwd()
 #: The plotting backend of a Jupyter kernel, which ipykernel sets when it starts; the zygote must
 #: have it before matplotlib is imported.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -177,8 +181,15 @@ def _same_user(conn: socket.socket) -> bool:
     return uid == os.getuid()
 
 
-def _become_kernel(request: dict[str, Any], fds: list[int], close: list[Any]) -> None:
-    """Turn this freshly forked child into the kernel the request describes; never returns."""
+def _become_kernel(
+    request: dict[str, Any], fds: list[int], close: list[Any], imported_env: dict[str, str]
+) -> None:
+    """Turn this freshly forked child into the kernel the request describes; never returns.
+
+    ``imported_env`` holds the variables the preloaded modules set as they were imported
+    (scikit-learn sets ``KMP_INIT_AT_FORK``); they are added to the request's environment as
+    those modules add them, without replacing a value the worker gave.
+    """
     code = 1
     try:
         signal.set_wakeup_fd(-1)
@@ -197,6 +208,8 @@ def _become_kernel(request: dict[str, Any], fds: list[int], close: list[Any]) ->
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        for name, value in imported_env.items():
+            os.environ.setdefault(name, value)
         os.environ["JPY_PARENT_PID"] = str(os.getppid())
         if sys.path and sys.path[0] == _START_DIR:  # ``python -m`` put it there; the
             del sys.path[0]  # kernel's launcher removes its own
@@ -216,6 +229,8 @@ def _become_kernel(request: dict[str, Any], fds: list[int], close: list[Any]) ->
             code = 0
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        # what an interpreter does as it exits (IPython saves its history); ``os._exit`` below,
+        # which keeps the child out of the zygote's own clean-up, would skip it
         atexit._run_exitfuncs()
     except BaseException:
         traceback.print_exc()
@@ -252,15 +267,14 @@ def _as_if_imported_in_a_kernel() -> None:
         ipywidgets._handle_ipython()
 
 
-#: The zygote's working folder when it started (``sys.path[0]`` under ``python -m``).
-_START_DIR = os.getcwd()
-
-
 class _Zygote:
     """The zygote's loop: accept fork requests, report exits, kill orphaned kernels."""
 
-    def __init__(self, listener: socket.socket, parent_pid: int) -> None:
+    def __init__(
+        self, listener: socket.socket, parent_pid: int, imported_env: dict[str, str]
+    ) -> None:
         self.listener = listener
+        self.imported_env = imported_env
         self.parent_pid = parent_pid
         self.kernels: dict[int, socket.socket | None] = {}  # pid -> its worker's connection
         self.owner: dict[socket.socket, int] = {}
@@ -325,7 +339,7 @@ class _Zygote:
         if pid == 0:
             os.close(self.wake_r)
             os.close(self.wake_w)
-            _become_kernel(request, fds, close)
+            _become_kernel(request, fds, close, self.imported_env)
         for fd in fds:
             os.close(fd)
         self.kernels[pid] = conn
@@ -397,11 +411,13 @@ def main(argv: list[str] | None = None) -> int:
     listener.listen(64)
     print("listening", flush=True)
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    before = dict(os.environ)
     _preload()
+    imported_env = {k: v for k, v in os.environ.items() if before.get(k) != v}
     if threading.active_count() != 1:  # forking a threaded process is not safe: serve nobody
         print("a preloaded module started a thread; kernels start normally", file=sys.stderr)
         return 1
-    _Zygote(listener, args.parent_pid).serve()
+    _Zygote(listener, args.parent_pid, imported_env).serve()
     return 0
 
 
