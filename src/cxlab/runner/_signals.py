@@ -19,7 +19,9 @@ none of them by itself. This module closes that gap in three layers:
    results into place, removing the temporary folder) the exception waits until the block ends,
    so those steps are never left half-done.
 3. **A worker dies with its parent** even when the parent cannot react (SIGKILL, a crash): see
-   :mod:`cxlab.runner._worker`, which watches its parent process and ends its own kernel.
+   :mod:`cxlab.runner._worker`, which watches its parent process and ends its own kernel. The
+   run's kernel zygote (:mod:`cxlab.runner._zygote`) watches its parent the same way and ends
+   every kernel it forked; it also ends a kernel whose worker has gone.
 
 A signal that was ignored when the run began (a background job started by a non-interactive
 shell ignores SIGINT) stays ignored: the runner only takes over signals that would have stopped
@@ -28,9 +30,11 @@ the program anyway.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -39,7 +43,9 @@ from typing import Any
 import psutil
 
 __all__ = [
+    "WATCH_INTERVAL",
     "RunInterrupted",
+    "death_signal_on_parent_exit",
     "deferred_signals",
     "end_tree",
     "handle",
@@ -52,6 +58,28 @@ __all__ = [
 
 #: The signals that stop a run.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: ``PR_SET_PDEATHSIG`` from ``<linux/prctl.h>``.
+PR_SET_PDEATHSIG = 1
+#: Seconds between two looks at its parent by a process that must die with it (a notebook
+#: worker, the kernel zygote).
+WATCH_INTERVAL = 0.5
+
+
+def death_signal_on_parent_exit(signum: int = signal.SIGTERM) -> None:
+    """Ask Linux to send this process ``signum`` the moment its parent exits; elsewhere, nothing.
+
+    ``prctl(PR_SET_PDEATHSIG)`` (through ctypes) is immediate, but Linux-only, it fires when the
+    parent *thread* that started this process ends, and it cannot cover a parent that died
+    before the call: callers also compare ``os.getppid()`` with their parent's id, at once and
+    every :data:`WATCH_INTERVAL` seconds.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, int(signum), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl here: the parent watch alone does the job
 
 
 class RunInterrupted(KeyboardInterrupt):

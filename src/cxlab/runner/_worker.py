@@ -8,7 +8,9 @@ stopped by SIGINT or SIGTERM, but a parent killed with SIGKILL (or one that cras
 anything, and a worker in a session of its own would go on running its notebook. So the worker
 watches its parent (:func:`_die_with_parent`), and when the parent is gone it kills its own
 descendants — the kernel, in the kernel's own session, and whatever the kernel started — and
-exits. Two mechanisms, because neither is enough alone:
+exits. (A kernel forked by the run's zygote is not the worker's descendant: it ends because the
+worker's exit closes the connection it was forked for, see :mod:`cxlab.runner._zygote`.) Two
+mechanisms, because neither is enough alone:
 
 - On Linux, ``prctl(PR_SET_PDEATHSIG, SIGTERM)`` (through ctypes) has the kernel send the
   worker SIGTERM the moment its parent exits. It is immediate, but Linux-only, it fires when
@@ -39,7 +41,6 @@ killed from outside by the wall limit leaves the last periodic save.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import os
 import signal
@@ -51,12 +52,8 @@ from pathlib import Path
 import psutil
 
 from cxlab.runner._execute import KERNEL_START_TIMEOUT, mark_stopped
-from cxlab.runner._signals import end_tree
+from cxlab.runner._signals import WATCH_INTERVAL, death_signal_on_parent_exit, end_tree
 
-#: ``PR_SET_PDEATHSIG`` from ``<linux/prctl.h>``.
-PR_SET_PDEATHSIG = 1
-#: Seconds between two looks at the parent process.
-WATCH_INTERVAL = 0.5
 #: Least seconds between two saves of the output notebook while its cells run.
 SAVE_EVERY = 10.0
 #: Name the sparse-saving engine is registered under in papermill.
@@ -121,12 +118,7 @@ def _end_descendants_and_exit(code: int) -> None:
 def _die_with_parent(parent_pid: int) -> None:
     """Arrange for this worker and its kernel to end when ``parent_pid`` is no longer its parent."""
     signal.signal(signal.SIGTERM, lambda signum, frame: _end_descendants_and_exit(128 + signum))
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
-        except (OSError, AttributeError):
-            pass  # no prctl here: the watchdog alone does the job
+    death_signal_on_parent_exit(signal.SIGTERM)
     if os.getppid() != parent_pid:  # the parent died before the death signal was armed
         _end_descendants_and_exit(128 + signal.SIGTERM)
 

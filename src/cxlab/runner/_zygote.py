@@ -49,7 +49,6 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
-import ctypes
 import functools
 import importlib
 import json
@@ -69,15 +68,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from cxlab.runner import _signals
+from cxlab.runner._signals import WATCH_INTERVAL, death_signal_on_parent_exit
+
 __all__ = ["ENV_SOCKET", "kernel_zygote", "supported"]  # and ForkedKernelManager, built on use
 
 #: Environment variable that tells a worker where its run's zygote listens (a worker without it
 #: starts its kernel as a new process).
 ENV_SOCKET = "CXLAB_KERNEL_ZYGOTE"
-#: ``PR_SET_PDEATHSIG`` from ``<linux/prctl.h>``.
-PR_SET_PDEATHSIG = 1
-#: Seconds between two looks at the parent process.
-WATCH_INTERVAL = 0.5
 #: Seconds the runner waits for the zygote to listen, and a worker for its kernel's process id.
 START_TIMEOUT = 60.0
 #: The zygote's working folder when it started (``sys.path[0]`` under ``python -m``).
@@ -389,22 +387,14 @@ def _kill_group(pid: int) -> None:
             continue
 
 
-def _die_with_parent(parent_pid: int) -> bool:
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-    return os.getppid() == parent_pid
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the zygote: listen, preload, then fork kernels until the run ends."""
     parser = argparse.ArgumentParser(prog="python -m cxlab.runner._zygote")
     parser.add_argument("--parent-pid", type=int, required=True)
     parser.add_argument("--socket", required=True, help="abstract socket name, without the NUL")
     args = parser.parse_args(argv)
-    if not _die_with_parent(args.parent_pid):
+    death_signal_on_parent_exit(signal.SIGTERM)
+    if os.getppid() != args.parent_pid:  # the run died before the death signal was armed
         return 1
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind("\0" + args.socket)
@@ -443,8 +433,6 @@ def kernel_zygote(env: dict[str, str], *, enabled: bool = True) -> Iterator[dict
         ``{ENV_SOCKET: name}`` when the zygote is listening, else empty (kernels then start
         as new processes).
     """
-    from cxlab.runner import _signals
-
     if not enabled or not supported():
         yield {}
         return
