@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
@@ -182,31 +181,6 @@ def test_a_demo_bundle_round_trips_whole(tmp_path, snapshot_of, loads) -> None:
     _same(kept, fresh)
     assert kept.report.format() == fresh.report.format()
     assert kept.stage_order == fresh.stage_order
-
-
-@pytest.mark.slow  # executes notebooks
-def test_a_run_gives_the_same_metrics_with_and_without_the_snapshot(tmp_path) -> None:
-    from cxlab.runner import run_client
-
-    folder = write_demo("restaurant", tmp_path / "restaurant", n_customers=300)
-    runs = [
-        run_client(folder, notebooks="00,01", out=tmp_path / f"out-{flag}", snapshot=flag)
-        for flag in (True, False)
-    ]
-    assert all(r.ok for r in runs), [r.summary() for r in runs]
-
-    def metrics(run) -> dict:
-        data = json.loads((run.folder / "metrics.json").read_text(encoding="utf-8"))
-        data.pop("generated_at")
-        data["summary"].pop("seconds")
-        for nb in data["notebooks"].values():
-            nb.pop("seconds")
-        return data
-
-    assert metrics(runs[0]) == metrics(runs[1])
-    for run in runs:
-        leftovers = [p for p in run.folder.rglob("*") if "snapshot" in p.name]
-        assert leftovers == [], "the snapshot never reaches the results folder"
 
 
 @pytest.mark.slow  # executes a notebook

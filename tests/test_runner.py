@@ -368,13 +368,15 @@ def test_identical_inputs_give_identical_metrics_apart_from_timings(
 
 
 @pytest.mark.slow  # executes two chapters twice
-def test_forked_kernels_give_the_same_results_as_new_ones(tmp_path):
-    # the welcome and segmentation chapters show wide tables, whose layout pandas decides by
-    # whether it was imported in a kernel; every output is compared, figures included
+def test_the_snapshot_and_forked_kernels_change_no_result(tmp_path):
+    # A run's two shortcuts, the validated bundle's snapshot and kernels forked from a preloaded
+    # process, against a run with neither: every chapter validates the bundle itself in a new
+    # kernel. The welcome chapter shows a wide table, whose layout pandas decides by whether it
+    # was imported in a kernel; every output is compared, figures included.
     source = datasets.write_demo("clothing_retailer", tmp_path / "data", n_customers=400)
 
     def results(out, **options):
-        result = run_client(source, out=tmp_path / out, notebooks="00,04", **options)
+        result = run_client(source, out=tmp_path / out, notebooks="00,01", **options)
         data = json.loads((result.folder / "metrics.json").read_text(encoding="utf-8"))
         data.pop("generated_at")
         data["summary"].pop("seconds")
@@ -384,11 +386,13 @@ def test_forked_kernels_give_the_same_results_as_new_ones(tmp_path):
             path.name: [c.get("outputs", []) for c in nbformat.read(path, as_version=4).cells]
             for path in sorted(result.folder.glob("*.ipynb"))
         }
+        leftovers = [p.name for p in result.folder.rglob("*") if "snapshot" in p.name]
+        assert leftovers == [], "the snapshot never reaches the results folder"
         return data, cells
 
-    forked = results("forked")
-    assert forked == results("new", fork_kernels=False)
-    assert forked[0]["summary"]["ok"] >= 2, "the comparison ran chapters"
+    shortcuts = results("shortcuts")
+    assert shortcuts == results("plain", snapshot=False, fork_kernels=False)
+    assert shortcuts[0]["summary"]["ok"] == 2, "the comparison ran both chapters"
 
 
 @pytest.mark.parametrize("name", ["../../x", 'O\'Brien "Bikes"; rm -rf ~'])
