@@ -6,7 +6,8 @@ drives Debian's Chromium (``/usr/bin/chromium``; no browser download). For every
 test does what a student does: open it, "Run All Cells", wait for the kernel to go idle, and then,
 for every widget, change each control and wait until the widget's output shows a new figure or
 table. A screenshot of every widget is saved to ``CXLAB_ARTEFACTS`` (default
-``reports/browser``) for a person to look at.
+``reports/browser``) for a person to look at. Lab's kernels are forked from a kernel zygote
+started by the test, as ``cxlab run`` forks its chapters' kernels (:mod:`cxlab.runner._zygote`).
 
 The tests skip, saying why, where Chromium or Playwright is missing. Every wait has a generous
 limit and waits for a state (kernel idle, output changed), never for a fixed time, so a busy
@@ -27,7 +28,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
+
+from cxlab.runner._zygote import kernel_zygote
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -46,6 +50,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+#: Lab's kernels are forked from a zygote, as a run's are: a chapter's kernel starts with its
+#: libraries imported, not in the five seconds a new process takes to import them.
+#: ``tests/test_runner_zygote.py`` shows that a forked kernel's state is a new kernel's, and
+#: nbval runs every chapter in a new kernel.
+FORKED_MANAGER = "cxlab.runner._zygote.ForkedServerKernelManager"
+
 pytestmark = pytest.mark.slow
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
@@ -62,7 +72,21 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def zygote():
+    """A kernel zygote, as ``cxlab run`` starts one; yields the server's extra env and it."""
+    with kernel_zygote(dict(os.environ)) as env:
+        assert env, "the kernel zygote did not start"
+        found = [
+            p
+            for p in psutil.Process().children()
+            if "cxlab.runner._zygote" in " ".join(p.cmdline())
+        ]
+        assert len(found) == 1, found
+        yield env, found[0]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, zygote):
     """A JupyterLab server over a scratch copy of the notebooks; yields (base URL, token, root)."""
     root = tmp_path_factory.mktemp("lab")
     for nb in CHAPTERS:
@@ -92,7 +116,9 @@ def lab(tmp_path_factory):
             f"--LabApp.user_settings_dir={root / 'settings'}",
             f"--LabApp.workspaces_dir={root / 'workspaces'}",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            f"--AsyncMappingKernelManager.kernel_manager_class={FORKED_MANAGER}",
         ],
+        env={**os.environ, **zygote[0]},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -128,6 +154,32 @@ def browser():
         b.close()
 
 
+@pytest.fixture(scope="module")
+def page(browser, lab):
+    """One JupyterLab page, loaded once, in which the chapters are opened one after another."""
+    base, token, _ = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/lab?token={token}&reset")  # a fresh workspace: no tabs restored
+    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=RUN_ALL_LIMIT)
+    page.evaluate("async () => { await window.jupyterapp.restored; }")
+    yield page
+    page.close()
+
+
+#: Open a notebook as the file browser does, and wait until its kernel is ready.
+OPEN = """async ([name, limit]) => {
+  const app = window.jupyterapp;
+  const open = (async () => {
+    const panel = await app.commands.execute('docmanager:open', {path: name});
+    await panel.context.ready;
+    await panel.sessionContext.ready;
+    app.shell.activateById(panel.id);
+    return 'opened';
+  })();
+  const late = new Promise(done => setTimeout(() => done('timed out'), limit));
+  return String(await Promise.race([open, late]));
+}"""
+
 #: "Run All Cells" as the Run menu does it, after clearing every output; the command's promise
 #: resolves once every cell has run (false when a cell raised, which stops the run).
 RUN_ALL = """async ([name, limit]) => {
@@ -145,10 +197,24 @@ RUN_ALL = """async ([name, limit]) => {
   return String(await Promise.race([run, late]));
 }"""
 
+#: Save and close every open notebook and shut its kernel down, so the next chapter's page holds
+#: only its own outputs.
+CLOSE = """async () => {
+  const app = window.jupyterapp;
+  for (const widget of Array.from(app.shell.widgets('main'))) {
+    if (widget.context && widget.sessionContext) {
+      await widget.context.save();
+      await widget.sessionContext.shutdown();
+    }
+    widget.dispose();
+  }
+}"""
 
-def _run_all(page, base: str, token: str, name: str) -> bool:
+
+def _run_all(page, name: str) -> bool:
     """Open a notebook, clear its outputs, run all cells; True when every cell ran."""
-    page.goto(f"{base}/lab/tree/{name}?token={token}&reset")  # a fresh workspace each time
+    opened = page.evaluate(OPEN, [name, RUN_ALL_LIMIT])
+    assert opened == "opened", f"{name}: the notebook did not open: {opened}"
     page.wait_for_selector(".jp-NotebookPanel", timeout=RUN_ALL_LIMIT)
     page.wait_for_selector(
         ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=RUN_ALL_LIMIT
@@ -225,12 +291,11 @@ class _OneChapterInTheBrowser:
 
     path: Path
 
-    def test_chapter_runs_and_its_widgets_respond(self, lab, browser):
+    def test_chapter_runs_and_its_widgets_respond(self, page, zygote):
         path = self.path
-        base, token, _ = lab
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
-            ran = _run_all(page, base, token, path.name)
+            ran = _run_all(page, path.name)
+            assert zygote[1].children(), f"{path.name}: Lab's kernel was not forked"
             assert ran and not _errors(page), (
                 f"{path.name}: errors after Run All: {_errors(page)[:3]}"
             )
@@ -265,7 +330,7 @@ class _OneChapterInTheBrowser:
                     f"{path.name} widget {i}: {changed} of {controls.count()} controls changed"
                 )
         finally:
-            page.close()
+            page.evaluate(CLOSE)
 
 
 for _path in CHAPTERS:

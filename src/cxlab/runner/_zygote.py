@@ -15,6 +15,9 @@ What a chapter sees does not change:
   gets the environment, working folder, command-line arguments and output streams (passed as
   file descriptors) that jupyter_client would have given a new process, runs in a session of its
   own (so interrupting its process group works as before), and its exit status is reported back.
+  ``ForkedServerKernelManager`` does the same for a Jupyter server (``jupyter lab
+  --AsyncMappingKernelManager.kernel_manager_class=...`` with :data:`ENV_SOCKET` set), which is
+  how the browser tests' JupyterLab gets its kernels.
 - Libraries that read the environment when they are imported read the zygote's, which the
   runner starts with the kernels' environment (the thread caps of
   :func:`cxlab.runner._execute.thread_limits`, the inline plotting backend); ipykernel itself
@@ -71,7 +74,7 @@ from typing import Any
 from cxlab.runner import _signals
 from cxlab.runner._signals import WATCH_INTERVAL, death_signal_on_parent_exit
 
-__all__ = ["ENV_SOCKET", "kernel_zygote", "supported"]  # and ForkedKernelManager, built on use
+__all__ = ["ENV_SOCKET", "kernel_zygote", "supported"]  # and the managers, built on use
 
 #: Environment variable that tells a worker where its run's zygote listens (a worker without it
 #: starts its kernel as a new process).
@@ -598,29 +601,40 @@ def _provisioner_class():
     return ForkedProvisioner
 
 
+#: The kernel managers this module builds on first use: papermill's (through nbclient) and a
+#: Jupyter server's. The server's serves ``tests/test_browser.py``, whose JupyterLab forks its
+#: kernels from a zygote as a run does.
+_MANAGER_BASES = {
+    "ForkedKernelManager": ("jupyter_client.manager", "AsyncKernelManager"),
+    "ForkedServerKernelManager": (
+        "jupyter_server.services.kernels.kernelmanager",
+        "ServerKernelManager",
+    ),
+}
+
+
 @functools.cache
-def _manager_class():
-    from jupyter_client.manager import AsyncKernelManager
+def _manager_class(name: str):
+    module, base_name = _MANAGER_BASES[name]
+    base = getattr(importlib.import_module(module), base_name)
 
-    class ForkedKernelManager(AsyncKernelManager):
-        """An async kernel manager whose kernels the zygote of :data:`ENV_SOCKET` forks."""
+    async def _async_pre_start_kernel(self, **kw: Any):
+        if self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = _provisioner_class()(
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+            )
+        return await base._async_pre_start_kernel(self, **kw)
 
-        async def _async_pre_start_kernel(self, **kw: Any):
-            if self.provisioner is None:
-                self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
-                self.provisioner = _provisioner_class()(
-                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
-                )
-            return await super()._async_pre_start_kernel(**kw)
-
-    return ForkedKernelManager
+    doc = f"{base_name}, whose kernels the zygote of :data:`ENV_SOCKET` forks."
+    return type(name, (base,), {"_async_pre_start_kernel": _async_pre_start_kernel, "__doc__": doc})
 
 
 def __getattr__(name: str) -> Any:
-    # The manager is built on first use, so that the zygote and the runner, which import this
-    # module too, do not import jupyter_client for it.
-    if name == "ForkedKernelManager":
-        return _manager_class()
+    # The managers are built on first use, so that the zygote and the runner, which import this
+    # module too, do not import jupyter_client for them.
+    if name in _MANAGER_BASES:
+        return _manager_class(name)
     raise AttributeError(name)
 
 
