@@ -206,12 +206,12 @@ def faulty_run(tmp_path_factory):
 
 #: Per-cell limit of the timeout test. The sleeping cell outlasts it by an hour; the other cells
 #: only assign the parameters, which takes well under a second even on a loaded machine.
-SHORT_LIMIT = 20
+SHORT_LIMIT = 10
 
 
 @pytest.fixture(scope="module")
 def timeout_run(tmp_path_factory):
-    """A chapter whose one real cell sleeps for an hour, run under a 20 s per-cell limit."""
+    """A chapter whose one real cell sleeps for an hour, run under a 10 s per-cell limit."""
     base = tmp_path_factory.mktemp("timeout")
     folder = base / "chapters"
     folder.mkdir()
