@@ -3,7 +3,7 @@
 A run starts one worker per chapter, so whatever a worker does for itself is paid ten times per
 client. These tests pin the two costs that were larger than some chapters' analysis: loading
 pandas, Arrow and jsonschema's IRI grammar, which a worker never uses, and writing the whole output
-notebook twice per cell.
+notebook twice per cell. The command line's own process skips the IRI grammar too.
 """
 
 from __future__ import annotations
@@ -35,6 +35,28 @@ def test_a_worker_loads_neither_pandas_nor_arrow_nor_the_iri_grammar():
     )
     loaded = json.loads(done.stdout.strip().splitlines()[-1])
     assert loaded == {"pandas": False, "arrow": False, "iri": False, "date_time_checked": True}
+
+
+_CLI = """
+import json, sys
+from cxlab import cli
+code = cli.main(["run", "--data", sys.argv[1], "--out", sys.argv[2]])
+print(json.dumps({"code": code, "nbformat": "nbformat" in sys.modules,
+                  "iri": sys.modules.get("rfc3987_syntax") is not None}))
+"""
+
+
+def test_the_command_line_runner_does_not_build_the_iri_grammar_either(tmp_path):
+    # a run whose data folder is missing stops after the runner, and nbformat, are imported
+    done = subprocess.run(
+        [sys.executable, "-c", _CLI, str(tmp_path / "missing"), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert loaded == {"code": 2, "nbformat": True, "iri": False}
 
 
 def _notebook(path, cells: int) -> None:

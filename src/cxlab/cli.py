@@ -204,7 +204,15 @@ def _interrupted(command: str, exc: BaseException) -> int:
     return exc.exit_code
 
 
+def _light_runner() -> None:
+    """Set this process up for the runner: see :func:`cxlab.runner._execute.skip_iri_grammar`."""
+    from cxlab.runner._execute import skip_iri_grammar
+
+    skip_iri_grammar()
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    _light_runner()
     from cxlab.errors import RunError
     from cxlab.runner import RunInterrupted, run_client
 
@@ -235,6 +243,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
+    _light_runner()
     from cxlab.errors import RunError
     from cxlab.runner import RunInterrupted, read_batch, run_batch, summary_table
 

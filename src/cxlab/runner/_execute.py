@@ -43,7 +43,26 @@ import psutil
 from cxlab.findings import escape_markdown
 from cxlab.runner import _signals
 
-__all__ = ["Outcome", "auto_jobs", "execute", "kernel_env", "thread_limits"]
+__all__ = ["Outcome", "auto_jobs", "execute", "kernel_env", "skip_iri_grammar", "thread_limits"]
+
+
+def skip_iri_grammar() -> None:
+    """Keep jsonschema from building its IRI grammar in this process.
+
+    The runner and every notebook worker read notebooks through nbformat, which imports
+    jsonschema, and jsonschema imports ``rfc3987_syntax`` when it is installed (JupyterLab's
+    dependencies install it) to check the "iri" string format. That module compiles some thirty
+    Lark parsers as it is imported: over a second of CPU in each process, for a format the
+    notebook schema never uses. Marked absent before jsonschema is imported, jsonschema leaves
+    that one format unchecked, as it does wherever the module is not installed.
+
+    Only for processes of cxlab's own (the command line, the notebook worker): a program that
+    imports the runner as a library keeps its jsonschema as it is. Once jsonschema is imported
+    this does nothing.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
 
 #: The variables that cap the threads of OpenMP (scikit-learn), OpenBLAS and MKL (numpy, scipy).
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")

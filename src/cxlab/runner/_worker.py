@@ -51,7 +51,7 @@ from pathlib import Path
 
 import psutil
 
-from cxlab.runner._execute import KERNEL_START_TIMEOUT, mark_stopped
+from cxlab.runner._execute import KERNEL_START_TIMEOUT, mark_stopped, skip_iri_grammar
 from cxlab.runner._signals import WATCH_INTERVAL, death_signal_on_parent_exit, end_tree
 
 #: Least seconds between two saves of the output notebook while its cells run.
@@ -63,20 +63,15 @@ ENGINE = "cxlab-sparse-saves"
 def _skip_iri_grammar() -> None:
     """Keep jsonschema from building its IRI grammar, and papermill from loading Arrow.
 
-    Papermill reads and writes notebooks through nbformat, which imports jsonschema, and
-    jsonschema imports ``rfc3987_syntax`` when it is installed (JupyterLab's dependencies
-    install it) to check the "iri" string format. That module compiles some thirty Lark parsers
-    as it is imported: about a second of CPU in every worker, one per chapter, for a format the
-    notebook schema never uses. Marking it absent before jsonschema is imported makes jsonschema
-    leave that one format unchecked, as it does wherever the module is not installed.
+    Papermill reads and writes notebooks through nbformat, which imports jsonschema; see
+    :func:`cxlab.runner._execute.skip_iri_grammar` for the second of CPU that saves.
 
     Papermill also imports ``pyarrow.fs`` (with pyarrow and numpy) as it starts, for notebooks
     on HDFS, about a third of its own import time; the worker reads and writes local files
     only. Marked absent, papermill records HDFS as unavailable, as it does where pyarrow is not
     installed. The worker is a process of its own, so nothing else sees either change.
     """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)
+    skip_iri_grammar()
     if "papermill" not in sys.modules:
         sys.modules.setdefault("pyarrow.fs", None)
 
