@@ -16,12 +16,21 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
-from conftest import RESPONSES
+from conftest import CUSTOMERS, RESPONSES
 from jupyter_client.manager import AsyncKernelManager
 
 from cxlab.runner._execute import kernel_env
-from cxlab.runner._zygote import ENV_SOCKET, ForkedKernelManager, _alive, kernel_zygote, supported
+from cxlab.runner._zygote import (
+    ENV_SOCKET,
+    PRELOAD,
+    ForkedKernelManager,
+    _alive,
+    kernel_zygote,
+    preload_for,
+    supported,
+)
 
 pytestmark = [
     pytest.mark.slow,  # starts kernels
@@ -206,9 +215,9 @@ def test_a_run_forks_kernels_from_its_second_notebook_on(
     asked = []
     real = _run.kernel_zygote
 
-    def spy(env, *, enabled=True):
+    def spy(env, *, enabled=True, preload=()):
         asked.append(enabled)
-        return real(env, enabled=enabled)
+        return real(env, enabled=enabled, preload=preload)
 
     monkeypatch.setattr(_run, "kernel_zygote", spy)
     # the zygote starts before the bundle is validated, so an invalid bundle shows the choice
@@ -217,3 +226,78 @@ def test_a_run_forks_kernels_from_its_second_notebook_on(
     result = run_client(bad, out=tmp_path / "out", notebooks=notebooks)
     assert result.status == "invalid"
     assert asked == [started]
+
+
+def _importing(path: Path, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_the_chapters_preload_everything_and_lighter_notebooks_what_they_import(tmp_path):
+    from cxlab.runner._notebooks import notebooks_dir
+
+    chapters = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    assert preload_for(chapters) == PRELOAD
+    assert all(preload_for([path]) == PRELOAD for path in chapters)
+    light = _importing(tmp_path / "a.ipynb", "import cxlab\nfrom cxlab import headlines")
+    stats = _importing(tmp_path / "b.ipynb", "%matplotlib inline\nfrom scipy import stats")
+    assert preload_for([light]) == (
+        "ipykernel.kernelapp",
+        "IPython.display",
+        "cxlab",
+        "cxlab.headlines",
+    )
+    assert preload_for([light, stats]) == (
+        "ipykernel.kernelapp",
+        "IPython.display",
+        "scipy.stats",
+        "cxlab",
+        "cxlab.headlines",
+    )
+    analysis = _importing(tmp_path / "c.ipynb", "from cxlab import metrics")
+    assert preload_for([light, analysis]) == PRELOAD
+    broken = _importing(tmp_path / "d.ipynb", "def broken(:")
+    assert preload_for([light, broken]) == PRELOAD
+    (tmp_path / "e.ipynb").write_text("not a notebook")
+    assert preload_for([light, tmp_path / "e.ipynb"]) == PRELOAD
+
+
+PROBE = """import os, sys, psutil
+parent = " ".join(psutil.Process(os.getppid()).cmdline())
+print("forked:", "cxlab.runner._zygote" in parent, "sklearn:", "sklearn" in sys.modules)"""
+
+
+@pytest.mark.slow  # executes two stand-in notebooks
+def test_kernels_of_lighter_notebooks_come_from_a_zygote_without_the_heavy_libraries(
+    make_bundle, tmp_path
+):
+    from cxlab.runner import run_client
+
+    folder = tmp_path / "chapters"
+    folder.mkdir()
+    for name in ("00_a", "01_b"):
+        path = _importing(folder / f"{name}.ipynb", "import cxlab", PROBE)
+        nb = nbformat.read(path, as_version=4)
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        nb.cells[:0] = [
+            nbformat.v4.new_markdown_cell(f"# {name[:2]} · Probe"),
+            nbformat.v4.new_markdown_cell("## Practical"),
+        ]
+        nbformat.write(nb, path)
+    data = make_bundle({"customers.csv": CUSTOMERS})
+    result = run_client(data, out=tmp_path / "out", notebook_dir=folder, jobs=2)
+    assert result.ok, result.summary()
+    for name in ("00_a", "01_b"):
+        executed = nbformat.read(result.folder / f"{name}.ipynb", as_version=4)
+        assert executed.cells[-1].outputs[0]["text"].split() == [
+            "forked:",
+            "True",
+            "sklearn:",
+            "False",
+        ]

@@ -31,7 +31,7 @@ from cxlab.runner._report import ChapterPart, render_report
 from cxlab.runner._signals import deferred_signals, raise_if_stopping, stop_on_signals
 from cxlab.runner._slug import slugify
 from cxlab.runner._tempdirs import make_temp, release, remove_stale
-from cxlab.runner._zygote import kernel_zygote
+from cxlab.runner._zygote import kernel_zygote, preload_for
 
 __all__ = ["NotebookResult", "RunResult", "metrics_schema", "run_client"]
 
@@ -382,7 +382,9 @@ def _run_client(
     # The zygote starts first, so that it imports the chapters' libraries while the bundle is
     # validated and its snapshot written. It pays off from the second notebook on: alone, a
     # notebook imports only what it uses.
-    with kernel_zygote(kernel_env(), enabled=fork_kernels and len(specs) >= 2) as forked:
+    enabled = fork_kernels and len(specs) >= 2
+    preload = preload_for([s.path for s in specs]) if enabled else ()
+    with kernel_zygote(kernel_env(), enabled=enabled, preload=preload) as forked:
         return _run_specs(
             data,
             specs,

@@ -50,6 +50,7 @@ separate processes. The fork protocol is a few lines of the standard library.
 from __future__ import annotations
 
 import argparse
+import ast
 import atexit
 import contextlib
 import functools
@@ -74,7 +75,8 @@ from typing import Any
 from cxlab.runner import _signals
 from cxlab.runner._signals import WATCH_INTERVAL, death_signal_on_parent_exit
 
-__all__ = ["ENV_SOCKET", "kernel_zygote", "supported"]  # and the managers, built on use
+# and the kernel managers, built on use
+__all__ = ["ENV_SOCKET", "imported_modules", "kernel_zygote", "preload_for", "supported"]
 
 #: Environment variable that tells a worker where its run's zygote listens (a worker without it
 #: starts its kernel as a new process).
@@ -131,6 +133,79 @@ PRELOAD = (
 )
 
 
+#: Always preloaded: the kernel itself.
+KERNEL_MODULES = ("ipykernel.kernelapp", "IPython.display")
+#: The cxlab modules a notebook may import without the scientific stack that cxlab's analyses
+#: import as they run (a custom chapter that loads the bundle and publishes headlines).
+LIGHT_MODULES = ("cxlab", "cxlab.headlines")
+
+
+def imported_modules(notebook: Path) -> set[str] | None:
+    r"""Return the modules a notebook's code cells import; None when a cell cannot be read.
+
+    ``import a.b`` gives ``a.b``; ``from a import b`` gives ``a`` and ``a.b`` (``b`` may be a
+    module). Lines of IPython magic and shell commands are left out before parsing.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> cell = {"cell_type": "code", "source": "%matplotlib inline\nfrom cxlab import churn"}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "n.ipynb"
+    ...     _ = path.write_text(json.dumps({"cells": [cell]}))
+    ...     sorted(imported_modules(path))
+    ['cxlab', 'cxlab.churn']
+    """
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        names: set[str] = set()
+        for cell in cells:
+            if cell.get("cell_type") != "code":
+                continue
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            kept = [
+                "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+            ]
+            for node in ast.walk(ast.parse("\n".join(kept))):
+                if isinstance(node, ast.Import):
+                    names.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names.add(node.module)
+                    names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        return names
+    except (OSError, ValueError, KeyError, TypeError, SyntaxError):
+        return None
+
+
+def preload_for(notebooks: list[Path]) -> tuple[str, ...]:
+    """Return the modules of :data:`PRELOAD` worth importing before forking ``notebooks``' kernels.
+
+    All of them when a notebook imports any cxlab module besides :data:`LIGHT_MODULES` (the
+    suite's chapters do: their analyses import the scientific stack as they run), or when a
+    notebook cannot be read. Otherwise the kernel's modules and those of :data:`PRELOAD` the
+    notebooks import, so that a run of lighter notebooks does not wait for, or pay, imports
+    none of its kernels makes.
+    """
+    found: set[str] = set()
+    for path in notebooks:
+        names = imported_modules(path)
+        if names is None:
+            return PRELOAD
+        found |= names
+    if any(n.split(".")[0] == "cxlab" and n not in LIGHT_MODULES for n in found):
+        return PRELOAD
+
+    def wanted(module: str) -> bool:
+        return any(
+            n == module or n.startswith(module + ".") or module.startswith(n + ".")
+            for n in found
+            if n != "cxlab" or module == "cxlab"
+        )
+
+    return tuple(m for m in PRELOAD if m in KERNEL_MODULES or wanted(m))
+
+
 def supported() -> bool:
     """Whether kernels can be forked here: Linux, where fork and abstract sockets are safe."""
     return sys.platform.startswith("linux") and hasattr(socket, "send_fds")
@@ -141,8 +216,8 @@ def supported() -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def _preload() -> None:
-    for name in PRELOAD:
+def _preload(modules: tuple[str, ...]) -> None:
+    for name in modules:
         try:
             importlib.import_module(name)
         except Exception:  # an optional library missing: its chapters import it themselves
@@ -395,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cxlab.runner._zygote")
     parser.add_argument("--parent-pid", type=int, required=True)
     parser.add_argument("--socket", required=True, help="abstract socket name, without the NUL")
+    parser.add_argument("--preload", default=",".join(PRELOAD), help="modules, comma-separated")
     args = parser.parse_args(argv)
     death_signal_on_parent_exit(signal.SIGTERM)
     if os.getppid() != args.parent_pid:  # the run died before the death signal was armed
@@ -405,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     print("listening", flush=True)
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     before = dict(os.environ)
-    _preload()
+    _preload(tuple(m for m in args.preload.split(",") if m))
     imported_env = {k: v for k, v in os.environ.items() if before.get(k) != v}
     if threading.active_count() != 1:  # forking a threaded process is not safe: serve nobody
         print("a preloaded module started a thread; kernels start normally", file=sys.stderr)
@@ -420,7 +496,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 @contextlib.contextmanager
-def kernel_zygote(env: dict[str, str], *, enabled: bool = True) -> Iterator[dict[str, str]]:
+def kernel_zygote(
+    env: dict[str, str], *, enabled: bool = True, preload: tuple[str, ...] = PRELOAD
+) -> Iterator[dict[str, str]]:
     """Run a zygote for the duration of the block; yield the variables that point workers to it.
 
     Parameters
@@ -429,6 +507,8 @@ def kernel_zygote(env: dict[str, str], *, enabled: bool = True) -> Iterator[dict
         The environment the kernels get (the zygote imports its libraries under it).
     enabled : bool, default True
         False yields no variables, and every kernel starts as a new process.
+    preload : tuple of str, default :data:`PRELOAD`
+        The modules to import before the first fork (:func:`preload_for`).
 
     Yields
     ------
@@ -448,6 +528,8 @@ def kernel_zygote(env: dict[str, str], *, enabled: bool = True) -> Iterator[dict
         str(os.getpid()),
         "--socket",
         name,
+        "--preload",
+        ",".join(preload),
     ]
     proc = _signals.spawn(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env
