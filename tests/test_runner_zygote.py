@@ -264,7 +264,7 @@ def test_the_chapters_preload_everything_and_lighter_notebooks_what_they_import(
     assert preload_for([light, tmp_path / "e.ipynb"]) == PRELOAD
 
 
-PROBE = """import os, sys, psutil
+LIGHT_PROBE = """import os, sys, psutil
 parent = " ".join(psutil.Process(os.getppid()).cmdline())
 print("forked:", "cxlab.runner._zygote" in parent, "sklearn:", "sklearn" in sys.modules)"""
 
@@ -278,7 +278,7 @@ def test_kernels_of_lighter_notebooks_come_from_a_zygote_without_the_heavy_libra
     folder = tmp_path / "chapters"
     folder.mkdir()
     for name in ("00_a", "01_b"):
-        path = _importing(folder / f"{name}.ipynb", "import cxlab", PROBE)
+        path = _importing(folder / f"{name}.ipynb", "import cxlab", LIGHT_PROBE)
         nb = nbformat.read(path, as_version=4)
         nb.metadata["kernelspec"] = {
             "name": "python3",

@@ -205,8 +205,8 @@ def _interrupted(command: str, exc: BaseException) -> int:
 
 
 def _light_runner() -> None:
-    """Set this process up for the runner: see :func:`cxlab.runner._execute.skip_iri_grammar`."""
-    from cxlab.runner._execute import skip_iri_grammar
+    """Set this process up for the runner: see :func:`cxlab.runner.skip_iri_grammar`."""
+    from cxlab.runner import skip_iri_grammar
 
     skip_iri_grammar()
 

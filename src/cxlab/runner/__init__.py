@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
         summary_table,
         write_index,
     )
+    from cxlab.runner._execute import skip_iri_grammar
     from cxlab.runner._notebooks import NotebookSpec, discover, notebooks_dir, select
     from cxlab.runner._run import NotebookResult, RunResult, metrics_schema, run_client
     from cxlab.runner._signals import RunInterrupted
@@ -49,6 +50,7 @@ _HOME = {
     "run_batch": "_batch",
     "summary_table": "_batch",
     "write_index": "_batch",
+    "skip_iri_grammar": "_execute",
     "NotebookSpec": "_notebooks",
     "discover": "_notebooks",
     "notebooks_dir": "_notebooks",
@@ -90,6 +92,7 @@ __all__ = [
     "run_batch",
     "run_client",
     "select",
+    "skip_iri_grammar",
     "slugify",
     "summary_table",
     "write_index",

@@ -64,7 +64,7 @@ def _skip_iri_grammar() -> None:
     """Keep jsonschema from building its IRI grammar, and papermill from loading Arrow.
 
     Papermill reads and writes notebooks through nbformat, which imports jsonschema; see
-    :func:`cxlab.runner._execute.skip_iri_grammar` for the second of CPU that saves.
+    :func:`cxlab.runner.skip_iri_grammar` for the second of CPU that saves.
 
     Papermill also imports ``pyarrow.fs`` (with pyarrow and numpy) as it starts, for notebooks
     on HDFS, about a third of its own import time; the worker reads and writes local files
