@@ -59,6 +59,15 @@ def skip_iri_grammar() -> None:
     Only for processes of cxlab's own (the command line, the notebook worker): a program that
     imports the runner as a library keeps its jsonschema as it is. Once jsonschema is imported
     this does nothing.
+
+    Examples
+    --------
+    >>> import sys
+    >>> import jsonschema  # already imported: nothing changes
+    >>> before = sys.modules.get("rfc3987_syntax", "absent")
+    >>> skip_iri_grammar()
+    >>> sys.modules.get("rfc3987_syntax", "absent") is before
+    True
     """
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)

@@ -146,6 +146,16 @@ def imported_modules(notebook: Path) -> set[str] | None:
     ``import a.b`` gives ``a.b``; ``from a import b`` gives ``a`` and ``a.b`` (``b`` may be a
     module). Lines of IPython magic and shell commands are left out before parsing.
 
+    Parameters
+    ----------
+    notebook : pathlib.Path
+        An ``.ipynb`` file.
+
+    Returns
+    -------
+    set of str or None
+        The module names; None when the file is not a notebook or a code cell is not Python.
+
     Examples
     --------
     >>> import json, tempfile
@@ -186,6 +196,22 @@ def preload_for(notebooks: list[Path]) -> tuple[str, ...]:
     notebook cannot be read. Otherwise the kernel's modules and those of :data:`PRELOAD` the
     notebooks import, so that a run of lighter notebooks does not wait for, or pay, imports
     none of its kernels makes.
+
+    Parameters
+    ----------
+    notebooks : list of pathlib.Path
+        The notebooks a run will execute.
+
+    Returns
+    -------
+    tuple of str
+        Module names, in :data:`PRELOAD`'s order.
+
+    Examples
+    --------
+    >>> from cxlab.runner import notebooks_dir
+    >>> preload_for(sorted(notebooks_dir().glob("0[01]_*.ipynb"))) == PRELOAD
+    True
     """
     found: set[str] = set()
     for path in notebooks:
