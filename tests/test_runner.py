@@ -165,6 +165,30 @@ def test_malformed_bundle_exits_one_with_the_validation_report(make_bundle, tmp_
     assert "row 2: '12'" in out
 
 
+def test_a_notebook_outside_the_template_is_refused_before_anything_runs(
+    tmp_path, client_data, capsys
+):
+    folder = tmp_path / "own"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 00 · Our own"),
+        nbformat.v4.new_code_cell("print('no section above me')"),
+    ]
+    nbformat.write(nb, folder / "00_own.ipynb")
+    argv = ["run", "--data", str(client_data), "--notebooks-dir", str(folder)]
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "00_own.ipynb" in err and "cell 1: no '## ' section above it" in err
+    assert "Practical" in err, "the message names the sections to use"
+    assert not (tmp_path / "out").exists(), "a refused run writes nothing"
+
+
 def test_missing_data_folder_or_unknown_notebook_is_a_usage_error(tmp_path, client_data, capsys):
     assert main(["run", "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path)]) == 2
     assert "does not exist" in capsys.readouterr().err

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cxlab.errors import Problem, RunError
 
-__all__ = ["NotebookSpec", "discover", "notebooks_dir", "select"]
+__all__ = ["NotebookSpec", "check_layout", "discover", "notebooks_dir", "select"]
 
 _NAME = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
 
@@ -132,3 +132,40 @@ def select(available: list[NotebookSpec], choice: str | None) -> list[NotebookSp
             )
         wanted.add(key)
     return [s for s in available if s.number in wanted]
+
+
+def check_layout(specs: list[NotebookSpec]) -> None:
+    """Check, before anything runs, that the report can tell each cell's reader.
+
+    The report keeps or leaves out a cell by the template's ``## `` section it sits under
+    (:mod:`cxlab.runner._audience`). A notebook of one's own (``--notebooks-dir``) that does not
+    follow the template is refused here, naming the cell, instead of failing once its chapters
+    have run.
+
+    Raises
+    ------
+    RunError
+        For the first notebook with a cell outside the template's sections, under a section
+        the template does not know, or with two audience tags.
+    """
+    import nbformat
+    from nbformat.v4.rwbase import rejoin_lines
+
+    from cxlab.runner._audience import SECTIONS, audiences
+
+    for spec in specs:
+        try:
+            # read as nbformat does, without its schema check (the notebook is checked as it runs)
+            nb = rejoin_lines(nbformat.from_dict(json.loads(spec.path.read_text(encoding="utf-8"))))
+            audiences(nb, name=spec.path.name)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise RunError(
+                Problem(
+                    "error",
+                    "notebook_layout",
+                    f"the report cannot place this notebook's cells: {exc}",
+                    file=spec.path.name,
+                    hint="start with a '# NN · Title' cell and put every other cell under one of "
+                    f"the template's '## ' sections ({', '.join(SECTIONS)})",
+                )
+            ) from None

@@ -26,7 +26,7 @@ from cxlab.contract.snapshot import ENV_KEY, ENV_PATH, new_key, write_snapshot
 from cxlab.errors import BundleError, Problem, RunError, ValidationReport
 from cxlab.headlines import collect
 from cxlab.runner._execute import auto_jobs, execute, kernel_env
-from cxlab.runner._notebooks import NotebookSpec, discover, notebooks_dir, select
+from cxlab.runner._notebooks import NotebookSpec, check_layout, discover, notebooks_dir, select
 from cxlab.runner._report import ChapterPart, render_report
 from cxlab.runner._signals import deferred_signals, raise_if_stopping, stop_on_signals
 from cxlab.runner._slug import slugify
@@ -379,6 +379,7 @@ def _run_client(
         )
     every = discover(Path(notebook_dir) if notebook_dir else notebooks_dir())
     specs = select(every, notebooks)
+    check_layout(specs)
     # The zygote starts first, so that it imports the chapters' libraries while the bundle is
     # validated and its snapshot written. It pays off from the second notebook on: alone, a
     # notebook imports only what it uses.
