@@ -376,19 +376,31 @@ def test_rerun_replaces_the_previous_results_whole(tmp_path, client_data, chapte
 
 
 @pytest.mark.slow  # executes notebooks
-def test_identical_inputs_give_identical_metrics_apart_from_timings(
+def test_identical_inputs_give_identical_metrics_and_report_apart_from_timings(
     tmp_path, client_data, good_only
 ):
-    def metrics(out):
+    # A heading in a student-only cell still heads the client's cells below it: the report
+    # writes it as a cell of its own.
+    path = good_only / "00_good.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    next(c for c in nb.cells if c.source.startswith("### ")).metadata["tags"] = ["student-only"]
+    nbformat.write(nb, path)
+
+    def results(out):
         result = run_client(client_data, out=tmp_path / out, notebook_dir=good_only)
         data = json.loads((result.folder / "metrics.json").read_text(encoding="utf-8"))
         data.pop("generated_at")
         data["summary"].pop("seconds")
         for nb in data["notebooks"].values():
             nb.pop("seconds")
-        return data
+        page = (result.folder / "report.html").read_text(encoding="utf-8")
+        when = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC"  # the time it was prepared
+        assert re.search(when, page), "the report says when it was prepared"
+        return data, re.sub(when, "(time)", page)
 
-    assert metrics("a") == metrics("b")
+    (metrics_a, page_a), (metrics_b, page_b) = results("a"), results("b")
+    assert metrics_a == metrics_b
+    assert page_a == page_b
 
 
 @pytest.mark.slow  # executes two chapters twice

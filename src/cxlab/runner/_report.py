@@ -148,7 +148,8 @@ def _report_cells(nb: nbformat.NotebookNode, *, name: str) -> list[nbformat.Note
             if not cell.outputs:
                 continue
         if pending:
-            kept.append(nbformat.v4.new_markdown_cell(numbered(pending)))
+            # a fixed id, not nbformat's random one: the same run gives the same page
+            kept.append(nbformat.v4.new_markdown_cell(numbered(pending), id=f"h{len(kept)}"))
             pending = ""
         kept.append(cell)
     return kept
