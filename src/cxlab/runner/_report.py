@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -155,18 +156,26 @@ def _report_cells(nb: nbformat.NotebookNode, *, name: str) -> list[nbformat.Note
     return kept
 
 
-def _render_cells(nb: nbformat.NotebookNode, cells: list, prefix: str) -> str:
+def _exporter() -> Any:
+    """Make the HTML exporter of a report's chapters: outputs and Markdown, no prompts.
+
+    One per report: an exporter compiles its Jinja templates on first use and keeps them, which
+    is about a third of what converting the ten chapters costs.
+    """
     from nbconvert import HTMLExporter
 
-    part = copy.copy(nb)
-    part.cells = cells
-    part.metadata = {k: v for k, v in nb.metadata.items() if k in ("kernelspec", "language_info")}
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="basic",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+
+
+def _render_cells(nb: nbformat.NotebookNode, cells: list, prefix: str, exporter: Any) -> str:
+    part = copy.copy(nb)
+    part.cells = cells
+    part.metadata = {k: v for k, v in nb.metadata.items() if k in ("kernelspec", "language_info")}
     body, _ = exporter.from_notebook_node(part)
     # Heading ids repeat from chapter to chapter ("Discussion"): make them unique per chapter.
     body = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', body)
@@ -469,6 +478,7 @@ def render_report(
     """
     esc = html.escape
     sections, toc, summary, cards, methods = [], [], [], [], []
+    exporter = None  # made for the first chapter that ran
     for part in parts:
         anchor = f"c{part.number}"
         nb = nbformat.read(part.executed, as_version=4) if part.executed else None
@@ -492,7 +502,8 @@ def render_report(
                     f"{_card_html(lines, heading='')}</div>"
                 )
             cells = _report_cells(nb, name=part.name)
-            body = _card_html(lines) + _render_cells(nb, cells, anchor)
+            exporter = exporter or _exporter()
+            body = _card_html(lines) + _render_cells(nb, cells, anchor, exporter)
             subs = _headings(body)
         elif part.status == "failed":
             body = (
