@@ -1,10 +1,12 @@
 """A hostile client: script in its text never runs in the report, its personal details never show.
 
-The bundle is a small demo client whose every free-text value — customer attributes, products,
-touchpoints, stages, comments — is replaced by one of the payloads below, and whose client name
-is a script. ``cxlab run`` executes every chapter on it; the report must then hold no live
-script, no event-handler attribute and no ``javascript:`` link, and must show the payloads as
-text. The client's own ``cxlab.yml`` names are kept, so every chapter has data to narrate.
+The bundle is a small copy of the SaaS demo client (a churn label, subscriptions, a sensitive
+attribute of its own) whose every free-text value — customer attributes, products, touchpoints,
+stages, comments — is replaced by one of the payloads below, and whose client name is a script.
+``cxlab run`` executes every chapter on it; the report must then hold no live script, no
+event-handler attribute and no ``javascript:`` link, and must show the payloads as text. The
+client's own ``cxlab.yml`` names are kept, so every chapter has data to narrate. The same report
+must read without code or course leftovers, as the default demo's does (:mod:`test_report_render`).
 
 The same client also carries personal details where real clients have them (see
 :mod:`test_pii_leaks`, which plants them): e-mail addresses, phone numbers, card numbers and
@@ -21,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from test_pii_leaks import leaks, plant
-from test_realshaped import client_words, code_identifiers
+from test_realshaped import client_text, client_words, code_identifiers, leftovers
 
 from cxlab import datasets
 from cxlab.runner import run_client
@@ -39,7 +41,7 @@ CLIENT = "<script>alert('client')</script> & Co"
 
 #: Text columns of the demo tables that carry client text, and are not ids, dates or numbers.
 TEXT_COLUMNS = {
-    "customers.csv": ["region", "channel", "age_band", "gender"],
+    "customers.csv": ["region", "channel", "industry", "company_size", "plan", "owner_gender"],
     "transactions.csv": ["category", "channel"],
     "responses.csv": ["touchpoint", "channel", "comment"],
     "events.csv": ["stage", "touchpoint", "channel", "event"],
@@ -88,7 +90,7 @@ def _poison(folder: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def hostile_report(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
-    folder = datasets.write_demo("clothing_retailer", base / "client", n_customers=400)
+    folder = datasets.write_demo("saas", base / "client", n_customers=400)
     counts = _poison(folder)
     plant(folder)  # after the payloads: some comments become personal details instead
     result = run_client(folder, client=CLIENT, out=base / "out", jobs=2)
@@ -138,8 +140,9 @@ def test_the_report_forbids_scripts(hostile_report):
     assert "Content-Security-Policy" in page and "script-src 'none'" in page
 
 
-def test_the_report_shows_no_code_identifiers(hostile_report):
+def test_the_report_shows_no_code_identifiers_or_leftovers(hostile_report):
     result, _ = hostile_report
     page = (result.folder / "report.html").read_text(encoding="utf-8")
     folder = result.folder.parent.parent / "client"  # the poisoned bundle next to out/
     assert code_identifiers(page, client_words(folder)) == []
+    assert leftovers(page, client_text(folder)) == []
