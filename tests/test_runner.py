@@ -404,18 +404,18 @@ def test_identical_inputs_give_identical_metrics_and_report_apart_from_timings(
     assert page_a == page_b
 
 
-@pytest.mark.slow  # executes two chapters twice
-def test_the_snapshot_and_forked_kernels_change_no_result(tmp_path):
-    # A run's two shortcuts, the validated bundle's snapshot and kernels forked from a preloaded
-    # process, against a run with neither: every chapter validates the bundle itself in a new
-    # kernel. The welcome chapter shows a wide table, whose layout pandas decides by whether it
-    # was imported in a kernel; every output is compared, figures included.
-    source = datasets.write_demo("clothing_retailer", tmp_path / "data", n_customers=400)
-    folders = {}
+@pytest.fixture(scope="module")
+def two_ways(tmp_path_factory):
+    """Chapters 00 and 01 of a 400-customer demo client, run twice: as ``cxlab run`` runs them
+    by default (the bundle's snapshot, kernels forked from a preloaded process), and with
+    neither (every chapter validates the bundle itself in a new kernel). Returns the bundle
+    folder and, per way, the results folder, the metrics without timings and every cell's
+    outputs."""
+    base = tmp_path_factory.mktemp("two-ways")
+    source = datasets.write_demo("clothing_retailer", base / "data", n_customers=400)
 
     def results(out, **options):
-        result = run_client(source, out=tmp_path / out, notebooks="00,01", **options)
-        folders[out] = result.folder
+        result = run_client(source, out=base / out, notebooks="00,01", **options)
         data = json.loads((result.folder / "metrics.json").read_text(encoding="utf-8"))
         data.pop("generated_at")
         data["summary"].pop("seconds")
@@ -425,19 +425,29 @@ def test_the_snapshot_and_forked_kernels_change_no_result(tmp_path):
             path.name: [c.get("outputs", []) for c in nbformat.read(path, as_version=4).cells]
             for path in sorted(result.folder.glob("*.ipynb"))
         }
-        leftovers = [p.name for p in result.folder.rglob("*") if "snapshot" in p.name]
-        assert leftovers == [], "the snapshot never reaches the results folder"
-        return data, cells
+        return result.folder, data, cells
 
-    shortcuts = results("shortcuts")
-    assert shortcuts == results("plain", snapshot=False, fork_kernels=False)
+    return source, results("shortcuts"), results("plain", snapshot=False, fork_kernels=False)
+
+
+@pytest.mark.slow  # executes two chapters twice
+def test_the_snapshot_and_forked_kernels_change_no_result(two_ways):
+    # The welcome chapter shows a wide table, whose layout pandas decides by whether it was
+    # imported in a kernel; every output is compared, figures included.
+    _, (folder, *shortcuts), (_, *plain) = two_ways
+    assert shortcuts == plain
     assert shortcuts[0]["summary"]["ok"] == 2, "the comparison ran both chapters"
-    # The chapters of a demo client, end to end, as `cxlab run` runs them by default.
-    metrics, _ = shortcuts
+    leftovers = [p.name for p in folder.rglob("*") if "snapshot" in p.name]
+    assert leftovers == [], "the snapshot never reaches the results folder"
+
+
+@pytest.mark.slow  # executes two chapters twice (shared with the test above)
+def test_chapters_of_a_demo_client_run_end_to_end(two_ways):
+    source, (folder, metrics, _), _ = two_ways
     customers = pd.read_csv(source / "customers.csv")
     assert metrics["notebooks"]["00_welcome"]["headlines"]["customers"] == len(customers)
     assert metrics["client"]["name"] == "Loomwell Apparel"
-    page = (folders["shortcuts"] / "report.html").read_text(encoding="utf-8")
+    page = (folder / "report.html").read_text(encoding="utf-8")
     assert page.count("<img") >= 3, "figures are embedded in the report"
     assert "widget-view" not in page, "widget cells are dropped"
 
