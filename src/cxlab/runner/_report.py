@@ -149,8 +149,10 @@ def _report_cells(nb: nbformat.NotebookNode, *, name: str) -> list[nbformat.Note
             if not cell.outputs:
                 continue
         if pending:
-            # a fixed id, not nbformat's random one: the same run gives the same page
-            kept.append(nbformat.v4.new_markdown_cell(numbered(pending), id=f"h{len(kept)}"))
+            # a fixed id, not nbformat's random one: the same run gives the same page; the
+            # prefix keeps it apart from the ids of the notebook's own cells
+            heading = nbformat.v4.new_markdown_cell(numbered(pending), id=f"cxlab-h{len(kept)}")
+            kept.append(heading)
             pending = ""
         kept.append(cell)
     return kept
